@@ -1,0 +1,4 @@
+// The capabilities this module registers with Pepr, in one list that pepr.ts hands to PeprModule.
+import type { Capability } from "pepr";
+
+export const capabilities: Capability[] = [];

@@ -1,0 +1,160 @@
+// Builds the real control-plane binaries from the published Go modules, once per Kubernetes and Go
+// version, into a cache outside the repository. Nothing is downloaded but Go modules.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { run } from "../lib/processes";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const goModuleDir = join(here, "gomod");
+
+/** The kwok release whose controller plays the kubelet for our fake node. */
+export const KWOK_VERSION = "v0.7.0";
+
+export const BINARIES = [
+  "etcd",
+  "kube-apiserver",
+  "kube-controller-manager",
+  "kube-scheduler",
+  "kwok",
+] as const;
+export type Binary = (typeof BINARIES)[number];
+
+export function kubernetesVersion(): string {
+  const goMod = readFileSync(join(goModuleDir, "go.mod"), "utf8");
+  const match = /^\s*k8s\.io\/kubernetes (v\d+\.\d+\.\d+)\s*$/m.exec(goMod);
+  if (!match) throw new Error(`cannot find the k8s.io/kubernetes version in ${goModuleDir}/go.mod`);
+  return match[1];
+}
+
+function goBinary(): string {
+  for (const candidate of ["go", "/usr/local/go/bin/go"]) {
+    try {
+      run(candidate, ["version"]);
+      return candidate;
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error(
+    "The local control plane is built from Go modules, but no Go toolchain was found. " +
+      "Install Go (>= 1.24) or point KUBECONFIG at an existing cluster.",
+  );
+}
+
+function goEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GOTOOLCHAIN: "local", CGO_ENABLED: "0", GOFLAGS: "-mod=mod" };
+}
+
+export function cacheRoot(): string {
+  return process.env.HIGHLANDER_CACHE_DIR ?? join(homedir(), ".cache", "highlander");
+}
+
+/** The folder holding the binaries for this Kubernetes version, Go version and kwok tag. */
+export function binDir(): string {
+  const goVersion = run(goBinary(), ["env", "GOVERSION"]).trim();
+  return join(cacheRoot(), `k8s-${kubernetesVersion()}-${goVersion}-kwok-${KWOK_VERSION}`, "bin");
+}
+
+function runLogged(label: string, command: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    process.stderr.write(`[highlander] ${label} ...\n`);
+    const child = spawn(command, args, { cwd, env: goEnv(), stdio: ["ignore", "inherit", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const heartbeat = setInterval(() => {
+      const seconds = Math.round((Date.now() - started) / 1000);
+      process.stderr.write(`[highlander] ${label}: still working, ${seconds} s so far\n`);
+    }, 60_000);
+    child.on("error", err => {
+      clearInterval(heartbeat);
+      reject(err);
+    });
+    child.on("close", code => {
+      clearInterval(heartbeat);
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      if (code === 0) {
+        process.stderr.write(`[highlander] ${label} done in ${seconds} s\n`);
+        resolve();
+      } else {
+        reject(
+          new Error(`${label} failed (exit ${code}) after ${seconds} s:\n${stderr.slice(-4000)}`),
+        );
+      }
+    });
+  });
+}
+
+function versionLdflags(version: string): string {
+  const [major, minor] = version.replace(/^v/, "").split(".");
+  const vars = { gitVersion: version, gitMajor: major, gitMinor: minor, gitTreeState: "clean" };
+  return ["k8s.io/component-base/version", "k8s.io/client-go/pkg/version"]
+    .flatMap(pkg => Object.entries(vars).map(([key, value]) => `-X ${pkg}.${key}=${value}`))
+    .join(" ");
+}
+
+/** Returns the folder with every binary, building whatever is missing. */
+export async function ensureBinaries(): Promise<string> {
+  const dir = binDir();
+  const missing = BINARIES.filter(name => !existsSync(join(dir, name)));
+  if (missing.length === 0) return dir;
+  const go = goBinary();
+  const version = kubernetesVersion();
+  process.stderr.write(
+    `[highlander] building the local control plane (Kubernetes ${version}) into ${dir}; ` +
+      "a cold build takes tens of minutes on 2 cores, later runs reuse it\n",
+  );
+  const staging = `${dir}.partial`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  if (missing.some(name => name !== "kwok")) {
+    await runLogged("go mod download", go, ["mod", "download"], goModuleDir);
+    await runLogged(
+      "go build etcd, kube-apiserver, kube-controller-manager, kube-scheduler",
+      go,
+      [
+        "build", "-trimpath", "-tags", "selinux,notest", "-ldflags", versionLdflags(version),
+        "-o", `${staging}/`,
+        "k8s.io/kubernetes/cmd/kube-apiserver",
+        "k8s.io/kubernetes/cmd/kube-controller-manager",
+        "k8s.io/kubernetes/cmd/kube-scheduler",
+        "./etcd",
+      ],
+      goModuleDir,
+    ); // prettier-ignore
+  }
+  if (missing.includes("kwok")) {
+    const env = { ...goEnv(), GOBIN: staging, GOFLAGS: "" };
+    await new Promise<void>((resolve, reject) => {
+      const label = `go install sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}`;
+      const started = Date.now();
+      process.stderr.write(`[highlander] ${label} ...\n`);
+      const child = spawn(
+        go,
+        ["install", "-trimpath", `sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}`],
+        {
+          cwd: cacheRoot(),
+          env,
+          stdio: "inherit",
+        },
+      );
+      child.on("error", reject);
+      child.on("close", code => {
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        if (code === 0) {
+          process.stderr.write(`[highlander] ${label} done in ${seconds} s\n`);
+          resolve();
+        } else reject(new Error(`${label} failed (exit ${code})`));
+      });
+    });
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const name of missing) renameSync(join(staging, name), join(dir, name));
+  rmSync(staging, { recursive: true, force: true });
+  return dir;
+}

@@ -5,10 +5,12 @@
 import { PeprModule } from "pepr";
 import cfg from "./package.json";
 import { capabilities } from "./capabilities";
-import { isBuildMode, startOperator } from "./capabilities/runtime/operator";
+import { isBuildMode, peprPort, startOperator } from "./capabilities/runtime/operator";
 
-new PeprModule(cfg, capabilities);
+// deferStart: Pepr's HTTPS port is fixed at 3000 otherwise, and several local replicas need their own.
+const module = new PeprModule(cfg, capabilities, { deferStart: true });
 
 if (!isBuildMode()) {
+  module.start(peprPort());
   void startOperator();
 }

@@ -3,7 +3,6 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import "vitest";
 import type { TestProject } from "vitest/node";
 import { startCluster } from "../controlplane/cluster";
 
@@ -17,10 +16,4 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const cluster = await startCluster({ dir, ownerPid: process.pid, name: "e2e cluster" });
   project.provide("kubeconfig", cluster.kubeconfig);
   return () => cluster.stop();
-}
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    kubeconfig: string;
-  }
 }

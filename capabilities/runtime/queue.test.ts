@@ -1,0 +1,124 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { WorkQueue } from "./queue";
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>(r => (resolve = r));
+  return { promise, resolve };
+}
+
+describe("WorkQueue", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("does nothing while paused and drains on resume", async () => {
+    const q = new WorkQueue();
+    const seen: string[] = [];
+    q.start(async key => void seen.push(key));
+    q.add("a");
+    q.add("b");
+    await vi.advanceTimersByTimeAsync(10);
+    expect(seen).toEqual([]);
+    expect(q.depth).toBe(2);
+    q.resume();
+    await q.idle();
+    expect(seen).toEqual(["a", "b"]);
+  });
+
+  it("keeps a key in the queue once however many times it is added", async () => {
+    const q = new WorkQueue();
+    const seen: string[] = [];
+    q.start(async key => void seen.push(key));
+    for (let i = 0; i < 5; i++) q.add("a");
+    q.add("b");
+    expect(q.depth).toBe(2);
+    q.resume();
+    await q.idle();
+    expect(seen).toEqual(["a", "b"]);
+  });
+
+  it("never handles one key twice at once, and re-runs it when an event arrived meanwhile", async () => {
+    const q = new WorkQueue({ concurrency: 4 });
+    let running = 0;
+    let maxRunning = 0;
+    const gate = deferred();
+    let calls = 0;
+    q.start(async () => {
+      calls++;
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      if (calls === 1) await gate.promise;
+      running--;
+    });
+    q.resume();
+    q.add("a");
+    await vi.advanceTimersByTimeAsync(1);
+    q.add("a");
+    q.add("a");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toBe(1);
+    gate.resolve();
+    await q.idle();
+    expect(calls).toBe(2);
+    expect(maxRunning).toBe(1);
+  });
+
+  it("retries a failing key with exponential backoff and forgets it after a success", async () => {
+    const retries: number[] = [];
+    const q = new WorkQueue({
+      baseDelayMs: 100,
+      maxDelayMs: 1000,
+      onRetry: (_k, _a, delay) => retries.push(delay),
+    });
+    let attempts = 0;
+    q.start(async () => {
+      attempts++;
+      if (attempts <= 5) throw new Error("boom");
+    });
+    q.resume();
+    q.add("a");
+    await vi.advanceTimersByTimeAsync(100 + 200 + 400 + 800 + 1000 + 10);
+    expect(attempts).toBe(6);
+    expect(retries).toEqual([100, 200, 400, 800, 1000]);
+    expect(q.failures("a")).toBe(0);
+  });
+
+  it("honours requeueAfterMs from a successful handler", async () => {
+    const q = new WorkQueue();
+    let calls = 0;
+    q.start(async () => {
+      calls++;
+      return calls === 1 ? { requeueAfterMs: 5000 } : undefined;
+    });
+    q.resume();
+    q.add("a");
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(1001);
+    expect(calls).toBe(2);
+  });
+
+  it("keeps the earliest pending delay for a key", async () => {
+    const q = new WorkQueue();
+    const at: number[] = [];
+    q.start(async () => void at.push(Date.now()));
+    q.resume();
+    const start = Date.now();
+    q.addAfter("a", 1000);
+    q.addAfter("a", 5000);
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(at.map(t => t - start)).toEqual([1000]);
+  });
+
+  it("reports depth and refuses keys after stop", async () => {
+    const depths: number[] = [];
+    const q = new WorkQueue({ onDepth: d => depths.push(d) });
+    q.start(async () => {});
+    q.add("a");
+    q.add("b");
+    q.stop();
+    q.add("c");
+    expect(q.depth).toBe(0);
+    expect(depths).toEqual([1, 2, 0]);
+  });
+});

@@ -1,0 +1,69 @@
+// Kubernetes Events on our custom resources (`kubectl describe` and `kubectl get events` show them).
+// Recording is best effort: a failed event never fails a reconcile. The same reason and message for
+// the same object is not repeated within `repeatWindowMs`, so a retry loop does not flood the API.
+import type { KubeClient, KubeObject } from "./kube-client";
+
+export type EventType = "Normal" | "Warning";
+
+export interface EventSink {
+  record(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void>;
+}
+
+export class EventRecorder implements EventSink {
+  readonly #recent = new Map<string, number>();
+
+  constructor(
+    private readonly client: KubeClient,
+    private readonly instance: string,
+    private readonly onError: (err: unknown) => void = () => {},
+    private readonly repeatWindowMs = 60_000,
+  ) {}
+
+  async record(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
+    const meta = obj.metadata;
+    if (!meta?.name || !meta.namespace || !obj.kind || !obj.apiVersion) return;
+    const key = `${meta.uid ?? meta.name}|${reason}|${message}`;
+    const now = Date.now();
+    const last = this.#recent.get(key);
+    if (last !== undefined && now - last < this.repeatWindowMs) return;
+    this.#recent.set(key, now);
+    if (this.#recent.size > 5000) this.#prune(now);
+    const time = new Date(now).toISOString();
+    const event = {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: {
+        name: `${meta.name}.${now.toString(16)}${Math.random().toString(16).slice(2, 8)}`,
+        namespace: meta.namespace,
+      },
+      involvedObject: {
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        name: meta.name,
+        namespace: meta.namespace,
+        uid: meta.uid,
+        resourceVersion: meta.resourceVersion,
+      },
+      type,
+      reason,
+      message: message.slice(0, 1024),
+      source: { component: "highlander" },
+      reportingComponent: "highlander.plexobject.io/controller",
+      reportingInstance: this.instance,
+      firstTimestamp: time,
+      lastTimestamp: time,
+      count: 1,
+    };
+    try {
+      await this.client.create(event);
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+
+  #prune(now: number): void {
+    for (const [key, at] of this.#recent) {
+      if (now - at >= this.repeatWindowMs) this.#recent.delete(key);
+    }
+  }
+}

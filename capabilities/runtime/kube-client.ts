@@ -1,0 +1,267 @@
+// The operator's one edge for writing to Kubernetes. Pepr's fluent client always applies as field
+// manager "pepr" and cannot apply a status subresource, so writes go through this small REST client:
+// server-side apply with our field manager, status apply on /status, merge patches with
+// resourceVersion preconditions, and errors as typed KubeApiError. Credentials come from
+// @kubernetes/client-node's KubeConfig ($KUBECONFIG, ~/.kube/config or in-cluster), as Pepr's do.
+import { KubeConfig } from "@kubernetes/client-node";
+import { request, type RequestOptions } from "node:https";
+import { request as httpRequest } from "node:http";
+
+export const FIELD_MANAGER = "highlander";
+
+export interface ObjectMeta {
+  name?: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  deletionTimestamp?: string;
+  creationTimestamp?: string;
+  ownerReferences?: Array<{
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+  }>;
+}
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+}
+
+export interface ResourceRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name?: string;
+}
+
+/** Plural resource names for every kind the operator touches (no discovery round-trips needed). */
+const PLURALS: Record<string, string> = {
+  ConfigMap: "configmaps",
+  Deployment: "deployments",
+  Event: "events",
+  Job: "jobs",
+  Lease: "leases",
+  Namespace: "namespaces",
+  PersistentVolumeClaim: "persistentvolumeclaims",
+  Pod: "pods",
+  Secret: "secrets",
+  Service: "services",
+  StatefulSet: "statefulsets",
+  WorkloadCronJob: "workloadcronjobs",
+  WorkloadPersistent: "workloadpersistents",
+  WorkloadProcess: "workloadprocesses",
+  WorkloadService: "workloadservices",
+};
+
+const CLUSTER_SCOPED = new Set(["Namespace"]);
+
+export class KubeApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "KubeApiError";
+  }
+}
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof KubeApiError && err.status === 404;
+}
+
+export function isConflict(err: unknown): boolean {
+  return err instanceof KubeApiError && err.status === 409;
+}
+
+/** The REST path of a resource, a collection, or a subresource. */
+export function resourcePath(
+  ref: ResourceRef,
+  subresource?: string,
+  query?: Record<string, string>,
+): string {
+  const plural = PLURALS[ref.kind];
+  if (!plural) throw new Error(`kube-client: no plural known for kind ${ref.kind}`);
+  const base = ref.apiVersion.includes("/") ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
+  const ns =
+    ref.namespace && !CLUSTER_SCOPED.has(ref.kind)
+      ? `/namespaces/${encodeURIComponent(ref.namespace)}`
+      : "";
+  const name = ref.name ? `/${encodeURIComponent(ref.name)}` : "";
+  const sub = subresource ? `/${subresource}` : "";
+  const qs =
+    query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query).toString()}` : "";
+  return `${base}${ns}/${plural}${name}${sub}${qs}`;
+}
+
+function refOf(obj: KubeObject): ResourceRef {
+  if (!obj.apiVersion || !obj.kind || !obj.metadata?.name) {
+    throw new Error("kube-client: object needs apiVersion, kind and metadata.name");
+  }
+  return {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    namespace: obj.metadata.namespace,
+    name: obj.metadata.name,
+  };
+}
+
+export class KubeClient {
+  readonly #kc: KubeConfig;
+  readonly #fieldManager: string;
+
+  constructor(kc?: KubeConfig, fieldManager = FIELD_MANAGER) {
+    if (kc) this.#kc = kc;
+    else {
+      this.#kc = new KubeConfig();
+      this.#kc.loadFromDefault();
+    }
+    this.#fieldManager = fieldManager;
+  }
+
+  get server(): string {
+    return this.#kc.getCurrentCluster()?.server ?? "";
+  }
+
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = "application/json",
+  ): Promise<T> {
+    const server = this.server;
+    if (!server) throw new Error("kube-client: the kubeconfig names no API server");
+    const url = new URL(path, server);
+    const opts: RequestOptions = {
+      method,
+      headers: { accept: "application/json" },
+      timeout: 30_000,
+    };
+    await this.#kc.applyToHTTPSOptions(opts);
+    const payload =
+      body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+    if (payload !== undefined) {
+      opts.headers = {
+        ...opts.headers,
+        "content-type": contentType,
+        "content-length": Buffer.byteLength(payload),
+      };
+    }
+    const send = url.protocol === "http:" ? httpRequest : request;
+    return new Promise<T>((resolve, reject) => {
+      const req = send(url, opts, res => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => {
+          const status = res.statusCode ?? 0;
+          let parsed: unknown = undefined;
+          try {
+            parsed = text ? JSON.parse(text) : undefined;
+          } catch {
+            parsed = text;
+          }
+          if (status >= 200 && status < 300) return resolve(parsed as T);
+          const info = (parsed ?? {}) as { reason?: string; message?: string };
+          reject(
+            new KubeApiError(
+              status,
+              info.reason ?? "Unknown",
+              `${method} ${url.pathname}: ${status} ${info.message ?? text}`,
+            ),
+          );
+        });
+      });
+      req.on("timeout", () => req.destroy(new Error(`${method} ${url.pathname}: timed out`)));
+      req.on("error", reject);
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  /** GET one object; undefined when it does not exist. */
+  async get<T extends KubeObject>(ref: ResourceRef): Promise<T | undefined> {
+    try {
+      return await this.request<T>("GET", resourcePath(ref));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async list<T extends KubeObject>(ref: ResourceRef, labelSelector?: string): Promise<T[]> {
+    const query: Record<string, string> = labelSelector ? { labelSelector } : {};
+    const res = await this.request<{ items?: T[] }>(
+      "GET",
+      resourcePath({ ...ref, name: undefined }, undefined, query),
+    );
+    const kind = ref.kind;
+    return (res.items ?? []).map(item => ({ apiVersion: ref.apiVersion, kind, ...item }));
+  }
+
+  /** Server-side apply as our field manager; force takes over fields we are meant to own. */
+  async apply<T extends KubeObject>(obj: T, force = true): Promise<T> {
+    const path = resourcePath(refOf(obj), undefined, {
+      fieldManager: this.#fieldManager,
+      force: String(force),
+    });
+    return this.request<T>("PATCH", path, obj, "application/apply-patch+yaml");
+  }
+
+  /** Server-side apply of the status subresource. */
+  async applyStatus<T extends KubeObject>(ref: ResourceRef, status: unknown): Promise<T> {
+    const body = {
+      apiVersion: ref.apiVersion,
+      kind: ref.kind,
+      metadata: { name: ref.name, namespace: ref.namespace },
+      status,
+    };
+    const path = resourcePath(ref, "status", { fieldManager: this.#fieldManager, force: "true" });
+    return this.request<T>("PATCH", path, body, "application/apply-patch+yaml");
+  }
+
+  /** JSON merge patch; include metadata.resourceVersion in the patch to make it conditional. */
+  async mergePatch<T extends KubeObject>(ref: ResourceRef, patch: unknown): Promise<T> {
+    const path = resourcePath(ref, undefined, { fieldManager: this.#fieldManager });
+    return this.request<T>("PATCH", path, patch, "application/merge-patch+json");
+  }
+
+  /** POST a new object; rejects with 409 when one of that name exists. */
+  async create<T extends KubeObject>(obj: T): Promise<T> {
+    const ref = refOf(obj);
+    const path = resourcePath({ ...ref, name: undefined }, undefined, {
+      fieldManager: this.#fieldManager,
+    });
+    return this.request<T>("POST", path, obj);
+  }
+
+  /** DELETE; resolves false when the object was already gone. */
+  async delete(
+    ref: ResourceRef,
+    opts: {
+      propagationPolicy?: "Foreground" | "Background" | "Orphan";
+      uid?: string;
+      gracePeriodSeconds?: number;
+    } = {},
+  ): Promise<boolean> {
+    const body: Record<string, unknown> = { apiVersion: "v1", kind: "DeleteOptions" };
+    if (opts.propagationPolicy) body.propagationPolicy = opts.propagationPolicy;
+    if (opts.uid) body.preconditions = { uid: opts.uid };
+    if (opts.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = opts.gracePeriodSeconds;
+    try {
+      await this.request("DELETE", resourcePath(ref), body);
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+// The controller manager (controller-runtime's Manager, in small): it turns leadership into a queue mode,
+// feeds the work queue from watch events, re-lists everything when the mode changes and on a resync
+// period, and hands each key to the reconciler together with the mode it must act in.
+import { modeFor, type Leadership, type Mode } from "./leadership";
+import type { HandlerResult, WorkQueue } from "./queue";
+
+/** A work item: one custom resource. */
+export interface WorkloadKey {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export function keyOf(k: WorkloadKey): string {
+  return `${k.kind}/${k.namespace}/${k.name}`;
+}
+
+export function parseKey(key: string): WorkloadKey {
+  const [kind, namespace, ...rest] = key.split("/");
+  if (!kind || !namespace || rest.length !== 1 || !rest[0])
+    throw new Error(`malformed work key "${key}"`);
+  return { kind, namespace, name: rest[0] };
+}
+
+export type Reconcile = (
+  key: WorkloadKey,
+  mode: Exclude<Mode, "idle">,
+) => Promise<HandlerResult | void>;
+
+export interface ManagerOptions {
+  queue: WorkQueue;
+  leadership: Leadership;
+  reconcile: Reconcile;
+  /** Every workload of our tenant that exists now (a fresh list from the API server). */
+  listAll: () => Promise<WorkloadKey[]>;
+  resyncPeriodMs?: number;
+  onModeChange?: (from: Mode, to: Mode) => void;
+  onError?: (err: unknown, what: string) => void;
+}
+
+export class Manager {
+  #mode: Mode = "idle";
+  #resync?: NodeJS.Timeout;
+  #stopped = false;
+
+  constructor(private readonly opts: ManagerOptions) {}
+
+  get mode(): Mode {
+    return this.#mode;
+  }
+
+  start(): void {
+    const { queue, leadership } = this.opts;
+    queue.start(async key => {
+      const mode = this.#mode;
+      // A key dequeued after we stopped leading waits for the next mode that acts.
+      if (mode === "idle") return;
+      return this.opts.reconcile(parseKey(key), mode);
+    });
+    leadership.onChange(() => this.#evaluate());
+    this.#evaluate();
+    const period = this.opts.resyncPeriodMs ?? 60_000;
+    this.#resync = setInterval(() => {
+      if (this.#mode !== "idle") void this.#enqueueAll();
+    }, period);
+    this.#resync.unref();
+  }
+
+  /** Called by watch bindings for every event on a workload or one of its children. */
+  enqueue(key: WorkloadKey): void {
+    if (this.#stopped) return;
+    this.opts.queue.add(keyOf(key));
+  }
+
+  /** Stops acting at once: the queue pauses; in-flight reconciles fail their next guarded write. */
+  stop(): void {
+    this.#stopped = true;
+    if (this.#resync) clearInterval(this.#resync);
+    this.opts.queue.stop();
+    this.#setMode("idle");
+  }
+
+  #evaluate(): void {
+    if (this.#stopped) return;
+    const { leadership } = this.opts;
+    this.#setMode(modeFor(leadership.isLeader(), leadership.leader(), leadership.cluster));
+  }
+
+  #setMode(next: Mode): void {
+    const previous = this.#mode;
+    if (previous === next) return;
+    this.#mode = next;
+    this.opts.onModeChange?.(previous, next);
+    if (next === "idle") {
+      this.opts.queue.pause();
+      return;
+    }
+    // A new mode must look at every object once: nothing observed while idle was acted on.
+    this.opts.queue.resume();
+    void this.#enqueueAll();
+  }
+
+  async #enqueueAll(): Promise<void> {
+    try {
+      const keys = await this.opts.listAll();
+      for (const key of keys) this.opts.queue.add(keyOf(key));
+    } catch (err) {
+      this.opts.onError?.(err, "listing workloads");
+      // Try again soon: a new leader that cannot list would otherwise act only on new events.
+      setTimeout(() => {
+        if (this.#mode !== "idle") void this.#enqueueAll();
+      }, 2000).unref();
+    }
+  }
+}

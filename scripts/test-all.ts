@@ -1,0 +1,197 @@
+// `npm test`: every check, in order — lint, types, unit tests, pepr build, then the storage and e2e
+// suites against real servers that this script starts on loopback once and stops at the end (also on
+// failure or Ctrl-C). Ends with one summary line, "N passed, N failed", over every test run.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { startCluster, type Cluster } from "../e2e/controlplane/cluster";
+import { startAllServices, type AllServices } from "../e2e/services";
+
+const root = resolve(import.meta.dirname, "..");
+const resultsDir = join(root, ".test-results");
+
+interface StepResult {
+  name: string;
+  ok: boolean;
+  seconds: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+const results: StepResult[] = [];
+const cleanups: Array<() => Promise<void>> = [];
+
+function say(msg: string): void {
+  process.stdout.write(`\n[highlander test] ${msg}\n`);
+}
+
+function exec(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  return new Promise(done => {
+    const child = spawn(command, args, { cwd: root, env, stdio: "inherit" });
+    child.on("error", err => {
+      process.stderr.write(`${command} failed to start: ${err.message}\n`);
+      done(127);
+    });
+    child.on("close", code => done(code ?? 1));
+  });
+}
+
+interface VitestJson {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  numTotalTests: number;
+}
+
+/** Runs one step; vitest steps also report how many tests passed, failed and were skipped. */
+async function runStep(
+  name: string,
+  command: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; vitestJson?: string } = {},
+): Promise<boolean> {
+  say(`${name}: ${command} ${args.join(" ")}`);
+  const started = Date.now();
+  const code = await exec(command, args, opts.env);
+  const result: StepResult = {
+    name,
+    ok: code === 0,
+    seconds: (Date.now() - started) / 1000,
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+  };
+  if (opts.vitestJson) {
+    if (existsSync(opts.vitestJson)) {
+      const json = JSON.parse(readFileSync(opts.vitestJson, "utf8")) as VitestJson;
+      result.passed = json.numPassedTests;
+      result.failed = json.numFailedTests;
+      result.skipped = json.numPendingTests + json.numTodoTests;
+      // A suite that ran nothing is a failure, not a pass.
+      if (json.numTotalTests === 0) result.ok = false;
+    } else {
+      result.ok = false;
+    }
+  }
+  if (!result.ok && result.failed === 0 && opts.vitestJson) result.failed = 1;
+  results.push(result);
+  say(`${name}: ${result.ok ? "ok" : `FAILED (exit ${code})`} in ${result.seconds.toFixed(1)} s`);
+  return result.ok;
+}
+
+function vitest(config: string, name: string): [string, string[], string] {
+  const out = join(resultsDir, `${name}.json`);
+  rmSync(out, { force: true });
+  return [
+    "npx",
+    [
+      "vitest",
+      "run",
+      "--config",
+      config,
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${out}`,
+    ],
+    out,
+  ];
+}
+
+async function cleanup(): Promise<void> {
+  while (cleanups.length > 0) {
+    const fn = cleanups.pop();
+    try {
+      await fn?.();
+    } catch (err) {
+      process.stderr.write(`cleanup failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  }
+}
+
+function summary(): boolean {
+  say("summary");
+  for (const r of results) {
+    const counts =
+      r.passed + r.failed + r.skipped > 0
+        ? ` (${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped)`
+        : "";
+    process.stdout.write(
+      `  ${r.ok ? "ok  " : "FAIL"} ${r.name.padEnd(10)} ${r.seconds.toFixed(1).padStart(6)} s${counts}\n`,
+    );
+  }
+  const passed = results.reduce((n, r) => n + r.passed, 0);
+  const failed =
+    results.reduce((n, r) => n + r.failed, 0) + results.filter(r => !r.ok && r.failed === 0).length;
+  const skipped = results.reduce((n, r) => n + r.skipped, 0);
+  process.stdout.write(
+    `\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`,
+  );
+  return results.every(r => r.ok);
+}
+
+async function main(): Promise<boolean> {
+  mkdirSync(resultsDir, { recursive: true });
+  // Static checks and unit tests first: they are fast and need no servers.
+  await runStep("lint", "npx", ["eslint", "."]);
+  await runStep("format", "npx", ["prettier", "--check", "."]);
+  await runStep("types", "npx", ["tsc", "--noEmit"]);
+  const [uCmd, uArgs, uJson] = vitest("vitest.unit.config.ts", "unit");
+  await runStep("unit", uCmd, uArgs, { vitestJson: uJson });
+  await runStep("build", "npx", ["pepr", "build"]);
+
+  say(
+    "starting real servers on loopback: Redis, PostgreSQL, Spanner emulator, Kubernetes control plane",
+  );
+  const runDir = mkdtempSync(join(tmpdir(), "highlander-test-"));
+  cleanups.push(async () => rmSync(runDir, { recursive: true, force: true }));
+  const services: AllServices = await startAllServices({
+    dir: join(runDir, "services"),
+    ownerPid: process.pid,
+  });
+  cleanups.push(() => services.stop());
+  const cluster: Cluster = await startCluster({
+    dir: join(runDir, "cluster"),
+    ownerPid: process.pid,
+    name: "test cluster",
+  });
+  cleanups.push(() => cluster.stop());
+  // The suites' global setups reuse these instead of starting their own.
+  const env = {
+    ...process.env,
+    HIGHLANDER_TEST_REDIS_URL: services.redis.url,
+    HIGHLANDER_TEST_DATABASE_URL: services.postgres.url,
+    HIGHLANDER_TEST_SPANNER_EMULATOR_HOST: services.spanner.emulatorHost,
+    HIGHLANDER_TEST_KUBECONFIG: cluster.kubeconfig,
+  };
+
+  const [sCmd, sArgs, sJson] = vitest("vitest.storage.config.ts", "storage");
+  await runStep("storage", sCmd, sArgs, { env, vitestJson: sJson });
+  const [eCmd, eArgs, eJson] = vitest("vitest.e2e.config.ts", "e2e");
+  await runStep("e2e", eCmd, eArgs, { env, vitestJson: eJson });
+  return true;
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    say(`${signal}: stopping servers`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+main()
+  .catch(err => {
+    process.stderr.write(`\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    results.push({ name: "setup", ok: false, seconds: 0, passed: 0, failed: 0, skipped: 0 });
+  })
+  .finally(async () => {
+    await cleanup();
+    const ok = summary();
+    process.exit(ok ? 0 : 1);
+  });

@@ -1,24 +1,8 @@
 // Every write the operator makes to a workload's children goes through here: it asks the write guard
 // right before the request (we still lead within our deadline, or we are still the keeper of a standby
 // cluster), stamps the object with the epoch, and never overwrites an object stamped by a later epoch.
+import { canOverwrite, EPOCH_ANNOTATION, FencedError } from "../../storage/guard";
 import type { KubeClient, KubeObject, ResourceRef } from "./kube-client";
-
-export const EPOCH_ANNOTATION = "highlander.plexobject.io/epoch";
-
-/** Thrown instead of writing when this process may not write (any more). */
-export class WriteRefusedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "WriteRefusedError";
-  }
-}
-
-/** True when an object stamped with `existing` may be overwritten by a writer of `epoch`. */
-export function mayOverwrite(existing: string | undefined, epoch: number): boolean {
-  if (existing === undefined || existing === "") return true;
-  const stamped = Number(existing);
-  return !Number.isFinite(stamped) || stamped <= epoch;
-}
 
 export interface WriteGuard {
   /** Returns the epoch to stamp, or throws when writing is no longer allowed. */
@@ -38,12 +22,7 @@ function stamp<T extends KubeObject>(obj: T, epoch: number): T {
 
 function refuseIfNewer(existing: KubeObject | undefined, epoch: number): void {
   const seen = existing?.metadata?.annotations?.[EPOCH_ANNOTATION];
-  if (!mayOverwrite(seen, epoch)) {
-    const meta = existing?.metadata;
-    throw new WriteRefusedError(
-      `${existing?.kind ?? "object"} ${meta?.namespace}/${meta?.name} carries epoch ${seen}, newer than ours (${epoch}): a later leader owns it`,
-    );
-  }
+  if (!canOverwrite(seen, epoch)) throw new FencedError(epoch, Number(seen));
 }
 
 export class GuardedWriter {

@@ -1,0 +1,236 @@
+// Every scalar configuration key in one table: its YAML path, type, environment variables, flag and
+// default. Loading, validation and the documentation test all read this table, so a key cannot be
+// added in one place and forgotten in another. Workloads are not scalars and live in workloads.ts.
+import { LOG_LEVELS } from "../logging/levels";
+import { STORAGE_TYPES } from "./types";
+
+export type KeyKind = "string" | "int" | "bool" | "duration" | "enum";
+
+export interface KeySpec {
+  /** YAML path, e.g. "redis.db". */
+  path: string;
+  kind: KeyKind;
+  /** Environment variables, highest precedence first; later ones are the predecessor's aliases. */
+  env: readonly string[];
+  flag?: string;
+  /** Used when no source sets the key; a function for values known only at run time (hostname). */
+  default: string | number | boolean | ((ctx: DefaultContext) => string);
+  choices?: readonly string[];
+  min?: number;
+  max?: number;
+  /** Never printed: masked in describeConfig and in problems. */
+  secret?: boolean;
+  description: string;
+}
+
+export interface DefaultContext {
+  hostname: string;
+}
+
+export const CONFIG_KEYS: readonly KeySpec[] = [
+  {
+    path: "id",
+    kind: "string",
+    env: ["HIGHLANDER_ID"],
+    flag: "--id",
+    default: ctx => ctx.hostname,
+    description: "This instance's identity in the lock (the pod name in a Deployment)",
+  },
+  {
+    path: "tenant",
+    kind: "string",
+    env: ["HIGHLANDER_TENANT"],
+    flag: "--tenant",
+    default: "default",
+    description: "Instances of one tenant elect one leader; tenants are independent",
+  },
+  {
+    path: "port",
+    kind: "int",
+    env: ["HIGHLANDER_PORT"],
+    flag: "--port",
+    default: 8080,
+    min: 0,
+    max: 65535,
+    description: "HTTP port of the dashboard, API, probes and /metrics (0: any free port)",
+  },
+  {
+    path: "namespace",
+    kind: "string",
+    env: ["HIGHLANDER_NAMESPACE"],
+    flag: "--namespace",
+    default: "default",
+    description: "Default namespace of workloads declared in this file",
+  },
+  {
+    path: "remainsFollower",
+    kind: "bool",
+    env: ["HIGHLANDER_REMAINS_FOLLOWER"],
+    flag: "--remains-follower",
+    default: false,
+    description: "Observer: never tries to become leader",
+  },
+  {
+    path: "storageType",
+    kind: "enum",
+    env: ["HIGHLANDER_STORAGE_TYPE"],
+    flag: "--storage-type",
+    default: "kubernetes",
+    choices: STORAGE_TYPES,
+    description: "Where the leader lock lives",
+  },
+  {
+    path: "redis.addr",
+    kind: "string",
+    env: ["HIGHLANDER_REDIS_ADDR"],
+    flag: "--redis-addr",
+    default: "",
+    description: "Redis host:port (or redis:// / rediss:// URL); required for storageType redis",
+  },
+  {
+    path: "redis.password",
+    kind: "string",
+    env: ["HIGHLANDER_REDIS_PASSWORD"],
+    flag: "--redis-password",
+    default: "",
+    secret: true,
+    description: "Redis password (prefer the variable: flags are visible in `ps`)",
+  },
+  {
+    path: "redis.db",
+    kind: "int",
+    env: ["HIGHLANDER_REDIS_DB"],
+    flag: "--redis-db",
+    default: 0,
+    min: 0,
+    description: "Redis database number",
+  },
+  {
+    path: "redis.tls",
+    kind: "bool",
+    env: ["HIGHLANDER_REDIS_TLS"],
+    flag: "--redis-tls",
+    default: false,
+    description: "Connect to Redis over TLS",
+  },
+  {
+    path: "databaseURL",
+    kind: "string",
+    env: ["HIGHLANDER_DATABASE_URL"],
+    flag: "--database-url",
+    default: "",
+    secret: true,
+    description:
+      "PostgreSQL URL (postgres://user:password@host:5432/db); required for storageType db",
+  },
+  {
+    path: "spanner.projectID",
+    kind: "string",
+    env: ["HIGHLANDER_SPANNER_PROJECT_ID"],
+    flag: "--spanner-project-id",
+    default: "",
+    description: "Google Cloud project; required for storageType spanner",
+  },
+  {
+    path: "spanner.instanceID",
+    kind: "string",
+    env: ["HIGHLANDER_SPANNER_INSTANCE_ID"],
+    flag: "--spanner-instance-id",
+    default: "highlander-instance",
+    description: "Spanner instance",
+  },
+  {
+    path: "spanner.databaseID",
+    kind: "string",
+    env: ["HIGHLANDER_SPANNER_DATABASE_ID"],
+    flag: "--spanner-database-id",
+    default: "highlander-db",
+    description: "Spanner database",
+  },
+  {
+    path: "cluster.name",
+    kind: "string",
+    env: ["HIGHLANDER_CLUSTER_NAME"],
+    flag: "--cluster-name",
+    default: "default",
+    description: "Name of the cluster this instance runs in, shown in the lock and dashboard",
+  },
+  {
+    path: "cluster.kubeconfig",
+    kind: "string",
+    env: ["HIGHLANDER_KUBECONFIG"],
+    flag: "--kubeconfig",
+    default: "",
+    description: "Kubeconfig file; empty: in-cluster service account",
+  },
+  {
+    path: "terminationGracePeriod",
+    kind: "duration",
+    env: ["HIGHLANDER_TERMINATION_GRACE_PERIOD"],
+    flag: "--termination-grace-period",
+    default: "30s",
+    description: "How long shutdown may take to stop workloads before the lock is released",
+  },
+  {
+    path: "lease.duration",
+    kind: "duration",
+    // HIGHLANDER_LEADER_LOCK_TTL: the predecessor's documented (never read) lock TTL. A lock TTL
+    // is exactly how long a silent leader keeps the lock, i.e. the lease duration.
+    env: ["HIGHLANDER_LEASE_DURATION", "HIGHLANDER_LEADER_LOCK_TTL"],
+    flag: "--lease-duration",
+    default: "15s",
+    description: "How long a leader that stops renewing keeps the lock (crash failover time)",
+  },
+  {
+    path: "lease.renewDeadline",
+    kind: "duration",
+    env: ["HIGHLANDER_RENEW_DEADLINE"],
+    flag: "--renew-deadline",
+    default: "10s",
+    description: "A leader that has not renewed within this long steps down (fences itself)",
+  },
+  {
+    path: "lease.retryPeriod",
+    kind: "duration",
+    // HIGHLANDER_LEADER_RENEW_INTERVAL: the predecessor's "how often the leader renews". In
+    // client-go terms the leader renews (and standbys retry) every retryPeriod.
+    env: ["HIGHLANDER_RETRY_PERIOD", "HIGHLANDER_LEADER_RENEW_INTERVAL"],
+    flag: "--retry-period",
+    default: "2s",
+    description: "How often the leader renews and standbys try to acquire",
+  },
+  {
+    path: "leaseNamespace",
+    kind: "string",
+    env: ["HIGHLANDER_LEASE_NAMESPACE"],
+    flag: "--lease-namespace",
+    default: "pepr-system",
+    description: "Namespace of the Lease object (storageType kubernetes)",
+  },
+  {
+    path: "readyOnlyWhenLeader",
+    kind: "bool",
+    env: ["HIGHLANDER_READY_ONLY_WHEN_LEADER"],
+    flag: "--ready-only-when-leader",
+    default: false,
+    description: "/readyz succeeds only on the leader (route a Service to the leader only)",
+  },
+  {
+    path: "logLevel",
+    kind: "enum",
+    env: ["HIGHLANDER_LOG_LEVEL"],
+    flag: "--log-level",
+    default: "info",
+    choices: LOG_LEVELS,
+    description: "trace, debug, info, warn or error",
+  },
+];
+
+/** The config-file variable and flag, which choose the file rather than a key in it. */
+export const CONFIG_FILE_ENV = "HIGHLANDER_CONFIG";
+export const CONFIG_FILE_FLAG = "--config";
+export const DEFAULT_CONFIG_PATH = "/etc/highlander/config.yaml";
+
+export function keyByPath(path: string): KeySpec | undefined {
+  return CONFIG_KEYS.find(k => k.path === path);
+}

@@ -1,0 +1,53 @@
+// The operator's resolved configuration: every value present, typed, validated.
+import type { LogLevel } from "../logging/levels";
+
+export const STORAGE_TYPES = ["kubernetes", "redis", "db", "spanner"] as const;
+export type StorageType = (typeof STORAGE_TYPES)[number];
+
+export const WORKLOAD_KINDS = [
+  "WorkloadProcess",
+  "WorkloadCronJob",
+  "WorkloadService",
+  "WorkloadPersistent",
+] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+/**
+ * A workload declared in the config file. `spec` holds every field of the entry except name and
+ * namespace, unchecked: the runtime converts it into the same object as a custom resource's spec and
+ * validates it with the same rules, so config-file and CR workloads cannot drift apart.
+ */
+export interface ConfigWorkload {
+  kind: WorkloadKind;
+  name: string;
+  namespace: string;
+  spec: Record<string, unknown>;
+  /** Where it came from, for error messages, e.g. "workloads.processes[0]". */
+  source: string;
+}
+
+export interface HighlanderConfig {
+  /** This instance's identity in the lock (default: the hostname, i.e. the pod name). */
+  id: string;
+  tenant: string;
+  port: number;
+  /** Default namespace of config-file workloads. */
+  namespace: string;
+  /** An observer: never tries to lead. */
+  remainsFollower: boolean;
+  storageType: StorageType;
+  redis: { addr: string; password: string; db: number; tls: boolean };
+  /** PostgreSQL URL for storageType "db". */
+  databaseURL: string;
+  spanner: { projectID: string; instanceID: string; databaseID: string };
+  cluster: { name: string; kubeconfig: string };
+  terminationGracePeriodMs: number;
+  /** Lease timings, in the sense of client-go's leader election. */
+  lease: { durationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
+  /** Namespace of the Lease object when storageType is "kubernetes". */
+  leaseNamespace: string;
+  /** When true, /readyz reports ready only on the leader. */
+  readyOnlyWhenLeader: boolean;
+  logLevel: LogLevel;
+  workloads: ConfigWorkload[];
+}

@@ -1,0 +1,88 @@
+// The config file's `workloads` section: four lists (processes, cronJobs, services, persistentSets)
+// of entries with a name and the custom resource's spec fields. Only what identifies a workload is
+// checked here; the spec is validated by the same code that validates custom resources.
+import { isMapping } from "./file-layer";
+import type { ConfigWorkload, WorkloadKind } from "./types";
+
+const LISTS: ReadonlyArray<[string, WorkloadKind]> = [
+  ["processes", "WorkloadProcess"],
+  ["cronJobs", "WorkloadCronJob"],
+  ["services", "WorkloadService"],
+  ["persistentSets", "WorkloadPersistent"],
+];
+
+/** Kubernetes object names (RFC 1123 subdomain). */
+const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Namespace names (RFC 1123 label). */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export interface WorkloadsResult {
+  workloads: ConfigWorkload[];
+  problems: string[];
+  warnings: string[];
+}
+
+export function parseWorkloads(section: unknown, defaultNamespace: string): WorkloadsResult {
+  const result: WorkloadsResult = { workloads: [], problems: [], warnings: [] };
+  if (section === undefined || section === null) return result;
+  if (!isMapping(section)) {
+    result.problems.push(
+      "workloads: must be a mapping with processes, cronJobs, services, persistentSets",
+    );
+    return result;
+  }
+  for (const key of Object.keys(section)) {
+    if (!LISTS.some(([list]) => list === key)) {
+      result.warnings.push(`workloads.${key}: unknown key, ignored`);
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const [list, kind] of LISTS) {
+    const entries = section[list];
+    if (entries === undefined || entries === null) continue;
+    if (!Array.isArray(entries)) {
+      result.problems.push(`workloads.${list}: must be a list`);
+      continue;
+    }
+    entries.forEach((entry: unknown, index) => {
+      const source = `workloads.${list}[${index}]`;
+      if (!isMapping(entry)) {
+        result.problems.push(`${source}: must be a mapping with at least a name`);
+        return;
+      }
+      const { name, namespace, ...spec } = entry;
+      const problemsBefore = result.problems.length;
+      if (typeof name !== "string" || name === "") {
+        result.problems.push(`${source}.name: is required`);
+      } else if (name.length > 253 || !NAME.test(name)) {
+        result.problems.push(
+          `${source}.name: must be a Kubernetes name (lowercase letters, digits, '-', '.'), got ${JSON.stringify(name)}`,
+        );
+      }
+      const ns =
+        namespace === undefined || namespace === null || namespace === ""
+          ? defaultNamespace
+          : namespace;
+      if (typeof ns !== "string" || ns.length > 63 || !DNS_LABEL.test(ns)) {
+        result.problems.push(
+          `${source}.namespace: must be a namespace name, got ${JSON.stringify(ns)}`,
+        );
+      }
+      if (
+        result.problems.length > problemsBefore ||
+        typeof name !== "string" ||
+        typeof ns !== "string"
+      )
+        return;
+      const id = `${kind}/${ns}/${name}`;
+      const first = seen.get(id);
+      if (first !== undefined) {
+        result.problems.push(`${source}.name: duplicates ${first} (${kind} ${ns}/${name})`);
+        return;
+      }
+      seen.set(id, source);
+      result.workloads.push({ kind, name, namespace: ns, spec, source });
+    });
+  }
+  return result;
+}

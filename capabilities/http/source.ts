@@ -1,0 +1,97 @@
+// What the HTTP surface needs from the runtime, as plain JSON-ready data. The runtime implements
+// StatusSource; the server never reaches into the elector, storage or reconcilers itself.
+// Times are ISO-8601 strings; epochs are numbers (fencing tokens fit easily in 2^53).
+
+export type Role = "leader" | "standby" | "observer";
+
+export interface InstanceStatus {
+  id: string;
+  tenant: string;
+  cluster: string;
+  role: Role;
+  /** Epoch of this instance's current leadership term; null when it does not lead. */
+  epoch: number | null;
+  /** When this instance became leader; null when it does not lead. */
+  leaderSince: string | null;
+}
+
+/** The lock as last read from storage. */
+export interface LeaderRecord {
+  id: string;
+  cluster: string;
+  epoch: number;
+  renewedAt: string;
+  expiresAt: string;
+}
+
+export interface StorageStatus {
+  type: string;
+  /** Must already be masked (config's storageAddress does that). */
+  address: string;
+  connected: boolean;
+  lastError: string | null;
+}
+
+export interface ChildStatus {
+  /** Pod, Deployment, StatefulSet, CronJob, Job, Service, PersistentVolumeClaim… */
+  kind: string;
+  name: string;
+  /** Pod phase, "3/3 ready", "suspended"… */
+  status: string;
+  node?: string;
+  createdAt?: string;
+}
+
+export interface WorkloadCondition {
+  type: string;
+  status: "True" | "False" | "Unknown";
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+export interface WorkloadStatus {
+  kind: string;
+  namespace: string;
+  name: string;
+  active: boolean;
+  healthy: boolean;
+  message: string;
+  children: ChildStatus[];
+  lastError: string | null;
+  conditions: WorkloadCondition[];
+}
+
+export type LeadershipEventType = "acquired" | "lost" | "new-leader" | "failover";
+
+export interface LeadershipEvent {
+  at: string;
+  type: LeadershipEventType;
+  /** The instance the event is about (who acquired, lost or took over). */
+  id: string;
+  epoch: number;
+  detail: string;
+}
+
+export interface ReadinessInputs {
+  watchesSynced: boolean;
+  storageReachable: boolean;
+  isLeader: boolean;
+}
+
+export interface StatusSnapshot {
+  instance: InstanceStatus;
+  leader: LeaderRecord | null;
+  storage: StorageStatus;
+  workloads: WorkloadStatus[];
+  /** Most recent first or last: the server sorts newest first. */
+  events: LeadershipEvent[];
+  readiness: ReadinessInputs;
+}
+
+export interface StatusSource {
+  /** One consistent view; called per request, so it should be cheap (in-memory). */
+  snapshot(): StatusSnapshot | Promise<StatusSnapshot>;
+  /** Gives up leadership (release after stopping workloads). Absent: the route answers 501. */
+  stepDown?(): Promise<void>;
+}

@@ -1,0 +1,21 @@
+// Public surface of the metrics capability. Leadership, failover and storage metrics live in
+// storage/metrics.ts (owned by the storage engine); these are the workload and controller ones.
+import { register, type Registry } from "prom-client";
+import { controllerMetrics } from "./controller";
+import { enableProcessMetrics } from "./process";
+import { workloadMetrics } from "./workload";
+
+export { METRIC_PREFIX, defineCounter, defineGauge, defineHistogram } from "./define";
+export * from "./workload";
+export * from "./controller";
+export { enableProcessMetrics } from "./process";
+
+/**
+ * Defines every metric of this module and the process metrics, once, so /metrics lists the
+ * label-less ones (with value 0) from the first scrape. Safe to call any number of times.
+ */
+export function registerOperatorMetrics(registry: Registry = register): void {
+  workloadMetrics(registry);
+  controllerMetrics(registry);
+  enableProcessMetrics(registry);
+}

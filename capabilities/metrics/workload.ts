@@ -1,0 +1,148 @@
+// Workload metrics, with the predecessor's names and labels (docs/metrics.md of k8-highlander):
+// status gauges are 1 while this instance runs the workload as leader and 0 otherwise.
+import { register, type Counter, type Gauge, type Histogram, type Registry } from "prom-client";
+import {
+  METRIC_PREFIX,
+  defineCounter,
+  defineGauge,
+  defineHistogram,
+  exponentialBuckets,
+} from "./define";
+
+export const WORKLOAD_TYPES = ["process", "cronjob", "service", "persistent"] as const;
+export type WorkloadType = (typeof WORKLOAD_TYPES)[number];
+
+/** Maps our custom-resource kinds onto the predecessor's `type` label values. */
+const TYPE_OF_KIND: Record<string, WorkloadType> = {
+  WorkloadProcess: "process",
+  WorkloadCronJob: "cronjob",
+  WorkloadService: "service",
+  WorkloadPersistent: "persistent",
+};
+
+export function workloadTypeOfKind(kind: string): WorkloadType {
+  const type = TYPE_OF_KIND[kind];
+  if (type === undefined) throw new Error(`not a workload kind: "${kind}"`);
+  return type;
+}
+
+export interface WorkloadRef {
+  type: WorkloadType;
+  name: string;
+  namespace: string;
+}
+
+export interface WorkloadMetrics {
+  status: Gauge<"type" | "name" | "namespace">;
+  operations: Counter<"type" | "name" | "operation">;
+  errors: Counter<"type" | "name" | "error_type">;
+  startupDuration: Histogram<"type" | "name">;
+  shutdownDuration: Histogram<"type" | "name">;
+  /** process_status, cronjob_status, service_status, persistent_status. */
+  typeStatus: Record<WorkloadType, Gauge<"name" | "namespace">>;
+}
+
+// 0.1 s to about 51 s, as the predecessor used; starting a pod on a busy cluster fits in it.
+const DURATION_BUCKETS = exponentialBuckets(0.1, 2, 10);
+
+export function workloadMetrics(registry: Registry = register): WorkloadMetrics {
+  const typeStatus = {} as Record<WorkloadType, Gauge<"name" | "namespace">>;
+  for (const type of WORKLOAD_TYPES) {
+    typeStatus[type] = defineGauge(
+      {
+        name: `${METRIC_PREFIX}${type}_status`,
+        help: `Status of managed ${type} workloads (1=active, 0=inactive)`,
+        labelNames: ["name", "namespace"],
+      },
+      registry,
+    );
+  }
+  return {
+    status: defineGauge(
+      {
+        name: `${METRIC_PREFIX}workload_status`,
+        help: "Status of managed workloads (1=active, 0=inactive)",
+        labelNames: ["type", "name", "namespace"],
+      },
+      registry,
+    ),
+    operations: defineCounter(
+      {
+        name: `${METRIC_PREFIX}workload_operations_total`,
+        help: "Operations performed on workloads (start, stop, update, ...)",
+        labelNames: ["type", "name", "operation"],
+      },
+      registry,
+    ),
+    errors: defineCounter(
+      {
+        name: `${METRIC_PREFIX}workload_errors_total`,
+        help: "Errors encountered while managing workloads",
+        labelNames: ["type", "name", "error_type"],
+      },
+      registry,
+    ),
+    startupDuration: defineHistogram(
+      {
+        name: `${METRIC_PREFIX}workload_startup_duration_seconds`,
+        help: "Time from starting a workload until it was running",
+        labelNames: ["type", "name"],
+        buckets: DURATION_BUCKETS,
+      },
+      registry,
+    ),
+    shutdownDuration: defineHistogram(
+      {
+        name: `${METRIC_PREFIX}workload_shutdown_duration_seconds`,
+        help: "Time from stopping a workload until its children were gone",
+        labelNames: ["type", "name"],
+        buckets: DURATION_BUCKETS,
+      },
+      registry,
+    ),
+    typeStatus,
+  };
+}
+
+/** Sets workload_status and the per-type gauge together, so they cannot disagree. */
+export function setWorkloadActive(ref: WorkloadRef, active: boolean, registry?: Registry): void {
+  const m = workloadMetrics(registry);
+  const value = active ? 1 : 0;
+  m.status.set({ type: ref.type, name: ref.name, namespace: ref.namespace }, value);
+  m.typeStatus[ref.type].set({ name: ref.name, namespace: ref.namespace }, value);
+}
+
+/** Drops a deleted workload's series, so /metrics does not report workloads that no longer exist. */
+export function forgetWorkload(ref: WorkloadRef, registry?: Registry): void {
+  const m = workloadMetrics(registry);
+  m.status.remove({ type: ref.type, name: ref.name, namespace: ref.namespace });
+  m.typeStatus[ref.type].remove({ name: ref.name, namespace: ref.namespace });
+}
+
+export function countWorkloadOperation(
+  ref: WorkloadRef,
+  operation: string,
+  registry?: Registry,
+): void {
+  workloadMetrics(registry).operations.inc({ type: ref.type, name: ref.name, operation });
+}
+
+export function countWorkloadError(ref: WorkloadRef, errorType: string, registry?: Registry): void {
+  workloadMetrics(registry).errors.inc({ type: ref.type, name: ref.name, error_type: errorType });
+}
+
+export function observeWorkloadStartup(
+  ref: WorkloadRef,
+  seconds: number,
+  registry?: Registry,
+): void {
+  workloadMetrics(registry).startupDuration.observe({ type: ref.type, name: ref.name }, seconds);
+}
+
+export function observeWorkloadShutdown(
+  ref: WorkloadRef,
+  seconds: number,
+  registry?: Registry,
+): void {
+  workloadMetrics(registry).shutdownDuration.observe({ type: ref.type, name: ref.name }, seconds);
+}

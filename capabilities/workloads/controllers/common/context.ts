@@ -1,0 +1,17 @@
+// What the pure builders need to know besides the custom resource itself.
+
+export interface BuildContext {
+  /** The Highlander tenant that owns this workload (label value on every child). */
+  tenant: string;
+  /** Fencing epoch of the leadership that writes the child (annotation on the child object only). */
+  epoch: number;
+  /** Server-side-apply field manager the caller uses; builders do not read it, callers may. */
+  fieldManager?: string;
+  /** A non-leading cluster keeps its workloads stopped: Deployments/StatefulSets get 0 replicas. */
+  stopped?: boolean;
+  /**
+   * Test-only cron granularity: schedules may carry a leading seconds field (6 fields) and Job names
+   * use unix seconds. Production leaves it unset (5 fields, unix minutes). Same code path either way.
+   */
+  cronSeconds?: boolean;
+}

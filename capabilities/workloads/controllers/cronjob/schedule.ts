@@ -1,0 +1,140 @@
+// Cron schedules: parsing (5 fields; 6 with seconds in the test-only mode), validation, and which tick
+// is due now. Same rules as Kubernetes' CronJob controller: never run retroactively on creation, skip
+// ticks older than startingDeadlineSeconds, and after many missed ticks run only the latest one.
+import { CronExpressionParser, type CronExpression } from "cron-parser";
+import type { WorkloadCronJobSpec } from "../../crd/types";
+
+const MACROS: Record<string, string> = {
+  "@yearly": "0 0 1 1 *",
+  "@annually": "0 0 1 1 *",
+  "@monthly": "0 0 1 * *",
+  "@weekly": "0 0 * * 0",
+  "@daily": "0 0 * * *",
+  "@midnight": "0 0 * * *",
+  "@hourly": "0 * * * *",
+};
+
+export interface ScheduleOptions {
+  /** Test-only: accept a leading seconds field (6 fields). */
+  cronSeconds?: boolean;
+}
+
+/** How many missed ticks `computeTicks` counts before it stops counting (Kubernetes uses 100). */
+export const MAX_COUNTED_MISSED = 100;
+
+export const DEFAULT_TIME_ZONE = "UTC";
+
+/** The expression cron-parser should parse, or a human-readable reason it is not acceptable. */
+export function normalizeSchedule(
+  schedule: string,
+  opts: ScheduleOptions = {},
+): { expression: string } | { error: string } {
+  const trimmed = schedule.trim();
+  if (trimmed.startsWith("@")) {
+    const expanded = MACROS[trimmed.toLowerCase()];
+    return expanded
+      ? { expression: expanded }
+      : { error: `unknown schedule macro "${trimmed}" (use ${Object.keys(MACROS).join(", ")})` };
+  }
+  const fields = trimmed.split(/\s+/).filter(f => f.length > 0);
+  if (fields.length === 5 || (fields.length === 6 && opts.cronSeconds)) {
+    return { expression: fields.join(" ") };
+  }
+  const wanted = opts.cronSeconds ? "5 or 6 fields (seconds first)" : "5 fields";
+  return {
+    error: `schedule "${schedule}" has ${fields.length} fields; expected ${wanted}: minute hour day-of-month month day-of-week`,
+  };
+}
+
+/** True when Intl knows the IANA time zone name. */
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Problems with schedule and timeZone; empty when both are usable. */
+export function scheduleProblems(spec: WorkloadCronJobSpec, opts: ScheduleOptions = {}): string[] {
+  const problems: string[] = [];
+  const tz = spec.timeZone ?? DEFAULT_TIME_ZONE;
+  if (!isValidTimeZone(tz)) problems.push(`timeZone "${tz}" is not a known IANA time zone`);
+  if (typeof spec.schedule !== "string" || spec.schedule.trim() === "") {
+    problems.push("schedule is required");
+    return problems;
+  }
+  const normalized = normalizeSchedule(spec.schedule, opts);
+  if ("error" in normalized) {
+    problems.push(normalized.error);
+    return problems;
+  }
+  try {
+    CronExpressionParser.parse(normalized.expression, { tz: "UTC", strict: false });
+  } catch (err) {
+    problems.push(`schedule "${spec.schedule}" is not valid: ${(err as Error).message}`);
+  }
+  return problems;
+}
+
+function parse(spec: WorkloadCronJobSpec, at: Date, opts: ScheduleOptions): CronExpression {
+  const normalized = normalizeSchedule(spec.schedule, opts);
+  if ("error" in normalized) throw new Error(normalized.error);
+  return CronExpressionParser.parse(normalized.expression, {
+    currentDate: at,
+    tz: spec.timeZone ?? DEFAULT_TIME_ZONE,
+  });
+}
+
+export interface Ticks {
+  /** The most recent tick that is due and not yet run (undefined: nothing to run now). */
+  due?: Date;
+  /** The next tick after `now`: when to look again. */
+  next: Date;
+  /** Ticks that were due since the last run, including `due` (counted up to MAX_COUNTED_MISSED + 1). */
+  missed: number;
+  /** Some ticks since the start were passed over because they are older than startingDeadlineSeconds. */
+  skippedByDeadline: boolean;
+}
+
+/**
+ * The tick to run now, if any. `lastScheduleTime` is the last tick already run (status); without it,
+ * `since` (the resource's creation time) is the start, and without that nothing is due: a new or
+ * re-adopted workload never runs retroactively.
+ */
+export function computeTicks(
+  spec: WorkloadCronJobSpec,
+  lastScheduleTime: Date | undefined,
+  now: Date,
+  opts: ScheduleOptions & { since?: Date } = {},
+): Ticks {
+  const next = parse(spec, now, opts).next().toDate();
+  const start = lastScheduleTime ?? opts.since ?? now;
+  let earliest = start;
+  let skippedByDeadline = false;
+  if (spec.startingDeadlineSeconds !== undefined) {
+    const deadlineStart = new Date(now.getTime() - spec.startingDeadlineSeconds * 1000);
+    if (deadlineStart > start) {
+      earliest = deadlineStart;
+      // Were ticks passed over between the start and the deadline window?
+      skippedByDeadline = parse(spec, start, opts).next().toDate() <= deadlineStart;
+    }
+  }
+  // prev() is exclusive, so look back from just after `now` to count a tick exactly at `now`.
+  const latestExpr = parse(spec, new Date(now.getTime() + 1), opts);
+  const latest = latestExpr.prev().toDate();
+  if (latest <= earliest) return { next, missed: 0, skippedByDeadline };
+  let missed = 0;
+  const walker = parse(spec, earliest, opts);
+  while (missed <= MAX_COUNTED_MISSED) {
+    if (walker.next().toDate() > now) break;
+    missed += 1;
+  }
+  return { due: latest, next, missed, skippedByDeadline };
+}
+
+/** The tick time a job name encodes: unix minutes in production, unix seconds in seconds mode. */
+export function tickNumber(tick: Date, opts: ScheduleOptions = {}): number {
+  return opts.cronSeconds ? Math.floor(tick.getTime() / 1000) : Math.floor(tick.getTime() / 60_000);
+}

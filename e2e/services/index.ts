@@ -1,0 +1,44 @@
+// Starts every storage service the storage tests and the failover benchmark need, side by side.
+import { join } from "node:path";
+import { startPostgres, type PostgresService } from "./postgres";
+import { startRedis, type RedisService } from "./redis";
+import { startSpanner, type SpannerService } from "./spanner";
+
+export { startPostgres, startRedis, startSpanner };
+export type { PostgresService, RedisService, SpannerService };
+
+export interface AllServices {
+  redis: RedisService;
+  postgres: PostgresService;
+  spanner: SpannerService;
+  stop(): Promise<void>;
+}
+
+/** Redis, PostgreSQL and the Spanner emulator, each in a sub-folder of `dir`. */
+export async function startAllServices(opts: {
+  dir: string;
+  ownerPid?: number;
+}): Promise<AllServices> {
+  const started: { stop(): Promise<void> }[] = [];
+  const stop = async () => {
+    for (const service of started.reverse()) await service.stop();
+  };
+  try {
+    const redis = await startRedis({ dir: join(opts.dir, "redis"), ownerPid: opts.ownerPid });
+    started.push(redis);
+    const postgres = await startPostgres({
+      dir: join(opts.dir, "postgres"),
+      ownerPid: opts.ownerPid,
+    });
+    started.push(postgres);
+    const spanner = await startSpanner({
+      dir: join(opts.dir, "spanner"),
+      ownerPid: opts.ownerPid,
+    });
+    started.push(spanner);
+    return { redis, postgres, spanner, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

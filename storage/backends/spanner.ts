@@ -1,0 +1,242 @@
+// Cloud Spanner backend: table `LeaderLocks` (the predecessor's column names plus AcquiredAt and
+// Epoch). Each operation is one read-write transaction, which Spanner runs serializably; expiry is
+// judged against the server's CURRENT_TIMESTAMP(), never a client clock. Rows are never deleted, so
+// epochs keep growing across releases.
+import { Spanner, type Database } from "@google-cloud/spanner";
+import { parseMetadata, toDate, toInt } from "../record";
+import type { AcquireRequest, AcquireResult, LockRecord, LockStore } from "../types";
+
+export interface SpannerLockStoreConfig {
+  type: "spanner";
+  projectId: string;
+  instanceId: string;
+  databaseId: string;
+  /** host:port of an emulator; also read from SPANNER_EMULATOR_HOST. */
+  emulatorHost?: string;
+  /** Create the instance and database when missing (emulator and tests). The table always is. */
+  createIfMissing?: boolean;
+}
+
+export const SPANNER_TABLE_DDL = `CREATE TABLE LeaderLocks (
+  LockKey STRING(MAX) NOT NULL,
+  LockValue STRING(MAX) NOT NULL,
+  ClusterName STRING(MAX) NOT NULL,
+  MetadataJson STRING(MAX),
+  CreatedAt TIMESTAMP NOT NULL,
+  UpdatedAt TIMESTAMP NOT NULL,
+  AcquiredAt TIMESTAMP NOT NULL,
+  ExpiresAt TIMESTAMP NOT NULL,
+  LockVersion INT64 NOT NULL,
+  Epoch INT64 NOT NULL
+) PRIMARY KEY (LockKey)`;
+
+const SELECT = `SELECT LockValue, ClusterName, Epoch, AcquiredAt, UpdatedAt, ExpiresAt, MetadataJson,
+  ExpiresAt <= CURRENT_TIMESTAMP() AS Expired FROM LeaderLocks WHERE LockKey = @key`;
+
+interface Row {
+  LockValue: string;
+  ClusterName: string;
+  Epoch: number | string;
+  AcquiredAt: Date;
+  UpdatedAt: Date;
+  ExpiresAt: Date;
+  MetadataJson: string | null;
+  Expired: boolean;
+}
+
+function toRecord(row: Row): LockRecord {
+  return {
+    holderId: row.LockValue,
+    clusterName: row.ClusterName,
+    epoch: toInt(row.Epoch, "Epoch"),
+    acquiredAt: toDate(row.AcquiredAt, "AcquiredAt"),
+    renewedAt: toDate(row.UpdatedAt, "UpdatedAt"),
+    expiresAt: toDate(row.ExpiresAt, "ExpiresAt"),
+    metadata: parseMetadata(row.MetadataJson ?? ""),
+  };
+}
+
+/** The emulator breaks multiplexed sessions; these must be set before the client is created. */
+export function configureForEmulator(emulatorHost: string): void {
+  process.env.SPANNER_EMULATOR_HOST = emulatorHost;
+  process.env.GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS = "false";
+  process.env.GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS_FOR_RW = "false";
+  process.env.GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS_PARTITIONED_OPS = "false";
+  process.env.METADATA_SERVER_DETECTION ??= "none";
+}
+
+function grpcCode(err: unknown): number | undefined {
+  return (err as { code?: number }).code;
+}
+
+const ALREADY_EXISTS = 6;
+
+export class SpannerLockStore implements LockStore {
+  readonly backend = "spanner" as const;
+  private readonly spanner: Spanner;
+  private readonly database: Database;
+  private ready: Promise<void> | undefined;
+
+  constructor(private readonly config: SpannerLockStoreConfig) {
+    const emulator = config.emulatorHost ?? process.env.SPANNER_EMULATOR_HOST;
+    if (emulator) configureForEmulator(emulator);
+    this.spanner = new Spanner({ projectId: config.projectId });
+    this.database = this.spanner.instance(config.instanceId).database(config.databaseId);
+  }
+
+  private ensureReady(): Promise<void> {
+    this.ready ??= this.prepare().catch((err: unknown) => {
+      this.ready = undefined;
+      throw err;
+    });
+    return this.ready;
+  }
+
+  private async prepare(): Promise<void> {
+    if (this.config.createIfMissing) {
+      const instance = this.spanner.instance(this.config.instanceId);
+      const [instanceExists] = await instance.exists();
+      if (!instanceExists) {
+        try {
+          const [, op] = await this.spanner.createInstance(this.config.instanceId, {
+            config: "emulator-config",
+            nodes: 1,
+            displayName: this.config.instanceId,
+          });
+          await op.promise();
+        } catch (err) {
+          if (grpcCode(err) !== ALREADY_EXISTS) throw err;
+        }
+      }
+      const [dbExists] = await this.database.exists();
+      if (!dbExists) {
+        try {
+          const [, op] = await instance.createDatabase(this.config.databaseId);
+          await op.promise();
+        } catch (err) {
+          if (grpcCode(err) !== ALREADY_EXISTS) throw err;
+        }
+      }
+    }
+    const [statements] = await this.database.getSchema();
+    if (statements.some(ddl => /CREATE TABLE LeaderLocks\b/i.test(ddl))) return;
+    try {
+      const [op] = await this.database.updateSchema([SPANNER_TABLE_DDL]);
+      await op.promise();
+    } catch (err) {
+      // Another process created it first.
+      if (!/Duplicate name|already exists/i.test(String((err as Error).message))) throw err;
+    }
+  }
+
+  async tryAcquire(key: string, req: AcquireRequest): Promise<AcquireResult> {
+    await this.ensureReady();
+    return this.database.runTransactionAsync(async tx => {
+      const [rows] = await tx.run({ sql: SELECT, params: { key }, json: true });
+      const current = rows[0] as Row | undefined;
+      if (
+        current &&
+        current.LockValue !== "" &&
+        !current.Expired &&
+        current.LockValue !== req.holderId
+      ) {
+        await tx.rollback();
+        return { acquired: false as const, current: toRecord(current) };
+      }
+      const params = {
+        key,
+        holder: req.holderId,
+        cluster: req.clusterName,
+        metadata: JSON.stringify(req.metadata ?? {}),
+        ms: Math.ceil(req.leaseDurationMs),
+      };
+      const types = { ms: "int64" as const };
+      if (!current) {
+        await tx.runUpdate({
+          sql: `INSERT INTO LeaderLocks (LockKey, LockValue, ClusterName, MetadataJson, CreatedAt,
+                  UpdatedAt, AcquiredAt, ExpiresAt, LockVersion, Epoch)
+                VALUES (@key, @holder, @cluster, @metadata, CURRENT_TIMESTAMP(), CURRENT_TIMESTAMP(),
+                  CURRENT_TIMESTAMP(), TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL @ms MILLISECOND),
+                  1, 1)`,
+          params,
+          types,
+        });
+      } else {
+        await tx.runUpdate({
+          sql: `UPDATE LeaderLocks SET LockValue = @holder, ClusterName = @cluster,
+                  MetadataJson = @metadata, UpdatedAt = CURRENT_TIMESTAMP(),
+                  AcquiredAt = CURRENT_TIMESTAMP(),
+                  ExpiresAt = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL @ms MILLISECOND),
+                  LockVersion = LockVersion + 1, Epoch = Epoch + 1
+                WHERE LockKey = @key`,
+          params,
+          types,
+        });
+      }
+      const [after] = await tx.run({ sql: SELECT, params: { key }, json: true });
+      await tx.commit();
+      const row = after[0] as Row | undefined;
+      if (!row) throw new Error("spanner acquire wrote no row");
+      return {
+        acquired: true as const,
+        record: toRecord(row),
+        previous: current ? toRecord(current) : undefined,
+      };
+    });
+  }
+
+  async renew(
+    key: string,
+    holderId: string,
+    epoch: number,
+    leaseDurationMs: number,
+  ): Promise<LockRecord | undefined> {
+    await this.ensureReady();
+    return this.database.runTransactionAsync(async tx => {
+      const [count] = await tx.runUpdate({
+        sql: `UPDATE LeaderLocks SET UpdatedAt = CURRENT_TIMESTAMP(),
+                ExpiresAt = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL @ms MILLISECOND),
+                LockVersion = LockVersion + 1
+              WHERE LockKey = @key AND LockValue = @holder AND Epoch = @epoch
+                AND ExpiresAt > CURRENT_TIMESTAMP()`,
+        params: { key, holder: holderId, epoch, ms: Math.ceil(leaseDurationMs) },
+        types: { epoch: "int64", ms: "int64" },
+      });
+      if (count !== 1) {
+        await tx.rollback();
+        return undefined;
+      }
+      const [rows] = await tx.run({ sql: SELECT, params: { key }, json: true });
+      await tx.commit();
+      const row = rows[0] as Row | undefined;
+      return row ? toRecord(row) : undefined;
+    });
+  }
+
+  async release(key: string, holderId: string, epoch: number): Promise<boolean> {
+    await this.ensureReady();
+    return this.database.runTransactionAsync(async tx => {
+      const [count] = await tx.runUpdate({
+        sql: `UPDATE LeaderLocks SET LockValue = '', UpdatedAt = CURRENT_TIMESTAMP(),
+                ExpiresAt = CURRENT_TIMESTAMP(), LockVersion = LockVersion + 1
+              WHERE LockKey = @key AND LockValue = @holder AND Epoch = @epoch`,
+        params: { key, holder: holderId, epoch },
+        types: { epoch: "int64" },
+      });
+      await tx.commit();
+      return count === 1;
+    });
+  }
+
+  async get(key: string): Promise<LockRecord | undefined> {
+    await this.ensureReady();
+    const [rows] = await this.database.run({ sql: SELECT, params: { key }, json: true });
+    const row = rows[0] as Row | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.database.close();
+    this.spanner.close();
+  }
+}

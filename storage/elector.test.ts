@@ -1,0 +1,157 @@
+// Elector timing with an in-memory store and fake timers/clock: when leadership starts and ends,
+// judged on the monotonic clock, independent of how the store behaves.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Clock } from "./clock";
+import { LeaderElector, type StopReason } from "./elector";
+import { NotLeaderError } from "./guard";
+import { MemoryLockStore } from "./testing/memory-store";
+
+const timing = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
+const KEY = "highlander-leader-lock:unit";
+
+/** Monotonic clock driven by vitest's fake Date, plus an extra offset for "frozen process" jumps. */
+function fakeClock(): Clock & { jump(ms: number): void } {
+  let extra = 0;
+  return {
+    monotonicMs: () => Date.now() + extra,
+    wallMs: () => Date.now() + extra,
+    jump: ms => (extra += ms),
+  };
+}
+
+describe("LeaderElector timing", () => {
+  let clock: ReturnType<typeof fakeClock>;
+  let store: MemoryLockStore;
+  let events: string[];
+  let elector: LeaderElector;
+
+  const make = (extra: Partial<ConstructorParameters<typeof LeaderElector>[0]> = {}) =>
+    new LeaderElector({
+      store,
+      key: KEY,
+      identity: "me",
+      clock,
+      random: () => 0.5,
+      ...timing,
+      onStartedLeading: epoch => events.push(`started:${epoch}`),
+      onStoppedLeading: (reason: StopReason) => events.push(`stopped:${reason}`),
+      onNewLeader: r => events.push(`leader:${r.holderId}`),
+      ...extra,
+    });
+
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    clock = fakeClock();
+    store = new MemoryLockStore(() => clock.wallMs());
+    events = [];
+    elector = make();
+  });
+
+  afterEach(async () => {
+    store.mode = "ok";
+    const stopping = elector.stop();
+    await vi.runOnlyPendingTimersAsync();
+    await stopping;
+    vi.useRealTimers();
+  });
+
+  it("acquires a free lock, reports the new leader, and the guard yields its epoch", async () => {
+    elector.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(events).toEqual(["leader:me", "started:1"]);
+    expect(elector.guard.check()).toEqual({ epoch: 1 });
+  });
+
+  it("stops acting exactly renewDeadline after the last successful renewal when renewals fail", async () => {
+    elector.start();
+    await vi.advanceTimersByTimeAsync(0); // acquired at t0
+    await vi.advanceTimersByTimeAsync(timing.retryPeriodMs); // renewed at t0 + 2 s
+    store.mode = "fail";
+    await vi.advanceTimersByTimeAsync(timing.renewDeadlineMs - 1);
+    expect(elector.isLeader()).toBe(true);
+    expect(events).not.toContain("stopped:renew-deadline");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(events).toContain("stopped:renew-deadline");
+    expect(() => elector.guard.check()).toThrow(NotLeaderError);
+  });
+
+  it("stops at the deadline even when a renewal hangs (timer, not failed ticks)", async () => {
+    elector.start();
+    await vi.advanceTimersByTimeAsync(0);
+    store.mode = "hang";
+    await vi.advanceTimersByTimeAsync(timing.renewDeadlineMs - 1);
+    expect(elector.isLeader()).toBe(true);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(events).toContain("stopped:renew-deadline");
+  });
+
+  it("the guard refuses as soon as the monotonic clock passes the deadline, before any timer runs", async () => {
+    elector.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(elector.guard.check().epoch).toBe(1);
+    clock.jump(timing.leaseDurationMs + 1); // a process frozen longer than the lease
+    expect(() => elector.guard.check()).toThrow(/renew deadline passed/);
+  });
+
+  it("stops at once when the store says the lock is someone else's", async () => {
+    elector.start();
+    await vi.advanceTimersByTimeAsync(0);
+    store.seed(KEY, "other", timing.leaseDurationMs);
+    await vi.advanceTimersByTimeAsync(timing.retryPeriodMs);
+    expect(events).toContain("stopped:lost");
+    expect(elector.isLeader()).toBe(false);
+  });
+
+  it("keeps leading while renewals succeed", async () => {
+    elector.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(elector.isLeader()).toBe(true);
+    expect(events.filter(e => e.startsWith("stopped"))).toEqual([]);
+    expect(store.calls.filter(c => c === "renew").length).toBeGreaterThanOrEqual(25);
+  });
+
+  it("follows while another holder renews, and takes over after its lease expires", async () => {
+    store.seed(KEY, "other", timing.leaseDurationMs);
+    elector.start();
+    await vi.advanceTimersByTimeAsync(timing.leaseDurationMs - 1);
+    expect(elector.isLeader()).toBe(false);
+    expect(events).toEqual(["leader:other"]);
+    await vi.advanceTimersByTimeAsync(timing.retryPeriodMs * 1.2 + 1);
+    expect(events).toEqual(["leader:other", "leader:me", "started:2"]);
+  });
+
+  it("stop() stops acting first, then releases, then resolves", async () => {
+    elector.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const order: string[] = [];
+    elector.on("stoppedLeading", () => order.push(`stopped, calls=${store.calls.length}`));
+    const callsBefore = store.calls.length;
+    await elector.stop();
+    expect(order).toEqual([`stopped, calls=${callsBefore}`]);
+    expect(store.calls.at(-1)).toBe("release");
+    expect(elector.isLeader()).toBe(false);
+    expect((await store.get(KEY))?.holderId).toBe("");
+  });
+
+  it("an observer never acquires but reports the leader", async () => {
+    elector = make({ observer: true });
+    store.seed(KEY, "other", 1000);
+    elector.start();
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(store.calls).not.toContain("acquire");
+    expect(events).toEqual(["leader:other"]);
+    expect(elector.isLeader()).toBe(false);
+  });
+
+  it("retries acquisition every 1 to 1.2 retry periods", async () => {
+    store.seed(KEY, "other", 1_000_000);
+    elector = make({ random: () => 0.999 });
+    elector.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const first = store.calls.length;
+    await vi.advanceTimersByTimeAsync(timing.retryPeriodMs - 1);
+    expect(store.calls.length).toBe(first);
+    await vi.advanceTimersByTimeAsync(timing.retryPeriodMs * 0.2 + 1);
+    expect(store.calls.length).toBe(first + 1);
+  });
+});

@@ -1,0 +1,74 @@
+// The storage contract every leader-lock backend implements. A lock is one record per key; each
+// successful acquisition carries an epoch (fencing token) strictly greater than every earlier one
+// for that key, which later writers use to refuse stale leaders.
+
+export type BackendType = "kubernetes" | "redis" | "db" | "spanner";
+
+/** Everything known about the current (or last) holder of a lock. */
+export interface LockRecord {
+  /** Holder identity; "" when the lock was released. */
+  holderId: string;
+  clusterName: string;
+  /** Fencing token of the acquisition that produced this record. */
+  epoch: number;
+  acquiredAt: Date;
+  renewedAt: Date;
+  /**
+   * When the lease runs out. Server time for Redis, PostgreSQL and Spanner. For the Kubernetes Lease
+   * it is renewTime + leaseDurationSeconds as written by the holder: informational only, since
+   * takeover there is judged on the candidate's own monotonic clock (see backends/kubernetes.ts).
+   */
+  expiresAt: Date;
+  /** Free-form JSON the holder stored with the lock (may be empty). */
+  metadata: Record<string, string>;
+}
+
+export interface AcquireRequest {
+  holderId: string;
+  clusterName: string;
+  leaseDurationMs: number;
+  metadata?: Record<string, string>;
+}
+
+export type AcquireResult =
+  | {
+      acquired: true;
+      record: LockRecord;
+      /** The record this acquisition replaced, when another holder (or a release) came before. */
+      previous?: LockRecord;
+    }
+  | { acquired: false; current?: LockRecord };
+
+export interface LockStore {
+  readonly backend: BackendType;
+  /**
+   * Takes the lock when it is free, released, expired, or already ours; every success starts a new
+   * epoch. Losing a race is `{acquired: false}`, not an error; errors mean "could not tell".
+   */
+  tryAcquire(key: string, request: AcquireRequest): Promise<AcquireResult>;
+  /**
+   * Extends the lease of holder (id, epoch). Resolves the new record, or undefined when the lock is
+   * no longer held by exactly that (id, epoch) — in which case nothing was changed.
+   */
+  renew(
+    key: string,
+    holderId: string,
+    epoch: number,
+    leaseDurationMs: number,
+  ): Promise<LockRecord | undefined>;
+  /** Releases the lock only if (id, epoch) still holds it; never touches another holder's lock. */
+  release(key: string, holderId: string, epoch: number): Promise<boolean>;
+  /** The current record, or undefined when there is none (released records are returned). */
+  get(key: string): Promise<LockRecord | undefined>;
+  close(): Promise<void>;
+}
+
+/** Lock key of a tenant, shared with the predecessor so both never lead at once during a move. */
+export function lockKeyFor(tenant: string): string {
+  return `highlander-leader-lock:${tenant}`;
+}
+
+/** A record is live (held) when it has a holder and, by server time, has not expired. */
+export function isHeld(record: LockRecord | undefined): record is LockRecord {
+  return record !== undefined && record.holderId !== "";
+}

@@ -1,0 +1,469 @@
+// The four workload CRDs against the real API server: they install, accept the predecessor's sample and
+// fully loaded objects of every kind (with defaults filled in), refuse invalid objects with clear
+// messages, print the documented columns, and keep status in its own subresource.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { parse } from "yaml";
+import { KINDS, WORKLOAD_TYPES, type WorkloadType } from "../capabilities/workloads/crd/kinds";
+import {
+  fullCronSpec,
+  fullPersistentSpec,
+  fullProcessSpec,
+  fullServiceSpec,
+  PREDECESSOR_SAMPLE_CRONJOB_YAML,
+} from "../capabilities/workloads/crd/samples";
+import { buildJobForTick } from "../capabilities/workloads/controllers/cronjob/build-job";
+import {
+  buildHeadlessService,
+  buildPortsService,
+  buildStatefulSet,
+} from "../capabilities/workloads/controllers/persistent/build";
+import { buildProcessPod } from "../capabilities/workloads/controllers/process/build-pod";
+import { buildDeployment, buildService } from "../capabilities/workloads/controllers/service/build";
+import { kubectl } from "./controlplane/cluster";
+
+const kubeconfig = inject("kubeconfig");
+const ns = `crds-${Date.now().toString(36)}`;
+const crdDir = join(import.meta.dirname, "..", "crds");
+
+function k(args: string[], input?: string): string {
+  return kubectl(kubeconfig, args, input);
+}
+
+/** Applies an object that must be refused, and returns the API server's message. */
+function refusal(obj: object): string {
+  try {
+    k(["apply"], JSON.stringify(obj));
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error(`the API server accepted ${JSON.stringify(obj)}`);
+}
+
+function resource(type: WorkloadType, name: string, spec: object): object {
+  return {
+    apiVersion: "highlander.plexobject.io/v1",
+    kind: KINDS[type].kind,
+    metadata: { name, namespace: ns },
+    spec,
+  };
+}
+
+function getJson(type: WorkloadType, name: string, namespace = ns): Record<string, unknown> {
+  return JSON.parse(k(["get", KINDS[type].plural, name, "-n", namespace, "-o", "json"]));
+}
+
+const minimal: Record<WorkloadType, object> = {
+  process: { image: "busybox" },
+  cronjob: { image: "busybox", schedule: "*/5 * * * *" },
+  service: { image: "nginx", replicas: 1 },
+  persistent: { image: "postgres", replicas: 1 },
+};
+
+beforeAll(() => {
+  const files = readdirSync(crdDir).filter(f => f.endsWith(".yaml"));
+  expect(files.sort()).toEqual(WORKLOAD_TYPES.map(t => `${KINDS[t].plural}.yaml`).sort());
+  k(["apply", "-f", crdDir]);
+  for (const type of WORKLOAD_TYPES) {
+    k([
+      "wait",
+      "--for=condition=Established",
+      `crd/${KINDS[type].plural}.highlander.plexobject.io`,
+      "--timeout=60s",
+    ]);
+  }
+  k(["create", "namespace", ns]);
+});
+
+afterAll(() => {
+  try {
+    k(["delete", "workloadcronjob", "sample-cronjob", "-n", "default", "--ignore-not-found"]);
+    k(["delete", "namespace", ns, "--wait=false"]);
+    k(["delete", "priorityclass", "high", "--ignore-not-found"]);
+  } catch {
+    // Cleanup only; the throwaway cluster goes away with the run.
+  }
+});
+
+describe("valid objects", () => {
+  it("accepts the predecessor's sample WorkloadCronJob verbatim and fills in defaults", () => {
+    k(["apply"], PREDECESSOR_SAMPLE_CRONJOB_YAML);
+    const got = getJson("cronjob", "sample-cronjob", "default");
+    const sent = parse(PREDECESSOR_SAMPLE_CRONJOB_YAML) as { spec: Record<string, unknown> };
+    expect(got.spec).toEqual({
+      ...sent.spec,
+      concurrencyPolicy: "Forbid",
+      suspend: false,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 1,
+    });
+  });
+
+  it.each([
+    ["process", fullProcessSpec()],
+    ["cronjob", fullCronSpec()],
+    ["service", fullServiceSpec()],
+    ["persistent", fullPersistentSpec()],
+  ] as [WorkloadType, object][])(
+    "accepts a %s that sets every field and reads it back",
+    (type, spec) => {
+      k(["apply"], JSON.stringify(resource(type, `full-${type}`, spec)));
+      const got = getJson(type, `full-${type}`) as { spec: Record<string, unknown> };
+      expect(got.spec).toMatchObject(JSON.parse(JSON.stringify(spec)));
+    },
+  );
+
+  it.each(WORKLOAD_TYPES)("accepts a minimal %s, with its defaults", type => {
+    k(["apply"], JSON.stringify(resource(type, `min-${type}`, minimal[type])));
+    const spec = (getJson(type, `min-${type}`) as { spec: Record<string, unknown> }).spec;
+    if (type === "process") expect(spec).toMatchObject({ restartPolicy: "Never", maxRestarts: 5 });
+    if (type === "cronjob") expect(spec).toMatchObject({ restartPolicy: "OnFailure" });
+    if (type === "service") expect(spec).toMatchObject({ strategy: "Recreate" });
+  });
+
+  it("accepts the short names and the highlander category", () => {
+    for (const type of WORKLOAD_TYPES) {
+      for (const short of KINDS[type].shortNames) {
+        expect(k(["get", short, "-n", ns, "-o", "name"])).toContain(`min-${type}`);
+      }
+    }
+    const all = k(["get", "highlander", "-n", ns, "-o", "name"]);
+    for (const type of WORKLOAD_TYPES)
+      expect(all).toContain(`${KINDS[type].singular}.highlander.plexobject.io/min-${type}`);
+  });
+});
+
+describe("invalid objects are refused with clear messages", () => {
+  const cases: [string, WorkloadType, object, (string | RegExp)[]][] = [
+    ["missing image", "process", { restartPolicy: "Never" }, ["spec.image: Required value"]],
+    ["empty image", "service", { image: "", replicas: 1 }, ["spec.image", "at least 1 chars long"]],
+    ["missing schedule", "cronjob", { image: "x" }, ["spec.schedule: Required value"]],
+    ["missing replicas", "service", { image: "x" }, ["spec.replicas: Required value"]],
+    [
+      "negative replicas",
+      "persistent",
+      { image: "x", replicas: -1 },
+      ["spec.replicas", "greater than or equal to 0"],
+    ],
+    [
+      "replicas of the wrong type",
+      "service",
+      { image: "x", replicas: "two" },
+      ["spec.replicas", "must be of type integer"],
+    ],
+    [
+      "unknown restartPolicy",
+      "process",
+      { image: "x", restartPolicy: "Sometimes" },
+      ['spec.restartPolicy: Unsupported value: "Sometimes"', '"Always", "OnFailure", "Never"'],
+    ],
+    [
+      "negative maxRestarts",
+      "process",
+      { image: "x", maxRestarts: -1 },
+      ["spec.maxRestarts", "greater than or equal to 0"],
+    ],
+    [
+      "bad concurrencyPolicy",
+      "cronjob",
+      { image: "x", schedule: "* * * * *", concurrencyPolicy: "Sometimes" },
+      ['spec.concurrencyPolicy: Unsupported value: "Sometimes"'],
+    ],
+    [
+      "port out of range",
+      "service",
+      { image: "x", replicas: 1, ports: [{ containerPort: 70000 }] },
+      ["spec.ports[0].containerPort", "less than or equal to 65535"],
+    ],
+    [
+      "servicePort zero",
+      "service",
+      { image: "x", replicas: 1, ports: [{ containerPort: 80, servicePort: 0 }] },
+      ["spec.ports[0].servicePort", "greater than or equal to 1"],
+    ],
+    [
+      "duplicate container ports",
+      "service",
+      {
+        image: "x",
+        replicas: 1,
+        ports: [{ containerPort: 80 }, { containerPort: 80, servicePort: 81 }],
+      },
+      ["each containerPort may appear only once"],
+    ],
+    [
+      "script and command together",
+      "process",
+      { image: "x", script: { commands: ["a"] }, command: ["b"] },
+      ["script and command/args are mutually exclusive"],
+    ],
+    [
+      "a 4-field schedule",
+      "cronjob",
+      { image: "x", schedule: "* * * *" },
+      ["schedule must be a cron expression with 5 fields"],
+    ],
+    [
+      "a time zone inside the schedule",
+      "cronjob",
+      { image: "x", schedule: "TZ=UTC * * * * *" },
+      ["put the time zone in spec.timeZone"],
+    ],
+    [
+      "a bad quantity",
+      "process",
+      { image: "x", resources: { cpuRequest: "lots" } },
+      ["spec.resources.cpuRequest", "must be a Kubernetes quantity"],
+    ],
+    [
+      "a request above its limit",
+      "process",
+      { image: "x", resources: { memoryRequest: "1Gi", memoryLimit: "64Mi" } },
+      ["memoryRequest must not exceed memoryLimit"],
+    ],
+    [
+      "a bad duration",
+      "process",
+      { image: "x", gracePeriod: "ten seconds" },
+      ["spec.gracePeriod", 'must be a duration such as "30s"'],
+    ],
+    [
+      "gracePeriod with terminationGracePeriodSeconds",
+      "process",
+      { image: "x", gracePeriod: "5s", terminationGracePeriodSeconds: 5 },
+      ["set gracePeriod or terminationGracePeriodSeconds, not both"],
+    ],
+    [
+      "env given as a list (kubectl's strict decoding names the fields)",
+      "process",
+      { image: "x", env: [{ name: "A", value: "1" }] },
+      ['unknown field "spec.env[0].name"'],
+    ],
+    [
+      "a non-string env value",
+      "process",
+      { image: "x", env: { A: 1 } },
+      ["spec.env.A", "must be of type string"],
+    ],
+    [
+      "a name in env and extraEnv",
+      "process",
+      { image: "x", env: { A: "1" }, extraEnv: [{ name: "A", value: "2" }] },
+      ["a variable name may appear in only one of env and extraEnv"],
+    ],
+    [
+      "value with valueFrom",
+      "process",
+      {
+        image: "x",
+        extraEnv: [
+          { name: "A", value: "1", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+        ],
+      },
+      ["set either value or valueFrom, not both"],
+    ],
+    [
+      "a reserved pod label",
+      "service",
+      { image: "x", replicas: 1, podLabels: { "highlander.plexobject.io/workload": "other" } },
+      ["podLabels must not use the reserved prefix"],
+    ],
+    [
+      "healthCheckPath without a port",
+      "service",
+      { image: "x", replicas: 1, healthCheckPath: "/healthz" },
+      ["healthCheckPath needs healthCheckPort or at least one entry in ports"],
+    ],
+    [
+      "a relative healthCheckPath",
+      "service",
+      { image: "x", replicas: 1, ports: [{ containerPort: 80 }], healthCheckPath: "healthz" },
+      ["spec.healthCheckPath", "must start with /"],
+    ],
+    [
+      "a volume without size",
+      "persistent",
+      { image: "x", replicas: 1, persistentVolumes: [{ name: "data", mountPath: "/data" }] },
+      ["spec.persistentVolumes[0].size: Required value"],
+    ],
+    [
+      "a sidecar named main",
+      "process",
+      { image: "x", sidecars: [{ name: "main", image: "y" }] },
+      ["sidecar name `main` is reserved"],
+    ],
+    [
+      "an unknown field",
+      "process",
+      { image: "x", imagee: "typo" },
+      ['unknown field "spec.imagee"'],
+    ],
+  ];
+
+  it.each(cases)("%s", (_label, type, spec, expected) => {
+    const message = refusal(resource(type, "bad", spec));
+    for (const part of expected) {
+      if (typeof part === "string") expect(message).toContain(part);
+      else expect(message).toMatch(part);
+    }
+  });
+
+  it("limits names so child names fit", () => {
+    expect(refusal(resource("cronjob", "c".repeat(53), minimal.cronjob))).toContain(
+      "metadata.name must be at most 52 characters for a WorkloadCronJob",
+    );
+    expect(refusal(resource("service", "web.v2", minimal.service))).toContain(
+      "metadata.name must be a DNS-1035 label",
+    );
+    k(["apply"], JSON.stringify(resource("cronjob", "c".repeat(52), minimal.cronjob)));
+  });
+});
+
+describe("printing and status", () => {
+  it("prints the documented columns for kubectl get workloadcronjobs", () => {
+    const header = k(["get", "workloadcronjobs", "-n", ns]).split("\n")[0];
+    expect(header.trim().split(/\s{2,}/)).toEqual([
+      "NAME",
+      "ACTIVE",
+      "HEALTHY",
+      "SCHEDULE",
+      "LAST SCHEDULE",
+      "NEXT",
+      "AGE",
+    ]);
+    const wide = k(["get", "wcron", "-n", ns, "-o", "wide"]).split("\n")[0];
+    expect(wide).toContain("SUSPEND");
+    expect(wide).toContain("CLUSTER");
+  });
+
+  it.each([
+    ["process", ["NAME", "ACTIVE", "HEALTHY", "AGE"]],
+    ["service", ["NAME", "ACTIVE", "HEALTHY", "REPLICAS", "READY", "AGE"]],
+    ["persistent", ["NAME", "ACTIVE", "HEALTHY", "REPLICAS", "READY", "AGE"]],
+  ] as [WorkloadType, string[]][])("prints %s columns", (type, columns) => {
+    const header = k(["get", KINDS[type].plural, "-n", ns]).split("\n")[0];
+    expect(header.trim().split(/\s{2,}/)).toEqual(columns);
+  });
+
+  it("keeps status in a subresource: status patches work, spec writes do not touch status", () => {
+    const name = "min-service";
+    const status = {
+      observedGeneration: 1,
+      active: true,
+      healthy: true,
+      message: "running",
+      replicas: 1,
+      readyReplicas: 1,
+      leader: { id: "ctl-1", cluster: "east", epoch: 3 },
+      conditions: [
+        {
+          type: "Ready",
+          status: "True",
+          reason: "Running",
+          message: "all good",
+          lastTransitionTime: "2024-01-01T00:00:00Z",
+          observedGeneration: 1,
+        },
+      ],
+    };
+    k([
+      "patch", "workloadservice", name, "-n", ns, "--subresource=status", "--type=merge",
+      "-p", JSON.stringify({ status }),
+    ]); // prettier-ignore
+    const withStatus = getJson("service", name);
+    expect(withStatus.status).toEqual(status);
+
+    const row = k(["get", "workloadservice", name, "-n", ns, "--no-headers"]);
+    expect(row.trim().split(/\s+/).slice(0, 5)).toEqual([name, "true", "true", "1", "1"]);
+
+    // A spec edit bumps the generation and leaves status alone; a status in the main resource is ignored.
+    k([
+      "patch", "workloadservice", name, "-n", ns, "--type=merge",
+      "-p", JSON.stringify({ spec: { replicas: 2 }, status: { healthy: false } }),
+    ]); // prettier-ignore
+    const edited = getJson("service", name) as {
+      metadata: { generation: number };
+      spec: { replicas: number };
+      status: unknown;
+    };
+    expect(edited.spec.replicas).toBe(2);
+    expect(edited.metadata.generation).toBe(2);
+    expect(edited.status).toEqual(status);
+  });
+
+  it("validates status writes too", () => {
+    expect(
+      () =>
+      k([
+        "patch", "workloadservice", "min-service", "-n", ns, "--subresource=status", "--type=merge",
+        "-p", JSON.stringify({ status: { conditions: [{ type: "Ready", status: "Maybe" }] } }),
+      ]), // prettier-ignore
+    ).toThrow(/status.conditions\[0\].status: Unsupported value: "Maybe"/);
+  });
+});
+
+describe("objects the builders make from stored custom resources", () => {
+  // Server-side dry runs: the API server (with its admission plugins) validates each child exactly as
+  // a reconciler would send it, built from the fully loaded custom resources stored above.
+  const ctx = { tenant: "e2e", epoch: 1 };
+
+  function stored<S>(type: WorkloadType): {
+    metadata: { name: string; namespace: string; uid: string };
+    spec: S;
+  } {
+    return getJson(type, `full-${type}`) as never;
+  }
+
+  function dryRun(obj: object): Record<string, unknown> {
+    return JSON.parse(k(["create", "--dry-run=server", "-o", "json"], JSON.stringify(obj)));
+  }
+
+  beforeAll(() => {
+    // The full samples name a service account and a priority class; admission checks both exist.
+    k(["create", "serviceaccount", "worker", "-n", ns]);
+    k(
+      ["apply"],
+      JSON.stringify({
+        apiVersion: "scheduling.k8s.io/v1",
+        kind: "PriorityClass",
+        metadata: { name: "high" },
+        value: 1000,
+      }),
+    );
+  });
+
+  it("a process Pod", () => {
+    const cr = stored<ReturnType<typeof fullProcessSpec>>("process");
+    const pod = dryRun(buildProcessPod(cr, ctx)) as {
+      metadata: { ownerReferences: { uid: string }[] };
+    };
+    expect(pod.metadata.ownerReferences[0].uid).toBe(cr.metadata.uid);
+  });
+
+  it("a cron Job for a tick", () => {
+    const cr = stored<ReturnType<typeof fullCronSpec>>("cronjob");
+    const job = dryRun(buildJobForTick(cr, new Date("2024-01-01T00:05:00Z"), ctx)) as {
+      metadata: { name: string };
+    };
+    expect(job.metadata.name).toBe(`full-cronjob-${Date.parse("2024-01-01T00:05:00Z") / 60_000}`);
+  });
+
+  it("a service's Deployment and Service", () => {
+    const cr = stored<ReturnType<typeof fullServiceSpec>>("service");
+    const deployment = dryRun(buildDeployment(cr, ctx)) as { spec: { strategy: { type: string } } };
+    expect(deployment.spec.strategy.type).toBe("Recreate");
+    const service = buildService(cr, ctx);
+    expect(service).toBeDefined();
+    dryRun(service ?? {});
+  });
+
+  it("a persistent set's StatefulSet and both Services", () => {
+    const cr = stored<ReturnType<typeof fullPersistentSpec>>("persistent");
+    const sts = dryRun(buildStatefulSet(cr, ctx)) as { spec: { volumeClaimTemplates: unknown[] } };
+    expect(sts.spec.volumeClaimTemplates).toHaveLength(1);
+    const headless = dryRun(buildHeadlessService(cr, ctx)) as { spec: { clusterIP: string } };
+    expect(headless.spec.clusterIP).toBe("None");
+    dryRun(buildPortsService(cr, ctx) ?? {});
+  });
+});

@@ -12,5 +12,9 @@ const module = new PeprModule(cfg, capabilities, { deferStart: true });
 
 if (!isBuildMode()) {
   module.start(peprPort());
-  void startOperator();
+  startOperator().catch((err: unknown) => {
+    const msg = `highlander failed to start: ${err instanceof Error ? err.message : String(err)}`;
+    process.stderr.write(`${JSON.stringify({ level: "fatal", name: "highlander", msg })}\n`);
+    process.exit(1);
+  });
 }

@@ -18,8 +18,9 @@ export interface ObjectMeta {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   finalizers?: string[];
-  deletionTimestamp?: string;
-  creationTimestamp?: string;
+  // JSON carries strings; @kubernetes/client-node's types say Date. Both are accepted.
+  deletionTimestamp?: string | Date;
+  creationTimestamp?: string | Date;
   ownerReferences?: Array<{
     apiVersion: string;
     kind: string;

@@ -1,7 +1,48 @@
-// The operator runtime beside Pepr's watcher: it owns the process-wide pieces Pepr lacks
-// (leader election, our work queue, the HTTP port) and shuts them down in order on SIGTERM.
-import { createServer, type Server } from "node:http";
-import { KubeConfig } from "@kubernetes/client-node";
+// The operator runtime beside Pepr's watcher: it owns the process-wide pieces Pepr lacks — leader
+// election, our work queue, the HTTP port — and shuts them down in order on SIGTERM/SIGINT:
+// stop acting, release the lock, close the port, exit.
+import { hostname } from "node:os";
+import {
+  loadConfig,
+  storageAddress,
+  describeConfig,
+  ConfigError,
+  type HighlanderConfig,
+} from "../config";
+import { createLogger, type Logger } from "../logging";
+import {
+  registerOperatorMetrics,
+  recordReconcile,
+  setWorkqueueDepth,
+  countWorkqueueRetry,
+  setClusterHealth,
+} from "../metrics";
+import { createHttpServer, type HttpServer } from "../http";
+import type { StatusSnapshot } from "../http/source";
+import { createLockStore } from "../../storage/factory";
+import { LeaderElector } from "../../storage/elector";
+import { NotLeaderError } from "../../storage/guard";
+import { candidateIdentity } from "../../storage/identity";
+import { lockKeyFor, type LockStore } from "../../storage/types";
+import {
+  API_VERSION,
+  KINDS,
+  WORKLOAD_TYPES,
+  typeOfKind,
+  type WorkloadKindName,
+} from "../workloads/crd/kinds";
+import { LABEL_KIND, LABEL_TENANT, LABEL_WORKLOAD } from "../workloads/controllers/common/labels";
+import { reconcileWorkload, tenantOf } from "../workloads/reconcilers/reconcile";
+import type { ReconcileContext } from "../workloads/reconcilers/context";
+import { applyConfigWorkloads } from "./config-workloads";
+import { ElectorLeadership } from "./elector-leadership";
+import { EventRecorder } from "./events";
+import { KubeClient, type KubeObject } from "./kube-client";
+import { Manager, type WorkloadKey } from "./manager";
+import { WorkQueue } from "./queue";
+import { lockStoreConfig, operatorArgs } from "./storage-config";
+import { WorkloadTracker, type TrackedWorkload } from "./workload-tracker";
+import { GuardedWriter } from "./writer";
 
 export function isBuildMode(): boolean {
   return process.env.PEPR_MODE === "build";
@@ -22,36 +63,291 @@ export function peprPort(): number {
   return portFromEnv("HIGHLANDER_PEPR_PORT", 3000);
 }
 
-/** The API server this process talks to, as kubernetes-fluent-client resolves it. */
-function apiServer(): string {
-  const kc = new KubeConfig();
-  kc.loadFromDefault();
-  return kc.getCurrentCluster()?.server ?? "(unknown)";
+/** The running operator, once started; watch bindings hand it their events. */
+interface Runtime {
+  config: HighlanderConfig;
+  manager: Manager;
+  tracker: WorkloadTracker;
+  log: Logger;
 }
 
-let server: Server | undefined;
+let runtime: Runtime | undefined;
 
-/** Starts the operator's own HTTP port; later issues add election, queue and reconcilers here. */
+/** Watch binding for our custom resources: track it and queue a reconcile, if it is our tenant's. */
+export function onWorkloadEvent(obj: KubeObject, deleted = false): void {
+  const rt = runtime;
+  const meta = obj.metadata;
+  if (!rt || !obj.kind || !meta?.name || !meta.namespace) return;
+  if (tenantOf(obj) !== rt.config.tenant) return;
+  const key: WorkloadKey = { kind: obj.kind, namespace: meta.namespace, name: meta.name };
+  if (deleted) rt.tracker.remove(key);
+  else rt.tracker.update(obj as TrackedWorkload);
+  rt.manager.enqueue(key);
+}
+
+/** Watch binding for children (pods, jobs, …): queue their workload, found from the child's labels. */
+export function onChildEvent(obj: KubeObject): void {
+  const rt = runtime;
+  const labels = obj.metadata?.labels ?? {};
+  const type = WORKLOAD_TYPES.find(t => t === labels[LABEL_KIND]);
+  const name = labels[LABEL_WORKLOAD];
+  if (!rt || !type || !name || !obj.metadata?.namespace) return;
+  if ((labels[LABEL_TENANT] || "default") !== rt.config.tenant) return;
+  rt.manager.enqueue({ kind: KINDS[type].kind, namespace: obj.metadata.namespace, name });
+}
+
+function loadOrExit(): HighlanderConfig {
+  try {
+    return loadConfig({
+      argv: operatorArgs(process.argv.slice(2)),
+      env: process.env,
+      hostname: hostname(),
+    }).config;
+  } catch (err) {
+    const message = err instanceof ConfigError ? err.message : String(err);
+    process.stderr.write(
+      `${JSON.stringify({ level: "fatal", name: "highlander", msg: `invalid configuration: ${message}` })}\n`,
+    );
+    process.exit(2);
+  }
+}
+
+async function listWorkloads(client: KubeClient, tenant: string): Promise<TrackedWorkload[]> {
+  const all: TrackedWorkload[] = [];
+  for (const type of WORKLOAD_TYPES) {
+    const items = await client.list<TrackedWorkload & KubeObject>({
+      apiVersion: API_VERSION,
+      kind: KINDS[type].kind,
+    });
+    all.push(...items.filter(item => tenantOf(item) === tenant));
+  }
+  return all;
+}
+
 export async function startOperator(): Promise<void> {
-  const listenPort = portFromEnv("HIGHLANDER_PORT", 8080);
-  server = createServer((req, res) => {
-    if (req.url === "/healthz") {
-      res.writeHead(200, { "content-type": "text/plain" });
-      res.end("ok\n");
-      return;
-    }
-    res.writeHead(404, { "content-type": "text/plain" });
-    res.end("not found\n");
-  });
-  await new Promise<void>(resolve => server?.listen(listenPort, resolve));
-  log("info", `serving /healthz on port ${listenPort}`, {
-    apiServer: apiServer(),
-    kubeconfig: process.env.KUBECONFIG ?? "(in-cluster or ~/.kube/config)",
-  });
-}
+  const config = loadOrExit();
+  const log = createLogger(config.logLevel);
+  registerOperatorMetrics();
+  const client = new KubeClient();
+  log.info({ apiServer: client.server, config: describeConfig(config) }, "starting highlander");
 
-function log(level: string, msg: string, extra: Record<string, unknown> = {}): void {
-  process.stdout.write(
-    `${JSON.stringify({ level, time: Date.now(), name: "highlander", msg, ...extra })}\n`,
+  let store: LockStore;
+  try {
+    store = await createLockStore(lockStoreConfig(config));
+  } catch (err) {
+    log.fatal({ err }, `cannot open the ${config.storageType} lock storage`);
+    process.exit(1);
+  }
+  let storageError: string | null = null;
+  let storageOk = false;
+  const elector = new LeaderElector({
+    store,
+    key: lockKeyFor(config.tenant),
+    identity: candidateIdentity(config.id),
+    clusterName: config.cluster.name,
+    observer: config.remainsFollower,
+    leaseDurationMs: config.lease.durationMs,
+    renewDeadlineMs: config.lease.renewDeadlineMs,
+    retryPeriodMs: config.lease.retryPeriodMs,
+    onError: (err, operation) => {
+      storageOk = false;
+      storageError = `${operation}: ${err instanceof Error ? err.message : String(err)}`;
+      log.warn({ err, operation }, "lock storage error");
+    },
+  });
+  const leadership = new ElectorLeadership(elector, config.cluster.name);
+  const markStorageOk = () => {
+    storageOk = true;
+    storageError = null;
+  };
+  elector.on("newLeader", markStorageOk);
+  elector.on("startedLeading", markStorageOk);
+
+  const events = new EventRecorder(client, leadership.id, err =>
+    log.debug({ err }, "could not record an event"),
   );
+  const tracker = new WorkloadTracker();
+  const queue = new WorkQueue({
+    onDepth: setWorkqueueDepth,
+    onRetry: (key, attempt, delayMs, err) => {
+      countWorkqueueRetry();
+      log.warn(
+        { key, attempt, delayMs, err: err instanceof Error ? err.message : String(err) },
+        "reconcile failed; retrying",
+      );
+    },
+  });
+
+  // The write guard of each mode: a leader asks the elector; a standby cluster's keeper asks that
+  // another cluster still leads (it only ever stops things).
+  const standbyGuard = {
+    check: (): { epoch: number } => {
+      const leader = leadership.leader();
+      if (manager.mode !== "standby-cluster" || !leader)
+        throw new NotLeaderError("no longer keeping a standby cluster", "not-leading");
+      return { epoch: leader.epoch };
+    },
+  };
+  const activeWriter = new GuardedWriter(client, leadership);
+  const standbyWriter = new GuardedWriter(client, standbyGuard);
+
+  const manager: Manager = new Manager({
+    queue,
+    leadership,
+    resyncPeriodMs: 60_000,
+    listAll: async () => {
+      const items = await listWorkloads(client, config.tenant);
+      tracker.replaceAll(items);
+      return items.map(item => ({
+        kind: item.kind,
+        namespace: item.metadata?.namespace ?? "",
+        name: item.metadata?.name ?? "",
+      }));
+    },
+    onModeChange: (from, to) => {
+      log.info({ from, to, leader: leadership.leader() }, `mode ${from} -> ${to}`);
+      setClusterHealth(config.cluster.name, to === "active");
+      if (to === "active" && config.workloads.length > 0) {
+        applyConfigWorkloads(config).catch(err =>
+          log.error({ err }, "could not apply config-file workloads"),
+        );
+      }
+    },
+    onError: (err, what) => log.error({ err }, `error ${what}`),
+    reconcile: async (key, mode) => {
+      const started = performance.now();
+      const rc: ReconcileContext = {
+        client,
+        writer: mode === "active" ? activeWriter : standbyWriter,
+        events,
+        mode,
+        tenant: config.tenant,
+        cluster: config.cluster.name,
+        leader: leadership.leader(),
+        now: new Date(),
+        cronSeconds: process.env.HIGHLANDER_CRON_SECONDS === "true",
+      };
+      const kind = typeOfKind(key.kind as WorkloadKindName);
+      try {
+        const result = await reconcileWorkload(key, rc);
+        tracker.recordError(key, null);
+        recordReconcile(
+          kind,
+          result?.requeueAfterMs !== undefined ? "requeue" : "success",
+          (performance.now() - started) / 1000,
+        );
+        return result;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        tracker.recordError(key, message);
+        recordReconcile(kind, "error", (performance.now() - started) / 1000);
+        // Losing leadership mid-reconcile is expected, not an error of the workload.
+        if (err instanceof NotLeaderError) {
+          log.info({ resource: key, reason: message }, "write refused: not acting any more");
+          return;
+        }
+        log.error({ resource: key, err: message }, "reconcile failed");
+        throw err;
+      }
+    },
+  });
+
+  runtime = { config, manager, tracker, log };
+
+  leadership.onChange(() => {
+    const leader = leadership.leader();
+    log.info({ isLeader: leadership.isLeader(), leader }, "leadership changed");
+  });
+
+  const snapshot = (): StatusSnapshot => {
+    const leader = leadership.leader();
+    const isLeader = leadership.isLeader();
+    return {
+      instance: {
+        id: leadership.id,
+        tenant: config.tenant,
+        cluster: config.cluster.name,
+        role: config.remainsFollower ? "observer" : isLeader ? "leader" : "standby",
+        epoch: isLeader ? (leader?.epoch ?? null) : null,
+        leaderSince: leadership.leaderSince() ?? null,
+      },
+      leader: leader
+        ? {
+            id: leader.id,
+            cluster: leader.cluster,
+            epoch: leader.epoch,
+            renewedAt: leader.renewedAt ?? "",
+            expiresAt: leader.expiresAt ?? "",
+          }
+        : null,
+      storage: {
+        type: config.storageType,
+        address: storageAddress(config),
+        connected: storageOk,
+        lastError: storageError,
+      },
+      workloads: tracker.view(),
+      events: leadership.changes(),
+      readiness: { watchesSynced: tracker.synced, storageReachable: storageOk, isLeader },
+    };
+  };
+
+  const http: HttpServer = createHttpServer({
+    port: config.port,
+    source: {
+      snapshot,
+      stepDown: async () => {
+        if (!leadership.isLeader())
+          throw new NotLeaderError("this instance is not the leader", "not-leading");
+        manager.stop();
+        await elector.stop();
+        log.info("stepped down on request; exiting so the pod restarts as a fresh candidate");
+        setTimeout(() => process.exit(0), 200).unref();
+      },
+    },
+    logger: log,
+    readyOnlyWhenLeader: config.readyOnlyWhenLeader,
+    debugInfo: () => ({
+      config: describeConfig(config),
+      mode: manager.mode,
+      queueDepth: queue.depth,
+    }),
+  });
+  const port = await http.listen();
+  log.info(
+    { port, id: leadership.id, tenant: config.tenant, cluster: config.cluster.name },
+    `serving HTTP on port ${port}`,
+  );
+
+  // The dashboard lists workloads on standby replicas too; the first list also marks watches synced.
+  const refresh = () =>
+    listWorkloads(client, config.tenant)
+      .then(items => tracker.replaceAll(items))
+      .catch(err => log.debug({ err }, "listing workloads for the dashboard failed"));
+  void refresh();
+  setInterval(() => void refresh(), 10_000).unref();
+
+  manager.start();
+  elector.start();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down: stop acting, release the lock, exit");
+    // Exit even if a step hangs (the Spanner client's own signal handlers do not exit).
+    setTimeout(() => process.exit(1), config.terminationGracePeriodMs).unref();
+    manager.stop();
+    await elector.stop();
+    await store.close().catch(() => {});
+    await http.close().catch(() => {});
+    log.info("stopped");
+    process.exit(0);
+  };
+  // Ours alone: Pepr's handler exits as soon as its own server closes (before our lock is released)
+  // and the Spanner client's handlers never exit.
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(signal));
+  }
 }

@@ -1,0 +1,43 @@
+// Workloads declared in the config file (the predecessor's `workloads:` section) become custom
+// resources, applied by the leader under their own field manager. From then on the same reconcilers
+// manage them and `kubectl get`, the API and the dashboard show them like any other.
+import type { ConfigWorkload, HighlanderConfig } from "../config";
+import { API_VERSION } from "../workloads/crd/kinds";
+import { LABEL_TENANT } from "../workloads/controllers/common/labels";
+import { KubeClient, type KubeObject } from "./kube-client";
+
+export const CONFIG_FIELD_MANAGER = "highlander-config";
+export const SOURCE_LABEL = "highlander.plexobject.io/source";
+
+export function configWorkloadResource(
+  w: ConfigWorkload,
+  tenant: string,
+): KubeObject & { spec: Record<string, unknown> } {
+  return {
+    apiVersion: API_VERSION,
+    kind: w.kind,
+    metadata: {
+      name: w.name,
+      namespace: w.namespace,
+      labels: { [LABEL_TENANT]: tenant, [SOURCE_LABEL]: "config" },
+    },
+    spec: w.spec,
+  };
+}
+
+/** Applies every config-file workload; collects failures (one bad entry does not stop the others). */
+export async function applyConfigWorkloads(config: HighlanderConfig): Promise<void> {
+  const kube = new KubeClient(undefined, CONFIG_FIELD_MANAGER);
+  const failures: string[] = [];
+  for (const w of config.workloads) {
+    try {
+      await kube.apply(configWorkloadResource(w, config.tenant));
+    } catch (err) {
+      failures.push(
+        `${w.source} (${w.kind} ${w.namespace}/${w.name}): ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
+  if (failures.length > 0)
+    throw new Error(`config-file workloads not applied: ${failures.join("; ")}`);
+}

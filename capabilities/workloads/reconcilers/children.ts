@@ -1,0 +1,68 @@
+// Applying one child object: read what is there, refuse to touch an object of that name that the
+// workload does not own, server-side apply the desired state through the guarded writer, and tell the
+// workload's events what changed. Shared by every kind whose children are applied (not created once).
+import type { KubeObject } from "../../runtime/kube-client";
+import type { ReconcileContext } from "./context";
+import { ownedBy } from "./ownership";
+
+export class ChildConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ChildConflictError";
+  }
+}
+
+function refOf(obj: KubeObject) {
+  return {
+    apiVersion: obj.apiVersion ?? "",
+    kind: obj.kind ?? "",
+    namespace: obj.metadata?.namespace,
+    name: obj.metadata?.name,
+  };
+}
+
+function specOf(obj: KubeObject): string {
+  return JSON.stringify((obj as { spec?: unknown }).spec ?? null);
+}
+
+export async function readChild<T extends KubeObject>(
+  rc: ReconcileContext,
+  desired: KubeObject,
+): Promise<T | undefined> {
+  return rc.client.get<T>(refOf(desired));
+}
+
+/** Applies `desired` for `owner`; returns the object as the API server has it afterwards. */
+export async function applyChild<T extends KubeObject>(
+  owner: KubeObject & { metadata?: { uid?: string } },
+  desired: T,
+  rc: ReconcileContext,
+): Promise<T> {
+  const existing = await readChild<T>(rc, desired);
+  if (existing && !ownedBy(existing, owner)) {
+    throw new ChildConflictError(
+      `${desired.kind} ${desired.metadata?.name} already exists and is not owned by this workload; rename one of them`,
+    );
+  }
+  const applied = await rc.writer.apply(desired, existing);
+  const what = `${desired.kind} ${desired.metadata?.name}`;
+  if (!existing) await rc.events.record(owner, "Normal", "Created", `created ${what}`);
+  else if (specOf(existing) !== specOf(applied)) {
+    // A new leader's epoch stamp alone changes metadata only: not worth an event.
+    await rc.events.record(owner, "Normal", "Updated", `updated ${what}`);
+  }
+  return applied;
+}
+
+/** Deletes a child the workload owns but no longer wants (e.g. its Service after ports were removed). */
+export async function deleteChildIfOwned(
+  owner: KubeObject & { metadata?: { uid?: string } },
+  ref: KubeObject,
+  rc: ReconcileContext,
+): Promise<void> {
+  const existing = await readChild(rc, ref);
+  if (existing && ownedBy(existing, owner)) {
+    await rc.writer.delete(existing);
+    await rc.events.record(owner, "Normal", "Deleted", `deleted ${ref.kind} ${ref.metadata?.name}`);
+  }
+}

@@ -1,0 +1,30 @@
+// What one reconcile of one workload gets to work with: the I/O edges (reads, guarded writes, events)
+// and the facts it acts on (mode, tenant, leader, clock). Built fresh for every reconcile.
+import type { KubeClient } from "../../runtime/kube-client";
+import type { EventSink } from "../../runtime/events";
+import type { LeaderInfo } from "../../runtime/leadership";
+import type { GuardedWriter } from "../../runtime/writer";
+import type { BuildContext } from "../controllers/common/context";
+
+export interface ReconcileContext {
+  /** Fresh reads. */
+  client: KubeClient;
+  /** Every write: checks leadership (or standby-cluster keeping) and stamps the epoch. */
+  writer: GuardedWriter;
+  events: EventSink;
+  /** "active": run the workload here; "standby-cluster": another cluster runs it, keep it stopped here. */
+  mode: "active" | "standby-cluster";
+  tenant: string;
+  /** This replica's cluster. */
+  cluster: string;
+  /** The leader as last observed (ourselves when active). */
+  leader: LeaderInfo | undefined;
+  now: Date;
+  /** Test-only: cron schedules with a seconds field (same code path as production). */
+  cronSeconds?: boolean;
+}
+
+/** What the pure builders get: tenant and epoch from the reconcile context. */
+export function buildContext(rc: ReconcileContext, epoch: number): BuildContext {
+  return { tenant: rc.tenant, epoch, stopped: rc.mode !== "active", cronSeconds: rc.cronSeconds };
+}

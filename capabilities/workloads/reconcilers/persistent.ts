@@ -1,0 +1,55 @@
+// WorkloadPersistent → a StatefulSet with its headless Service (plus a ClusterIP Service for its
+// ports) and volume claim templates. Pods are never force-deleted: scaling and deletion go through the
+// StatefulSet controller with each pod's grace period. A non-leading cluster keeps it at 0 replicas.
+import type { V1Service, V1StatefulSet } from "@kubernetes/client-node";
+import {
+  buildHeadlessService,
+  buildPortsService,
+  buildStatefulSet,
+  headlessServiceName,
+  portsServiceName,
+  type PersistentCR,
+} from "../controllers/persistent/build";
+import type { PersistentObserved } from "../controllers/common/status";
+import { crName } from "../controllers/common/labels";
+import { buildContext, type ReconcileContext } from "./context";
+import { applyChild, deleteChildIfOwned, readChild } from "./children";
+
+export async function convergePersistent(
+  cr: PersistentCR,
+  rc: ReconcileContext,
+): Promise<PersistentObserved> {
+  const ctx = buildContext(rc, rc.writer.epoch());
+  // The governing Service first: the StatefulSet's pods need it for their DNS names.
+  const headlessService = await applyChild<V1Service>(cr, buildHeadlessService(cr, ctx), rc);
+  const ports = buildPortsService(cr, ctx);
+  if (ports) await applyChild<V1Service>(cr, ports, rc);
+  else {
+    const ref: V1Service = {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: portsServiceName(cr), namespace: cr.metadata?.namespace },
+    };
+    await deleteChildIfOwned(cr, ref, rc);
+  }
+  const statefulSet = await applyChild<V1StatefulSet>(cr, buildStatefulSet(cr, ctx), rc);
+  return { kind: "persistent", statefulSet, headlessService };
+}
+
+export async function observePersistent(
+  cr: PersistentCR,
+  rc: ReconcileContext,
+): Promise<PersistentObserved> {
+  const ns = cr.metadata?.namespace;
+  const statefulSet = await readChild<V1StatefulSet>(rc, {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name: crName(cr), namespace: ns },
+  });
+  const headlessService = await readChild<V1Service>(rc, {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: headlessServiceName(cr), namespace: ns },
+  });
+  return { kind: "persistent", statefulSet, headlessService };
+}

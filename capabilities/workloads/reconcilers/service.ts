@@ -1,0 +1,44 @@
+// WorkloadService → a Deployment (Recreate by default, so two pods never overlap) and, when it has
+// ports, a ClusterIP Service. On a cluster that does not lead, the Deployment is kept at 0 replicas.
+import type { V1Deployment, V1Service } from "@kubernetes/client-node";
+import { buildDeployment, buildService, type ServiceCR } from "../controllers/service/build";
+import type { ServiceObserved } from "../controllers/common/status";
+import { crName } from "../controllers/common/labels";
+import { buildContext, type ReconcileContext } from "./context";
+import { applyChild, deleteChildIfOwned, readChild } from "./children";
+
+function serviceRef(cr: ServiceCR): V1Service {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: crName(cr), namespace: cr.metadata?.namespace },
+  };
+}
+
+/** Active (or, with the standby flag in the context, stopped): apply the Deployment and Service. */
+export async function convergeService(
+  cr: ServiceCR,
+  rc: ReconcileContext,
+): Promise<ServiceObserved> {
+  const ctx = buildContext(rc, rc.writer.epoch());
+  const deployment = await applyChild<V1Deployment>(cr, buildDeployment(cr, ctx), rc);
+  const desiredService = buildService(cr, ctx);
+  let service: V1Service | undefined;
+  if (desiredService) service = await applyChild<V1Service>(cr, desiredService, rc);
+  else await deleteChildIfOwned(cr, serviceRef(cr), rc);
+  return { kind: "service", deployment, service };
+}
+
+/** What exists, without changing anything (for status when the spec is invalid). */
+export async function observeService(
+  cr: ServiceCR,
+  rc: ReconcileContext,
+): Promise<ServiceObserved> {
+  const deployment = await readChild<V1Deployment>(rc, {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: crName(cr), namespace: cr.metadata?.namespace },
+  });
+  const service = await readChild<V1Service>(rc, serviceRef(cr));
+  return { kind: "service", deployment, service };
+}

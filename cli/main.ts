@@ -79,9 +79,9 @@ async function remove(args: ParsedArgs): Promise<void> {
   );
 }
 
-function age(created: string | undefined, now = Date.now()): string {
+function age(created: string | Date | undefined, now = Date.now()): string {
   if (!created) return "";
-  const seconds = Math.max(0, Math.round((now - Date.parse(created)) / 1000));
+  const seconds = Math.max(0, Math.round((now - new Date(created).getTime()) / 1000));
   if (seconds < 120) return `${seconds}s`;
   if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
   if (seconds < 172800) return `${Math.round(seconds / 3600)}h`;

@@ -1,0 +1,88 @@
+// The operator as it ships: the bundled Pepr module (dist/pepr-highlander.js), rebuilt when any source
+// is newer, and what it needs in a cluster (Pepr's namespace and store CRD, our CRDs). Shared by
+// `npm start` and the e2e tests, so both run exactly what is deployed.
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { kubectl } from "../controlplane/cluster";
+import { run } from "./processes";
+
+export const ROOT = resolve(import.meta.dirname, "..", "..");
+export const MODULE_FILE = join(ROOT, "dist", "pepr-highlander.js");
+
+/** Newest modification time among the files the bundle is built from. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (
+      [
+        "node_modules",
+        "dist",
+        ".cluster",
+        ".git",
+        "e2e",
+        "docs",
+        "bench",
+        "cli",
+        "scripts",
+      ].includes(entry.name)
+    )
+      continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (
+      (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) ||
+      entry.name === "package.json"
+    ) {
+      newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/** Runs `pepr build` when the bundle is missing or older than its sources; returns the bundle path. */
+export function ensureModuleBuilt(): string {
+  if (existsSync(MODULE_FILE) && statSync(MODULE_FILE).mtimeMs >= newestSource(ROOT))
+    return MODULE_FILE;
+  process.stderr.write("[highlander] building the Pepr module (npx pepr build) ...\n");
+  const started = Date.now();
+  const out = run("npx", ["pepr", "build"], { cwd: ROOT });
+  // pepr build reports some failures only in its output, with exit code 0.
+  if (
+    /Error building module/.test(out) ||
+    !existsSync(MODULE_FILE) ||
+    statSync(MODULE_FILE).mtimeMs < started - 1000
+  ) {
+    throw new Error(`pepr build did not produce ${MODULE_FILE}:\n${out.slice(-3000)}`);
+  }
+  process.stderr.write(
+    `[highlander] built the module in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
+  return MODULE_FILE;
+}
+
+/** What the watcher needs in any cluster: Pepr's namespace and store CRD, and our CRDs (Established). */
+export function prepareCluster(kubeconfig: string): void {
+  kubectl(kubeconfig, ["apply", "-f", join(ROOT, "manifests", "pepr")]);
+  kubectl(kubeconfig, ["apply", "-f", join(ROOT, "crds")]);
+  kubectl(kubeconfig, [
+    "wait",
+    "--for=condition=Established",
+    "--timeout=60s",
+    "-f",
+    join(ROOT, "crds"),
+  ]);
+}
+
+/** A throwaway self-signed pair for Pepr's HTTPS port (it refuses to start without one). */
+export function peprTls(dir: string): { key: string; cert: string } {
+  const key = join(dir, "tls.key");
+  const cert = join(dir, "tls.crt");
+  if (!existsSync(cert)) {
+    mkdirSync(dir, { recursive: true });
+    run("openssl", [
+      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+      "-days", "30", "-subj", "/CN=highlander-local",
+    ]); // prettier-ignore
+  }
+  return { key, cert };
+}

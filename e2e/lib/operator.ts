@@ -1,0 +1,129 @@
+// Real operator processes for e2e tests: the bundled module, started as `npm start` starts it, each
+// with its own HTTP and Pepr ports, killed by the tests (SIGKILL, SIGTERM) to exercise failover.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, openSync, closeSync } from "node:fs";
+import { join } from "node:path";
+import { freePort, isAlive, sleep, waitFor } from "./processes";
+import { MODULE_FILE, peprTls } from "./module";
+
+export interface OperatorProcess {
+  name: string;
+  pid: number;
+  port: number;
+  url: string;
+  logFile: string;
+  child: ChildProcess;
+  /** GET a JSON API path and return `data` from the envelope. */
+  api<T>(path: string): Promise<T>;
+  kill(signal: NodeJS.Signals): void;
+  /** Resolves when the process has exited. */
+  exited(): Promise<void>;
+}
+
+export interface OperatorOptions {
+  name: string;
+  kubeconfig: string;
+  /** Folder for its log and TLS pair. */
+  dir: string;
+  /** HIGHLANDER_* settings (tenant, storage, cluster name, lease timings, …). */
+  env?: Record<string, string>;
+}
+
+/** Short lease timings so failover tests take seconds, not minutes. */
+export const FAST_LEASE = {
+  HIGHLANDER_LEASE_DURATION: "4s",
+  HIGHLANDER_RENEW_DEADLINE: "3s",
+  HIGHLANDER_RETRY_PERIOD: "500ms",
+};
+
+export async function startOperator(opts: OperatorOptions): Promise<OperatorProcess> {
+  mkdirSync(opts.dir, { recursive: true });
+  const port = await freePort();
+  const peprPort = await freePort();
+  const tls = peprTls(join(opts.dir, "tls"));
+  const logFile = join(opts.dir, `${opts.name}.log`);
+  const out = openSync(logFile, "a");
+  const child = spawn(process.execPath, [MODULE_FILE], {
+    env: {
+      ...process.env,
+      KUBECONFIG: opts.kubeconfig,
+      PEPR_WATCH_MODE: "true",
+      SSL_KEY_PATH: tls.key,
+      SSL_CERT_PATH: tls.cert,
+      HIGHLANDER_PORT: String(port),
+      HIGHLANDER_PEPR_PORT: String(peprPort),
+      HIGHLANDER_ID: opts.name,
+      HIGHLANDER_LOG_LEVEL: "debug",
+      ...opts.env,
+    },
+    stdio: ["ignore", out, out],
+  });
+  closeSync(out);
+  if (!child.pid) throw new Error(`could not start operator ${opts.name}`);
+  const pid = child.pid;
+  const exit = new Promise<void>(resolve => child.once("exit", () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const proc: OperatorProcess = {
+    name: opts.name,
+    pid,
+    port,
+    url,
+    logFile,
+    child,
+    async api<T>(path: string): Promise<T> {
+      const res = await fetch(`${url}${path}`);
+      const body = (await res.json()) as { status: string; data: T; error?: string };
+      if (body.status !== "success") throw new Error(`${path}: ${body.error ?? res.status}`);
+      return body.data;
+    },
+    kill(signal) {
+      if (isAlive(pid)) process.kill(pid, signal);
+    },
+    exited: () => exit,
+  };
+  await waitFor(
+    `operator ${opts.name} to serve /healthz`,
+    async () => {
+      if (child.exitCode !== null)
+        throw new Error(`operator ${opts.name} exited (${child.exitCode}); see ${logFile}`);
+      const res = await fetch(`${url}/healthz`).catch(() => undefined);
+      return res?.ok ? true : undefined;
+    },
+    60_000,
+  );
+  return proc;
+}
+
+/** Stops operators (SIGTERM, then SIGKILL after a grace period) and waits for them to exit. */
+export async function stopOperators(...procs: Array<OperatorProcess | undefined>): Promise<void> {
+  await Promise.all(
+    procs.map(async p => {
+      if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
+      p.kill("SIGTERM");
+      await Promise.race([p.exited(), sleep(10_000)]);
+      p.kill("SIGKILL");
+      await p.exited();
+    }),
+  );
+}
+
+interface StatusView {
+  instance: { id: string; role: string; epoch: number | null };
+}
+
+/** The one operator of `procs` that reports itself as leader (throws while none or several do). */
+export async function currentLeader(
+  procs: OperatorProcess[],
+): Promise<OperatorProcess | undefined> {
+  const leaders: OperatorProcess[] = [];
+  for (const p of procs) {
+    if (p.child.exitCode !== null || p.child.signalCode !== null) continue;
+    const status = await p.api<StatusView>("/api/status").catch(() => undefined);
+    if (status?.instance.role === "leader") leaders.push(p);
+  }
+  if (leaders.length > 1)
+    throw new Error(
+      `${leaders.length} operators claim to lead: ${leaders.map(l => l.name).join(", ")}`,
+    );
+  return leaders[0];
+}

@@ -1,8 +1,8 @@
 // Durations as operators write them: Go-style strings ("15s", "1m30s", "500ms", "2h") or a plain
 // number of seconds ("15", 15, 2.5) as the predecessor's HIGHLANDER_LEADER_LOCK_TTL documented.
+// The Go-style grammar is the one workload specs use (controllers/common/duration.ts).
+import { parseDuration as parseGoDuration } from "../workloads/controllers/common/duration";
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
 const PLAIN_SECONDS = /^\d+(?:\.\d+)?$/;
 
 /** Milliseconds, or undefined when the text is not a non-negative duration. */
@@ -14,15 +14,8 @@ export function parseDuration(input: unknown): number | undefined {
   const text = input.trim();
   if (text === "") return undefined;
   if (PLAIN_SECONDS.test(text)) return Math.round(Number(text) * 1000);
-  let total = 0;
-  PART.lastIndex = 0;
-  while (PART.lastIndex < text.length) {
-    const start = PART.lastIndex;
-    const match = PART.exec(text);
-    if (match === null || match.index !== start) return undefined;
-    total += Number(match[1]) * (UNIT_MS[match[2] ?? ""] ?? Number.NaN);
-  }
-  return Number.isFinite(total) ? Math.round(total) : undefined;
+  const ms = parseGoDuration(text);
+  return ms === undefined || !Number.isFinite(ms) ? undefined : Math.round(ms);
 }
 
 /** "1m30s", "500ms", "0s": the inverse of parseDuration, for messages and docs. */

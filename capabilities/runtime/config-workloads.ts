@@ -4,10 +4,30 @@
 import type { ConfigWorkload, HighlanderConfig } from "../config";
 import { API_VERSION } from "../workloads/crd/kinds";
 import { LABEL_TENANT } from "../workloads/controllers/common/labels";
+import { durationToSeconds } from "../workloads/controllers/common/duration";
 import { KubeClient, type KubeObject } from "./kube-client";
 
 export const CONFIG_FIELD_MANAGER = "highlander-config";
 export const SOURCE_LABEL = "highlander.plexobject.io/source";
+
+/**
+ * The predecessor's config-file entries used a few names of their own: labels and annotations for the
+ * pods, and terminationGracePeriod as a duration. They map onto the CRD's spelling; the rest is the same.
+ */
+export function specFromConfigEntry(entry: Record<string, unknown>): Record<string, unknown> {
+  const { labels, annotations, terminationGracePeriod, ...spec } = entry;
+  if (labels !== undefined && spec.podLabels === undefined) spec.podLabels = labels;
+  if (annotations !== undefined && spec.podAnnotations === undefined)
+    spec.podAnnotations = annotations;
+  if (
+    typeof terminationGracePeriod === "string" &&
+    spec.terminationGracePeriodSeconds === undefined
+  ) {
+    const seconds = durationToSeconds(terminationGracePeriod);
+    spec.terminationGracePeriodSeconds = seconds ?? terminationGracePeriod;
+  }
+  return spec;
+}
 
 export function configWorkloadResource(
   w: ConfigWorkload,
@@ -21,7 +41,7 @@ export function configWorkloadResource(
       namespace: w.namespace,
       labels: { [LABEL_TENANT]: tenant, [SOURCE_LABEL]: "config" },
     },
-    spec: w.spec,
+    spec: specFromConfigEntry(w.spec),
   };
 }
 

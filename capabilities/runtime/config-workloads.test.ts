@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadConfig } from "../config";
+import { validateSpec } from "../workloads/controllers/common/validate-spec";
+import { typeOfKind } from "../workloads/crd/kinds";
+import { configWorkloadResource, specFromConfigEntry } from "./config-workloads";
+
+describe("config-file workloads", () => {
+  it("turn the predecessor's sample into a valid, tenant-labelled WorkloadProcess", () => {
+    const file = join(import.meta.dirname, "..", "config", "fixtures", "predecessor-readme.yaml");
+    const { config } = loadConfig({
+      argv: ["--config", file],
+      env: {},
+      readFile: p => readFileSync(p, "utf8"),
+      hostname: "h",
+    });
+    expect(config.workloads).toHaveLength(1);
+    const resource = configWorkloadResource(config.workloads[0], config.tenant);
+    expect(resource).toMatchObject({
+      apiVersion: "highlander.plexobject.io/v1",
+      kind: "WorkloadProcess",
+      metadata: {
+        name: "singleton-processor",
+        namespace: "default",
+        labels: { "highlander.plexobject.io/tenant": "default" },
+      },
+      spec: { image: "busybox:latest", restartPolicy: "Never" },
+    });
+    expect(validateSpec(typeOfKind("WorkloadProcess"), resource.spec)).toEqual([]);
+  });
+
+  it("map the predecessor's labels, annotations and terminationGracePeriod onto the CRD's fields", () => {
+    expect(
+      specFromConfigEntry({
+        image: "x",
+        labels: { a: "1" },
+        annotations: { b: "2" },
+        terminationGracePeriod: "1m30s",
+      }),
+    ).toEqual({
+      image: "x",
+      podLabels: { a: "1" },
+      podAnnotations: { b: "2" },
+      terminationGracePeriodSeconds: 90,
+    });
+  });
+});

@@ -1,0 +1,364 @@
+// The deployment artefacts against the real local control plane: manifests/ (both RBAC modes), the
+// examples and the built dist/pepr-module-highlander.yaml pass server-side validation; the default
+// install applies for real and its Deployment runs 2 replicas spread over the 2 nodes; and the operator's
+// ServiceAccount — checked with `kubectl auth can-i --as` AND with real requests made with its own
+// token — may do what the operator needs and nothing else.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { V1Deployment } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { serviceAccountKubeconfig } from "./lib/service-account";
+import { waitFor } from "./lib/processes";
+
+const kubeconfig = inject("kubeconfig");
+const root = resolve(import.meta.dirname, "..");
+const SA = "system:serviceaccount:highlander-system:highlander";
+const other = `hl-deploy-${Date.now().toString(36)}`;
+
+interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** kubectl with a large output buffer (the module Secrets are over 1 MiB). */
+function kubectlResult(args: string[], config = kubeconfig): Result {
+  const r = spawnSync("kubectl", ["--kubeconfig", config, ...args], {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function k(args: string[], config = kubeconfig): string {
+  const r = kubectlResult(args, config);
+  if (r.status !== 0) throw new Error(`kubectl ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** The module Secrets exceed the client-side last-applied annotation limit: always server-side. */
+function apply(args: string[], dryRun: boolean): string {
+  return k([
+    "apply",
+    "--server-side",
+    "--force-conflicts",
+    ...(dryRun ? ["--dry-run=server"] : []),
+    ...args,
+  ]);
+}
+
+function canI(verbResource: string, extra: string[] = []): boolean {
+  const [verb, resource] = verbResource.split(" ");
+  const r = kubectlResult(["auth", "can-i", verb, resource, ...extra, `--as=${SA}`]);
+  if (r.stdout.trim() === "yes") return true;
+  if (r.stdout.trim() === "no") return false;
+  throw new Error(`kubectl auth can-i ${verbResource}: ${r.stdout} ${r.stderr}`);
+}
+
+const dist = join(root, "dist", "pepr-module-highlander.yaml");
+
+/** helm is not a project dependency: HIGHLANDER_HELM or a helm on PATH enables the chart checks. */
+function findHelm(): string | undefined {
+  const candidate = process.env.HIGHLANDER_HELM ?? "helm";
+  const r = spawnSync(candidate, ["version", "--short"], { encoding: "utf8" });
+  return r.status === 0 ? candidate : undefined;
+}
+const helm = findHelm();
+
+function helmTemplate(args: string[]): string {
+  const r = spawnSync(
+    helm ?? "helm",
+    ["template", "hl", join(root, "dist", "highlander-chart"), ...args],
+    {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  if (r.status !== 0) throw new Error(`helm template failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+beforeAll(() => {
+  // The build's output must reflect the manifests as they are now: re-pack an existing bundle (a few
+  // seconds), or run the whole build when there is none.
+  const bundle = join(root, "dist", "pepr-highlander.js");
+  const args = existsSync(bundle) ? ["scripts/build.ts", "--reuse-bundle"] : ["scripts/build.ts"];
+  const r = spawnSync(join(root, "node_modules", ".bin", "tsx"), args, {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
+  // Custom resources can be validated only once their CRDs exist, namespaced objects once their
+  // namespaces do: those go in for real first.
+  apply(["-k", "manifests/crds"], false);
+  apply(["-f", "manifests/core/namespaces.yaml"], false);
+  k(["create", "namespace", other]);
+  for (const crd of [
+    "workloadprocesses",
+    "workloadcronjobs",
+    "workloadservices",
+    "workloadpersistents",
+  ]) {
+    k([
+      "wait",
+      "--for=condition=Established",
+      `crd/${crd}.highlander.plexobject.io`,
+      "--timeout=60s",
+    ]);
+  }
+}, 300_000);
+
+afterAll(() => {
+  // Remove what this file created; the CRDs and pepr-system stay for other suites.
+  kubectlResult(["delete", "namespace", "highlander-system", other, "--wait=false"]);
+  kubectlResult([
+    "delete",
+    "clusterrolebinding",
+    "highlander",
+    "highlander-watch",
+    "--ignore-not-found",
+  ]);
+  kubectlResult(["delete", "clusterrole", "highlander", "highlander-watch", "--ignore-not-found"]);
+  kubectlResult([
+    "delete",
+    "-n",
+    "pepr-system",
+    "role,rolebinding",
+    "highlander-pepr-store",
+    "--ignore-not-found",
+  ]);
+  kubectlResult([
+    "delete",
+    "-n",
+    "default",
+    "role,rolebinding",
+    "highlander",
+    "--ignore-not-found",
+  ]);
+});
+
+describe("server-side validation (dry run)", () => {
+  it.each([
+    ["the default install", ["-k", "manifests"]],
+    ["the namespaced install", ["-k", "manifests/namespaced"]],
+    ["the examples, one of each kind", ["-k", "manifests/examples"]],
+    ["the built dist/pepr-module-highlander.yaml", ["-f", dist]],
+  ])("accepts %s", (_, args) => {
+    const out = apply([...args, "-o", "name"], true);
+    expect(out.trim().split("\n").length).toBeGreaterThan(3);
+  });
+
+  it("stores the controller Deployment with HA settings, as the server defaults it", () => {
+    const list = JSON.parse(apply(["-f", dist, "-o", "json"], true)) as {
+      items: Record<string, unknown>[];
+    };
+    const deploy = list.items.find(o => o.kind === "Deployment") as V1Deployment;
+    const spec = deploy.spec!;
+    const pod = spec.template.spec!;
+    const c = pod.containers[0];
+    expect(spec.replicas).toBe(2);
+    expect(spec.strategy).toEqual({
+      type: "RollingUpdate",
+      rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+    });
+    const term =
+      pod.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.[0];
+    expect(term?.podAffinityTerm.topologyKey).toBe("kubernetes.io/hostname");
+    expect(c.livenessProbe?.httpGet).toMatchObject({ path: "/healthz", port: "http" });
+    expect(c.readinessProbe?.httpGet).toMatchObject({ path: "/readyz", port: "http" });
+    expect(c.ports).toContainEqual(expect.objectContaining({ name: "http", containerPort: 8080 }));
+    expect(c.resources?.requests).toMatchObject({ cpu: "100m", memory: "256Mi" });
+    expect(c.env).toContainEqual({ name: "PEPR_WATCH_MODE", value: "true" });
+    expect(c.env?.find(e => e.name === "HIGHLANDER_MODULE_HASH")?.value).toMatch(/^[0-9a-f]{64}$/);
+    expect(c.volumeMounts).toContainEqual(
+      expect.objectContaining({ mountPath: "/etc/highlander" }),
+    );
+    const kinds = list.items.map(o => `${o.kind}`);
+    expect(kinds).toEqual(
+      expect.arrayContaining(["Service", "PodDisruptionBudget", "ConfigMap", "ServiceAccount"]),
+    );
+    const pdb = list.items.find(o => o.kind === "PodDisruptionBudget") as {
+      spec: { minAvailable: number };
+    };
+    expect(pdb.spec.minAvailable).toBe(1);
+  });
+
+  it("rejects a client-side apply of the module Secrets, which is why every command is server-side", () => {
+    const r = kubectlResult([
+      "apply",
+      "--dry-run=server",
+      "-f",
+      join(root, "dist", "highlander-module.yaml"),
+      "-n",
+      other,
+    ]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("Too long");
+  });
+});
+
+describe.skipIf(!helm)("the Helm chart (needs helm: HIGHLANDER_HELM or PATH)", () => {
+  const ns = `${other}-helm`;
+  beforeAll(() => {
+    k(["create", "namespace", ns]);
+    // The module Secrets are too large for a Helm release: they are applied beside the chart.
+    apply(["-n", ns, "-f", join(root, "dist", "highlander-module.yaml")], false);
+  });
+  afterAll(() => {
+    kubectlResult(["delete", "namespace", ns, "--wait=false"]);
+  });
+
+  it.each([
+    ["cluster-wide", []],
+    ["namespaced", ["--set", `watchNamespaces={default,${other}}`]],
+    [
+      "redis with an existing Secret",
+      [
+        "--set",
+        "storage.type=redis",
+        "--set",
+        "storage.redis.addr=redis:6379",
+        "--set",
+        "storage.existingSecret=creds",
+      ],
+    ],
+  ])("renders a %s release that the API server accepts", (_, extra) => {
+    const rendered = helmTemplate(["-n", ns, "--set", "peprNamespace.create=false", ...extra]);
+    const r = spawnSync(
+      "kubectl",
+      [
+        "--kubeconfig",
+        kubeconfig,
+        "apply",
+        "--server-side",
+        "--dry-run=server",
+        "-f",
+        "-",
+        "-o",
+        "name",
+      ],
+      { input: rendered, encoding: "utf8" },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("deployment.apps/highlander");
+  });
+});
+
+describe("the default install, applied for real", () => {
+  beforeAll(() => {
+    apply(["-k", "manifests"], false);
+  });
+
+  it("runs two controller replicas on different nodes", async () => {
+    await waitFor(
+      "2 available highlander replicas",
+      () => {
+        const d = JSON.parse(
+          k(["-n", "highlander-system", "get", "deployment", "highlander", "-o", "json"]),
+        ) as V1Deployment;
+        return (d.status?.availableReplicas ?? 0) >= 2 ? true : undefined;
+      },
+      60_000,
+    );
+    const nodes = k([
+      "-n", "highlander-system", "get", "pods", "-l", "app.kubernetes.io/name=highlander",
+      "-o", "jsonpath={range .items[*]}{.spec.nodeName}{\"\\n\"}{end}",
+    ]).trim().split("\n"); // prettier-ignore
+    expect(nodes.length).toBe(2);
+    expect(new Set(nodes).size).toBe(2);
+  });
+
+  it.each([
+    "list workloadprocesses.highlander.plexobject.io -A",
+    "watch workloadcronjobs.highlander.plexobject.io -A",
+    "patch workloadservices.highlander.plexobject.io -n default",
+    "update workloadpersistents.highlander.plexobject.io -n default",
+    "patch workloadprocesses.highlander.plexobject.io/status -n default",
+    "update workloadcronjobs.highlander.plexobject.io/finalizers -n default",
+    "create pods -n default",
+    "delete pods -n default",
+    "create jobs.batch -n default",
+    "patch deployments.apps -n default",
+    "delete statefulsets.apps -n default",
+    "create services -n default",
+    "list persistentvolumeclaims -A",
+    "create events -n default",
+    "patch events -n default",
+    "create leases.coordination.k8s.io -n highlander-system",
+    "update leases.coordination.k8s.io -n highlander-system",
+    "create peprstores.pepr.dev -n pepr-system",
+    "watch peprstores.pepr.dev -n pepr-system",
+  ])("allows the ServiceAccount to %s", what => {
+    const [verb, resource, ...rest] = what.split(" ");
+    expect(canI(`${verb} ${resource}`, rest)).toBe(true);
+  });
+
+  it.each([
+    "get secrets -A",
+    "list secrets -n highlander-system",
+    "list nodes",
+    "create namespaces",
+    "delete namespaces",
+    "get configmaps -n default",
+    "list daemonsets.apps -A",
+    "create clusterroles.rbac.authorization.k8s.io",
+    "create rolebindings.rbac.authorization.k8s.io -n default",
+    "update pods -n default",
+    "delete persistentvolumeclaims -n default",
+    "create customresourcedefinitions.apiextensions.k8s.io",
+    "delete workloadprocesses.highlander.plexobject.io -n default",
+    "create leases.coordination.k8s.io -n default",
+    "create peprstores.pepr.dev -n default",
+  ])("denies the ServiceAccount to %s", what => {
+    const [verb, resource, ...rest] = what.split(" ");
+    expect(canI(`${verb} ${resource}`, rest)).toBe(false);
+  });
+
+  it("authenticates as the ServiceAccount with its own token: allowed and forbidden requests", () => {
+    const dir = mkdtempSync(join(tmpdir(), "highlander-sa-"));
+    const sa = serviceAccountKubeconfig(
+      kubeconfig,
+      "highlander-system",
+      "highlander",
+      join(dir, "kubeconfig"),
+    );
+    expect(k(["auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"], sa)).toBe(SA);
+    expect(kubectlResult(["get", "workloadprocesses", "-A"], sa).status).toBe(0);
+    expect(kubectlResult(["get", "pods", "-n", other], sa).status).toBe(0);
+    const secrets = kubectlResult(["get", "secrets", "-n", "highlander-system"], sa);
+    expect(secrets.status).not.toBe(0);
+    expect(secrets.stderr).toContain("Forbidden");
+    const nodes = kubectlResult(["get", "nodes"], sa);
+    expect(nodes.stderr).toContain("Forbidden");
+  });
+});
+
+describe("namespaced mode", () => {
+  beforeAll(() => {
+    // Drop the cluster-wide grant, then install the namespaced RBAC (which manages "default").
+    k(["delete", "clusterrolebinding", "highlander"]);
+    apply(["-k", "manifests/rbac/namespaced"], false);
+  });
+
+  it("allows writes only in the watched namespace", () => {
+    expect(canI("create pods", ["-n", "default"])).toBe(true);
+    expect(canI("patch workloadprocesses.highlander.plexobject.io/status", ["-n", "default"])).toBe(
+      true,
+    );
+    expect(canI("create pods", ["-n", other])).toBe(false);
+    expect(canI("patch workloadprocesses.highlander.plexobject.io/status", ["-n", other])).toBe(
+      false,
+    );
+    expect(canI("create events", ["-n", other])).toBe(false);
+  });
+
+  it("keeps cluster-wide read access to our own kinds only, for Pepr's cluster-wide watches", () => {
+    expect(canI("watch workloadprocesses.highlander.plexobject.io", ["-A"])).toBe(true);
+    expect(canI("list pods", ["-A"])).toBe(false);
+    expect(canI("patch workloadprocesses.highlander.plexobject.io", ["-n", other])).toBe(false);
+  });
+});

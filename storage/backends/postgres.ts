@@ -2,7 +2,8 @@
 // names, plus acquired_at and epoch). Each operation is ONE statement judged by the server's now(),
 // so client clocks never decide expiry. Rows are never deleted: a release clears the holder and
 // keeps the epoch, so the next acquisition still gets a larger one.
-import pg from "pg";
+import type pg from "pg";
+import { loadDriver } from "../driver";
 import { parseMetadata, toDate, toInt } from "../record";
 import type { AcquireRequest, AcquireResult, LockRecord, LockStore } from "../types";
 
@@ -68,7 +69,8 @@ export class PostgresLockStore implements LockStore {
     this.table = config.table ?? "leader_locks";
     if (!/^[a-z_][a-z0-9_]*$/i.test(this.table)) throw new Error(`bad table name ${this.table}`);
     const timeout = config.statementTimeoutMs ?? 2000;
-    this.pool = new pg.Pool({
+    const { Pool } = loadDriver<typeof import("pg")>("pg");
+    this.pool = new Pool({
       connectionString: config.databaseUrl,
       max: config.maxConnections ?? 2,
       connectionTimeoutMillis: timeout,

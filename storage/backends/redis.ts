@@ -2,7 +2,8 @@
 // the lease expiry is the key's own PX TTL (server clock), and epochs come from a separate counter
 // key that never expires, so a new acquisition outnumbers every earlier one even after the lock key
 // itself expired or was released.
-import { Redis, type RedisOptions } from "ioredis";
+import type { Redis, RedisOptions } from "ioredis";
+import { loadDriver } from "../driver";
 import type { ConnectionOptions } from "node:tls";
 import { parseMetadata, toDate, toInt } from "../record";
 import type { AcquireRequest, AcquireResult, LockRecord, LockStore } from "../types";
@@ -115,7 +116,8 @@ export class RedisLockStore implements LockStore {
 
   constructor(config: RedisLockStoreConfig) {
     const { url, options } = redisOptions(config);
-    this.client = url ? new Redis(url, options) : new Redis(options);
+    const { Redis: RedisClient } = loadDriver<typeof import("ioredis")>("ioredis");
+    this.client = url ? new RedisClient(url, options) : new RedisClient(options);
     // Connection errors surface through the commands that fail; don't crash on the event.
     this.client.on("error", () => {});
   }

@@ -2,9 +2,16 @@
 // Epoch). Each operation is one read-write transaction, which Spanner runs serializably; expiry is
 // judged against the server's CURRENT_TIMESTAMP(), never a client clock. Rows are never deleted, so
 // epochs keep growing across releases.
-import { Spanner, type Database } from "@google-cloud/spanner";
+import type { Database, Spanner } from "@google-cloud/spanner";
+import { loadDriver } from "../driver";
 import { parseMetadata, toDate, toInt } from "../record";
-import type { AcquireRequest, AcquireResult, LockRecord, LockStore } from "../types";
+import type {
+  AcquireRequest,
+  AcquireResult,
+  KeyedLockRecord,
+  LockRecord,
+  LockStore,
+} from "../types";
 
 export interface SpannerLockStoreConfig {
   type: "spanner";
@@ -80,7 +87,9 @@ export class SpannerLockStore implements LockStore {
   constructor(private readonly config: SpannerLockStoreConfig) {
     const emulator = config.emulatorHost ?? process.env.SPANNER_EMULATOR_HOST;
     if (emulator) configureForEmulator(emulator);
-    this.spanner = new Spanner({ projectId: config.projectId });
+    const { Spanner: SpannerClient } =
+      loadDriver<typeof import("@google-cloud/spanner")>("@google-cloud/spanner");
+    this.spanner = new SpannerClient({ projectId: config.projectId });
     this.database = this.spanner.instance(config.instanceId).database(config.databaseId);
   }
 
@@ -233,6 +242,23 @@ export class SpannerLockStore implements LockStore {
     const [rows] = await this.database.run({ sql: SELECT, params: { key }, json: true });
     const row = rows[0] as Row | undefined;
     return row ? toRecord(row) : undefined;
+  }
+
+  /** Records whose key starts with `prefix`, ordered by key (a read-only snapshot, no lock). */
+  async list(prefix: string, limit = 1000): Promise<KeyedLockRecord[]> {
+    await this.ensureReady();
+    const [rows] = await this.database.run({
+      sql: `SELECT LockKey, LockValue, ClusterName, Epoch, AcquiredAt, UpdatedAt, ExpiresAt,
+              MetadataJson FROM LeaderLocks WHERE STARTS_WITH(LockKey, @prefix)
+            ORDER BY LockKey LIMIT @limit`,
+      params: { prefix, limit: Math.max(0, Math.floor(limit)) },
+      types: { limit: "int64" },
+      json: true,
+    });
+    return (rows as (Row & { LockKey: string })[]).map(row => ({
+      key: row.LockKey,
+      record: toRecord(row),
+    }));
   }
 
   async close(): Promise<void> {

@@ -24,7 +24,14 @@ export interface ReconcileContext {
   cronSeconds?: boolean;
 }
 
-/** What the pure builders get: tenant and epoch from the reconcile context. */
-export function buildContext(rc: ReconcileContext, epoch: number): BuildContext {
-  return { tenant: rc.tenant, epoch, stopped: rc.mode !== "active", cronSeconds: rc.cronSeconds };
+/**
+ * What the pure builders get: tenant and epoch from the reconcile context. `stopped` (0 replicas)
+ * holds outside active mode, and when the caller stops the workload for its deletion.
+ */
+export function buildContext(
+  rc: ReconcileContext,
+  epoch: number,
+  stopped = rc.mode !== "active",
+): BuildContext {
+  return { tenant: rc.tenant, epoch, stopped, cronSeconds: rc.cronSeconds };
 }

@@ -18,8 +18,9 @@ import { applyChild, deleteChildIfOwned, readChild } from "./children";
 export async function convergePersistent(
   cr: PersistentCR,
   rc: ReconcileContext,
+  stopped?: boolean,
 ): Promise<PersistentObserved> {
-  const ctx = buildContext(rc, rc.writer.epoch());
+  const ctx = buildContext(rc, rc.writer.epoch(), stopped);
   // The governing Service first: the StatefulSet's pods need it for their DNS names.
   const headlessService = await applyChild<V1Service>(cr, buildHeadlessService(cr, ctx), rc);
   const ports = buildPortsService(cr, ctx);

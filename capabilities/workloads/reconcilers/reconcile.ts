@@ -110,13 +110,13 @@ async function keepStopped(
       };
     }
     case "service": {
-      // buildContext sets stopped (0 replicas) outside active mode.
-      const observed = await convergeService(cr as ServiceCR, rc);
+      // Scaled to 0 through the controller, so every pod gets its grace period.
+      const observed = await convergeService(cr as ServiceCR, rc, true);
       const running = (observed.deployment?.status?.replicas ?? 0) > 0;
       return { observed, stopped: !running, requeueAfterMs: running ? 2000 : undefined };
     }
     case "persistent": {
-      const observed = await convergePersistent(cr as PersistentCR, rc);
+      const observed = await convergePersistent(cr as PersistentCR, rc, true);
       const running = (observed.statefulSet?.status?.replicas ?? 0) > 0;
       return { observed, stopped: !running, requeueAfterMs: running ? 2000 : undefined };
     }

@@ -19,8 +19,9 @@ function serviceRef(cr: ServiceCR): V1Service {
 export async function convergeService(
   cr: ServiceCR,
   rc: ReconcileContext,
+  stopped?: boolean,
 ): Promise<ServiceObserved> {
-  const ctx = buildContext(rc, rc.writer.epoch());
+  const ctx = buildContext(rc, rc.writer.epoch(), stopped);
   const deployment = await applyChild<V1Deployment>(cr, buildDeployment(cr, ctx), rc);
   const desiredService = buildService(cr, ctx);
   let service: V1Service | undefined;

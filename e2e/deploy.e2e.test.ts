@@ -4,13 +4,21 @@
 // ServiceAccount — checked with `kubectl auth can-i --as` AND with real requests made with its own
 // token — may do what the operator needs and nothing else.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { V1Deployment } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { serviceAccountKubeconfig } from "./lib/service-account";
-import { waitFor } from "./lib/processes";
+import { freePort, startServer, waitFor, type ServerProcess } from "./lib/processes";
+import { parseAllDocuments } from "yaml";
 
 const kubeconfig = inject("kubeconfig");
 const root = resolve(import.meta.dirname, "..");
@@ -152,6 +160,37 @@ describe("server-side validation (dry run)", () => {
     expect(out.trim().split("\n").length).toBeGreaterThan(3);
   });
 
+  it("accepts the install with the optional storage-drivers init container", () => {
+    // An overlay of the user's own, outside the repository, as the component's comment describes.
+    const overlay = mkdtempSync(join(tmpdir(), "highlander-overlay-"));
+    const manifests = relative(overlay, join(root, "manifests"));
+    writeFileSync(
+      join(overlay, "kustomization.yaml"),
+      [
+        "apiVersion: kustomize.config.k8s.io/v1beta1",
+        "kind: Kustomization",
+        "resources:",
+        `  - ${manifests}`,
+        "components:",
+        `  - ${manifests}/optional/drivers-init`,
+        "",
+      ].join("\n"),
+    );
+    const list = JSON.parse(apply(["-k", overlay, "-o", "json"], true)) as {
+      items: Record<string, unknown>[];
+    };
+    const deploy = list.items.find(o => o.kind === "Deployment") as V1Deployment;
+    const pod = deploy.spec!.template.spec!;
+    expect(pod.initContainers?.map(c => c.name)).toEqual(["storage-drivers"]);
+    expect(pod.containers[0].env).toContainEqual({
+      name: "NODE_PATH",
+      value: "/drivers/node_modules",
+    });
+    expect(pod.containers[0].volumeMounts).toContainEqual(
+      expect.objectContaining({ name: "drivers", mountPath: "/drivers" }),
+    );
+  });
+
   it("stores the controller Deployment with HA settings, as the server defaults it", () => {
     const list = JSON.parse(apply(["-f", dist, "-o", "json"], true)) as {
       items: Record<string, unknown>[];
@@ -185,19 +224,6 @@ describe("server-side validation (dry run)", () => {
       spec: { minAvailable: number };
     };
     expect(pdb.spec.minAvailable).toBe(1);
-  });
-
-  it("rejects a client-side apply of the module Secrets, which is why every command is server-side", () => {
-    const r = kubectlResult([
-      "apply",
-      "--dry-run=server",
-      "-f",
-      join(root, "dist", "highlander-module.yaml"),
-      "-n",
-      other,
-    ]);
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain("Too long");
   });
 });
 
@@ -334,6 +360,148 @@ describe("the default install, applied for real", () => {
     expect(secrets.stderr).toContain("Forbidden");
     const nodes = kubectlResult(["get", "nodes"], sa);
     expect(nodes.stderr).toContain("Forbidden");
+  });
+});
+
+describe("the built module, run by bootstrap.js as the ServiceAccount", () => {
+  // What a pod of the Deployment does, as a local process: the module parts from the build's
+  // Secrets in a load directory, bootstrap.js joining and running them, the ServiceAccount's token.
+  let operator: ServerProcess;
+  let port: number;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "highlander-pod-"));
+    const load = join(dir, "load");
+    mkdirSync(load);
+    const secrets = parseAllDocuments(
+      readFileSync(join(root, "manifests/module/module-secrets.yaml"), "utf8"),
+    );
+    for (const doc of secrets) {
+      const data = (doc.toJS() as { data: Record<string, string> }).data;
+      for (const [key, value] of Object.entries(data))
+        writeFileSync(join(load, key), Buffer.from(value, "base64"));
+    }
+    // In the image the module runs from /app, beside Pepr's node_modules.
+    symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+    const hash = readFileSync(join(root, "manifests/module/kustomization.yaml"), "utf8").match(
+      /[0-9a-f]{64}/,
+    )?.[0];
+    const sa = serviceAccountKubeconfig(
+      kubeconfig,
+      "highlander-system",
+      "highlander",
+      join(dir, "kubeconfig"),
+    );
+    port = await freePort();
+    operator = startServer({
+      name: "highlander-pod",
+      command: process.execPath,
+      args: [join(root, "manifests/core/bootstrap.js")],
+      logDir: dir,
+      ownerPid: process.pid,
+      env: {
+        ...process.env,
+        KUBECONFIG: sa,
+        HIGHLANDER_MODULE_HASH: hash,
+        HIGHLANDER_MODULE_LOAD_DIR: load,
+        HIGHLANDER_MODULE_RUN_DIR: dir,
+        PEPR_WATCH_MODE: "true",
+        SSL_KEY_PATH: join(root, "manifests/module/tls.key"),
+        SSL_CERT_PATH: join(root, "manifests/module/tls.crt"),
+        HIGHLANDER_PORT: String(port),
+        HIGHLANDER_PEPR_PORT: String(await freePort()),
+        HIGHLANDER_ID: "deploy-e2e",
+        POD_NAMESPACE: "highlander-system",
+        HIGHLANDER_LEASE_NAMESPACE: "highlander-system",
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await operator?.stop();
+  });
+
+  function log(): string {
+    return readFileSync(operator.logFile, "utf8");
+  }
+
+  it("becomes ready and leads, holding the Lease in its own namespace", async () => {
+    await waitFor(
+      "the operator's /readyz",
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+        return res.ok ? true : undefined;
+      },
+      90_000,
+    ).catch(err => {
+      throw new Error(`${(err as Error).message}\n${log().slice(-3000)}`);
+    });
+    const holder = await waitFor(
+      "a Lease holder",
+      () => {
+        const out = k([
+          "-n",
+          "highlander-system",
+          "get",
+          "leases",
+          "-o",
+          "jsonpath={.items[*].spec.holderIdentity}",
+        ]);
+        return out.includes("deploy-e2e") ? out : undefined;
+      },
+      30_000,
+    );
+    expect(holder).toContain("deploy-e2e");
+  });
+
+  it("reconciles a WorkloadProcess with only the RBAC it was given", async () => {
+    const example = readFileSync(
+      join(root, "manifests/examples/workloadprocess.yaml"),
+      "utf8",
+    ).replace("namespace: default", `namespace: ${other}`);
+    const r = spawnSync(
+      "kubectl",
+      ["--kubeconfig", kubeconfig, "apply", "--server-side", "-f", "-"],
+      {
+        input: example,
+        encoding: "utf8",
+      },
+    );
+    expect(r.stderr).toBe("");
+    await waitFor(
+      "the workload's pod",
+      () => (k(["-n", other, "get", "pods", "-o", "name"]).trim() ? true : undefined),
+      60_000,
+    ).catch(err => {
+      throw new Error(`${(err as Error).message}\n${log().slice(-3000)}`);
+    });
+    expect(log()).not.toMatch(/forbidden/i);
+  });
+
+  it("receives SIGTERM in the module itself, and releases the lock before exiting", async () => {
+    process.kill(operator.pid, "SIGTERM");
+    await waitFor(
+      "the operator to exit",
+      () => {
+        try {
+          process.kill(operator.pid, 0);
+          return undefined;
+        } catch {
+          return true;
+        }
+      },
+      30_000,
+    );
+    const holders = k([
+      "-n",
+      "highlander-system",
+      "get",
+      "leases",
+      "-o",
+      "jsonpath={.items[*].spec.holderIdentity}",
+    ]);
+    expect(holders).not.toContain("deploy-e2e");
   });
 });
 

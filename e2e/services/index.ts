@@ -1,4 +1,6 @@
 // Starts every storage service the storage tests and the failover benchmark need, side by side.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPostgres, type PostgresService } from "./postgres";
 import { startRedis, type RedisService } from "./redis";
@@ -14,25 +16,28 @@ export interface AllServices {
   stop(): Promise<void>;
 }
 
-/** Redis, PostgreSQL and the Spanner emulator, each in a sub-folder of `dir`. */
-export async function startAllServices(opts: {
-  dir: string;
-  ownerPid?: number;
-}): Promise<AllServices> {
+/**
+ * Redis, PostgreSQL and the Spanner emulator, each in a sub-folder of `dir` (default: a new temp
+ * folder), tied to `ownerPid` when given (they are killed when it dies).
+ */
+export async function startAllServices(
+  opts: { dir?: string; ownerPid?: number } = {},
+): Promise<AllServices> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "highlander-services-"));
   const started: { stop(): Promise<void> }[] = [];
   const stop = async () => {
     for (const service of started.reverse()) await service.stop();
   };
   try {
-    const redis = await startRedis({ dir: join(opts.dir, "redis"), ownerPid: opts.ownerPid });
+    const redis = await startRedis({ dir: join(dir, "redis"), ownerPid: opts.ownerPid });
     started.push(redis);
     const postgres = await startPostgres({
-      dir: join(opts.dir, "postgres"),
+      dir: join(dir, "postgres"),
       ownerPid: opts.ownerPid,
     });
     started.push(postgres);
     const spanner = await startSpanner({
-      dir: join(opts.dir, "spanner"),
+      dir: join(dir, "spanner"),
       ownerPid: opts.ownerPid,
     });
     started.push(spanner);

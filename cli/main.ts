@@ -13,6 +13,7 @@ import {
   UsageError,
   type ParsedArgs,
 } from "./args";
+import { run, RUN_USAGE } from "./run";
 import { resolveType, workloadFromFlags } from "./workload-spec";
 import { formatTable } from "./table";
 
@@ -30,6 +31,7 @@ commands:
   status [-n NAMESPACE | -A]                    every workload of the four kinds, with ACTIVE and HEALTHY
   leader --url URL [--url URL …]                the leader each operator reports, per tenant
   step-down --url URL                           ask the leader behind URL to step down
+${RUN_USAGE}
 
 global: --kubeconfig PATH`;
 
@@ -198,6 +200,8 @@ export async function main(argv: string[]): Promise<number> {
       case "step-down":
         await stepDown(args);
         return 0;
+      case "run":
+        return await run(args);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -2,7 +2,7 @@
 import { metrics } from "./metrics";
 import type { LockStore } from "./types";
 
-type Operation = "acquire" | "renew" | "release" | "get";
+type Operation = "acquire" | "renew" | "release" | "get" | "list";
 
 /** A short, bounded label for an error: its code, name or "error". */
 export function errorType(err: unknown): string {
@@ -28,8 +28,13 @@ export function instrument(store: LockStore): LockStore {
       end();
     }
   }
+  const list = store.list?.bind(store);
   return {
     backend,
+    // Forwarded only when the backend has it, so `store.list` stays a feature test.
+    ...(list
+      ? { list: (prefix: string, limit?: number) => timed("list", () => list(prefix, limit)) }
+      : {}),
     tryAcquire: (key, req) => timed("acquire", () => store.tryAcquire(key, req)),
     renew: (key, id, epoch, ms) => timed("renew", () => store.renew(key, id, epoch, ms)),
     release: (key, id, epoch) => timed("release", () => store.release(key, id, epoch)),

@@ -2,7 +2,9 @@
 // successful acquisition carries an epoch (fencing token) strictly greater than every earlier one
 // for that key, which later writers use to refuse stale leaders.
 
-export type BackendType = "kubernetes" | "redis" | "db" | "spanner";
+// "http" is the lease service's client (functions/client.ts): a LockStore that talks to the
+// serverless lease service, which itself runs on one of the others (Spanner).
+export type BackendType = "kubernetes" | "redis" | "db" | "spanner" | "http";
 
 /** Everything known about the current (or last) holder of a lock. */
 export interface LockRecord {
@@ -60,7 +62,18 @@ export interface LockStore {
   release(key: string, holderId: string, epoch: number): Promise<boolean>;
   /** The current record, or undefined when there is none (released records are returned). */
   get(key: string): Promise<LockRecord | undefined>;
+  /**
+   * Optional: every record whose key starts with `prefix` (released ones included), ordered by key,
+   * at most `limit`. Only backends that can list cheaply implement it (Spanner, for the lease
+   * service's listing and dashboard).
+   */
+  list?(prefix: string, limit?: number): Promise<KeyedLockRecord[]>;
   close(): Promise<void>;
+}
+
+export interface KeyedLockRecord {
+  key: string;
+  record: LockRecord;
 }
 
 /** Lock key of a tenant, shared with the predecessor so both never lead at once during a move. */

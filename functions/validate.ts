@@ -1,0 +1,153 @@
+// Request bodies of the lease actions, checked before anything touches storage: a bad request
+// gets a 400 naming the problem and changes nothing.
+
+/** Lease durations are whole milliseconds in this range (1 s to 1 h). */
+export const MIN_LEASE_MS = 1000;
+export const MAX_LEASE_MS = 3_600_000;
+/** Holder ids and cluster names are stored and shown; keep them bounded. */
+const MAX_ID_LENGTH = 256;
+const MAX_METADATA_ENTRIES = 32;
+const MAX_METADATA_VALUE = 1024;
+
+export interface AcquireBody {
+  holderId: string;
+  leaseDurationMs: number;
+  clusterName: string;
+  metadata: Record<string, string>;
+}
+
+export interface RenewBody {
+  holderId: string;
+  epoch: number;
+  leaseDurationMs: number;
+}
+
+export interface ReleaseBody {
+  holderId: string;
+  epoch: number;
+}
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
+
+type Json = Record<string, unknown>;
+
+/** Parses a request body: an object already parsed by the framework, or JSON text/bytes. */
+export function parseBody(body: unknown): Checked<Json> {
+  let value: unknown = body;
+  if (body === undefined || body === null || body === "") {
+    return { ok: false, error: "request body must be a JSON object; got an empty body" };
+  }
+  if (Buffer.isBuffer(body)) value = body.toString("utf8");
+  if (typeof value === "string") {
+    if (value.trim() === "") {
+      return { ok: false, error: "request body must be a JSON object; got an empty body" };
+    }
+    try {
+      value = JSON.parse(value);
+    } catch (err) {
+      return { ok: false, error: `malformed JSON body: ${(err as Error).message}` };
+    }
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return { ok: false, error: "request body must be a JSON object" };
+  }
+  return { ok: true, value: value as Json };
+}
+
+function holder(body: Json): Checked<string> {
+  const id = body.holderId;
+  if (id === undefined || id === null || id === "") {
+    return { ok: false, error: "holderId is required" };
+  }
+  if (typeof id !== "string") return { ok: false, error: "holderId must be a string" };
+  if (id.length > MAX_ID_LENGTH) {
+    return { ok: false, error: `holderId is longer than ${MAX_ID_LENGTH} characters` };
+  }
+  return { ok: true, value: id };
+}
+
+function duration(body: Json): Checked<number> {
+  const ms = body.leaseDurationMs;
+  if (ms === undefined) return { ok: false, error: "leaseDurationMs is required" };
+  if (typeof ms !== "number" || !Number.isInteger(ms)) {
+    return { ok: false, error: "leaseDurationMs must be a whole number of milliseconds" };
+  }
+  if (ms <= 0) return { ok: false, error: `leaseDurationMs must be positive, got ${ms}` };
+  if (ms < MIN_LEASE_MS || ms > MAX_LEASE_MS) {
+    return {
+      ok: false,
+      error: `leaseDurationMs must be between ${MIN_LEASE_MS} and ${MAX_LEASE_MS}, got ${ms}`,
+    };
+  }
+  return { ok: true, value: ms };
+}
+
+function epoch(body: Json): Checked<number> {
+  const e = body.epoch;
+  if (e === undefined) return { ok: false, error: "epoch is required" };
+  if (typeof e !== "number" || !Number.isSafeInteger(e) || e < 1) {
+    return { ok: false, error: "epoch must be a positive whole number" };
+  }
+  return { ok: true, value: e };
+}
+
+function metadata(body: Json): Checked<Record<string, string>> {
+  const m = body.metadata;
+  if (m === undefined || m === null) return { ok: true, value: {} };
+  if (typeof m !== "object" || Array.isArray(m)) {
+    return { ok: false, error: "metadata must be an object of strings" };
+  }
+  const entries = Object.entries(m);
+  if (entries.length > MAX_METADATA_ENTRIES) {
+    return { ok: false, error: `metadata has more than ${MAX_METADATA_ENTRIES} entries` };
+  }
+  for (const [k, v] of entries) {
+    if (typeof v !== "string") return { ok: false, error: `metadata.${k} must be a string` };
+    if (v.length > MAX_METADATA_VALUE) {
+      return { ok: false, error: `metadata.${k} is longer than ${MAX_METADATA_VALUE} characters` };
+    }
+  }
+  return { ok: true, value: m as Record<string, string> };
+}
+
+function clusterName(body: Json): Checked<string> {
+  const c = body.clusterName;
+  if (c === undefined || c === null) return { ok: true, value: "" };
+  if (typeof c !== "string" || c.length > MAX_ID_LENGTH) {
+    return { ok: false, error: `clusterName must be a string of at most ${MAX_ID_LENGTH} chars` };
+  }
+  return { ok: true, value: c };
+}
+
+export function checkAcquire(body: Json): Checked<AcquireBody> {
+  const h = holder(body);
+  if (!h.ok) return h;
+  const d = duration(body);
+  if (!d.ok) return d;
+  const c = clusterName(body);
+  if (!c.ok) return c;
+  const m = metadata(body);
+  if (!m.ok) return m;
+  return {
+    ok: true,
+    value: { holderId: h.value, leaseDurationMs: d.value, clusterName: c.value, metadata: m.value },
+  };
+}
+
+export function checkRenew(body: Json): Checked<RenewBody> {
+  const h = holder(body);
+  if (!h.ok) return h;
+  const e = epoch(body);
+  if (!e.ok) return e;
+  const d = duration(body);
+  if (!d.ok) return d;
+  return { ok: true, value: { holderId: h.value, epoch: e.value, leaseDurationMs: d.value } };
+}
+
+export function checkRelease(body: Json): Checked<ReleaseBody> {
+  const h = holder(body);
+  if (!h.ok) return h;
+  const e = epoch(body);
+  if (!e.ok) return e;
+  return { ok: true, value: { holderId: h.value, epoch: e.value } };
+}

@@ -231,6 +231,15 @@ export async function startOperator(): Promise<void> {
       try {
         const result = await reconcileWorkload(key, rc);
         tracker.recordError(key, null);
+        log.debug(
+          {
+            resource: key,
+            mode,
+            ms: Math.round(performance.now() - started),
+            requeueAfterMs: result?.requeueAfterMs,
+          },
+          "reconciled",
+        );
         recordReconcile(
           kind,
           result?.requeueAfterMs !== undefined ? "requeue" : "success",

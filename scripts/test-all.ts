@@ -1,6 +1,6 @@
-// `npm test`: every check, in order — lint, types, unit tests, pepr build, then the storage and e2e
-// suites against real servers that this script starts on loopback once and stops at the end (also on
-// failure or Ctrl-C). Ends with one summary line, "N passed, N failed", over every test run.
+// `npm test`: every check, in order — lint, types, unit tests, the build, then the storage, e2e and
+// serverless (functions) suites against real servers that this script starts on loopback once and
+// stops at the end (also on failure or Ctrl-C). Ends with one summary line, "N passed, N failed", over every test run.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -144,7 +144,7 @@ async function main(): Promise<boolean> {
   await runStep("types", "npx", ["tsc", "--noEmit"]);
   const [uCmd, uArgs, uJson] = vitest("vitest.unit.config.ts", "unit");
   await runStep("unit", uCmd, uArgs, { vitestJson: uJson });
-  await runStep("build", "npx", ["pepr", "build"]);
+  await runStep("build", "npm", ["run", "build"]);
 
   say(
     "starting real servers on loopback: Redis, PostgreSQL, Spanner emulator, Kubernetes control plane",
@@ -175,6 +175,8 @@ async function main(): Promise<boolean> {
   await runStep("storage", sCmd, sArgs, { env, vitestJson: sJson });
   const [eCmd, eArgs, eJson] = vitest("vitest.e2e.config.ts", "e2e");
   await runStep("e2e", eCmd, eArgs, { env, vitestJson: eJson });
+  const [fCmd, fArgs, fJson] = vitest("vitest.functions.config.ts", "functions");
+  await runStep("functions", fCmd, fArgs, { env, vitestJson: fJson });
   return true;
 }
 

@@ -2,7 +2,7 @@
 // CSP allowing exactly that inline code by hash. The page itself carries no data, so it is served
 // without a token; its script asks for the token once (kept in sessionStorage, sent as a bearer
 // header, never in a URL) and fetches GET v1/leases every 2 s. Values are set with textContent only.
-import { createHash } from "node:crypto";
+import { selfContainedPage } from "../capabilities/http/page";
 
 const CSS = `
 :root { color-scheme: light dark; --bg: #f5f6f8; --panel: #fff; --text: #1d2330; --muted: #5f6b7a;
@@ -137,32 +137,9 @@ const BODY = `
   </section>
 </main>`;
 
-function sha256(text: string): string {
-  return `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
-}
+const PAGE = selfContainedPage({ title: "Highlander leases", css: CSS, js: JS, body: BODY });
 
-export const DASHBOARD_HTML = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Highlander leases</title>
-<link rel="icon" href="data:,">
-<style>${CSS}</style>
-</head>
-<body>${BODY}
-<script>${JS}</script>
-</body>
-</html>
-`;
+export const DASHBOARD_HTML = PAGE.html;
 
-export const DASHBOARD_CSP = [
-  "default-src 'none'",
-  `script-src ${sha256(JS)}`,
-  `style-src ${sha256(CSS)}`,
-  "connect-src 'self'",
-  "img-src data:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
+/** Allows the page's own inline style and script (by hash) and fetches to this origin only. */
+export const DASHBOARD_CSP = PAGE.csp;

@@ -1,13 +1,9 @@
 // The dashboard page: one self-contained document (inline CSS and JS, no external URL of any kind)
 // plus a Content-Security-Policy that allows exactly that inline code, by hash, and requests to
 // this server only. Values are filled in by the script; the markup carries only placeholders.
-import { createHash } from "node:crypto";
+import { selfContainedPage } from "./page";
 import { DASHBOARD_JS } from "./dashboard-script";
 import { DASHBOARD_CSS } from "./dashboard-style";
-
-function sha256(text: string): string {
-  return `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
-}
 
 const BODY = `
 <header>
@@ -61,29 +57,14 @@ const BODY = `
   </section>
 </main>`;
 
-export const DASHBOARD_HTML = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Highlander</title>
-<link rel="icon" href="data:,">
-<style>${DASHBOARD_CSS}</style>
-</head>
-<body>${BODY}
-<script>${DASHBOARD_JS}</script>
-</body>
-</html>
-`;
+const PAGE = selfContainedPage({
+  title: "Highlander",
+  css: DASHBOARD_CSS,
+  js: DASHBOARD_JS,
+  body: BODY,
+});
+
+export const DASHBOARD_HTML = PAGE.html;
 
 /** Allows the page's own inline style and script (by hash) and fetches to this origin only. */
-export const DASHBOARD_CSP = [
-  "default-src 'none'",
-  `script-src ${sha256(DASHBOARD_JS)}`,
-  `style-src ${sha256(DASHBOARD_CSS)}`,
-  "connect-src 'self'",
-  "img-src data:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
+export const DASHBOARD_CSP = PAGE.csp;

@@ -62,6 +62,29 @@ describe("LeaderElector timing", () => {
     expect(elector.guard.check()).toEqual({ epoch: 1 });
   });
 
+  it("keeps its latest record fresh: renewals while leading, every read while standing by", async () => {
+    store.seed(KEY, "other", timing.leaseDurationMs);
+    elector.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const first = elector.lastRecord();
+    expect(first?.holderId).toBe("other");
+    // The other holder renews; our next attempt sees it although the holder did not change.
+    await vi.advanceTimersByTimeAsync(1000);
+    await store.renew(KEY, "other", first?.epoch ?? 0, timing.leaseDurationMs);
+    await vi.advanceTimersByTimeAsync(timing.retryPeriodMs * 1.2);
+    expect(elector.lastRecord()?.renewedAt.getTime()).toBeGreaterThan(
+      first?.renewedAt.getTime() ?? Infinity,
+    );
+    expect(events).toEqual(["leader:other"]);
+    await vi.advanceTimersByTimeAsync(timing.leaseDurationMs); // expires; we take over
+    const ours = elector.lastRecord();
+    expect(ours?.holderId).toBe("me");
+    await vi.advanceTimersByTimeAsync(timing.retryPeriodMs);
+    expect(elector.lastRecord()?.renewedAt.getTime()).toBeGreaterThan(
+      ours?.renewedAt.getTime() ?? Infinity,
+    );
+  });
+
   it("stops acting exactly renewDeadline after the last successful renewal when renewals fail", async () => {
     elector.start();
     await vi.advanceTimersByTimeAsync(0); // acquired at t0

@@ -81,6 +81,8 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
   /** An acquisition that completed after stop() or too late to use: release it. */
   private orphanEpochs: number[] = [];
   private lastReported: { holderId: string; epoch: number } | undefined;
+  /** The newest record storage returned to us (newLeader fires only when holder or epoch change). */
+  private lastSeen: LockRecord | undefined;
 
   constructor(private readonly opts: ElectorOptions) {
     super();
@@ -109,6 +111,15 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
   isLeader(): boolean {
     const lease = this.currentLease();
     return lease !== undefined && this.clock.monotonicMs() < lease.deadlineMs;
+  }
+
+  /**
+   * The freshest lock record this process knows: its own while it leads (updated by every renewal),
+   * else the one storage last returned to an acquisition attempt or observation. For display: who
+   * holds the lock and when it was last renewed.
+   */
+  lastRecord(): LockRecord | undefined {
+    return this.leading?.record ?? this.lastSeen;
   }
 
   currentLease(): { epoch: number; deadlineMs: number } | undefined {
@@ -320,6 +331,7 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
 
   /** Emits newLeader when the observed holder or epoch changed. */
   private report(record: LockRecord): void {
+    this.lastSeen = record;
     const last = this.lastReported;
     if (last && last.holderId === record.holderId && last.epoch === record.epoch) return;
     this.lastReported = { holderId: record.holderId, epoch: record.epoch };

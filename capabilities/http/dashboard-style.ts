@@ -35,6 +35,7 @@ ol.events { list-style: none; margin: 0; padding: 0; max-height: 22rem; overflow
 ol.events li { display: grid; grid-template-columns: 10rem 7rem minmax(0, 1fr); gap: .5rem; padding: .35rem 0;
   border-top: 1px solid var(--line); }
 ol.events li:first-child { border-top: 0; }
+ol.events li .badge { justify-self: start; align-self: start; }
 @media (max-width: 900px) { main { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); } }
 @media (max-width: 640px) {
   main { grid-template-columns: minmax(0, 1fr); padding: .75rem; }
@@ -44,6 +45,7 @@ ol.events li:first-child { border-top: 0; }
   tr { border-top: 1px solid var(--line); padding: .4rem 0; }
   td { border: 0; padding: .15rem 0; display: grid; grid-template-columns: 7rem minmax(0, 1fr); gap: .5rem; }
   td::before { content: attr(data-label); color: var(--muted); font-size: .85rem; }
+  td > .badge { justify-self: start; }
   ol.events li { grid-template-columns: minmax(0, 1fr); gap: 0; }
 }
 `;

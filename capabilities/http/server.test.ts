@@ -148,6 +148,7 @@ describe("JSON API", () => {
     };
     const { body } = await getJson(`${s.base}/api/leader`);
     expect(body.data).toEqual({
+      tenant: s.snapshot.instance.tenant,
       leader: s.snapshot.leader,
       self: { id: "pod-b", role: "standby", epoch: null },
       isLeader: false,

@@ -112,6 +112,8 @@ export function dbinfoView(snapshot: StatusSnapshot): Record<string, unknown> {
 
 export function leaderView(snapshot: StatusSnapshot): Record<string, unknown> {
   return {
+    // Each tenant has its own lock and leader; `highlander leader` shows which one this is.
+    tenant: snapshot.instance.tenant,
     leader: snapshot.leader,
     self: {
       id: snapshot.instance.id,

@@ -30,6 +30,12 @@ export class ElectorLeadership implements Leadership {
   readonly #changes: LeadershipChange[] = [];
   #leader: LeaderInfo | undefined;
   #leaderSince: string | undefined;
+  /**
+   * Who we saw leading just before storage first named us. The elector reports our own record
+   * (newLeader) before it emits startedLeading, so by then #leader already names us; without this
+   * a standby taking over from a crashed leader would never record the failover.
+   */
+  #takenFrom: LeaderInfo | undefined;
 
   constructor(
     private readonly elector: LeaderElector,
@@ -53,7 +59,13 @@ export class ElectorLeadership implements Leadership {
   }
 
   leader(): LeaderInfo | undefined {
-    return this.#leader;
+    const known = this.#leader;
+    // Events carry the record as it was at a change of leader; renewals since then are in the
+    // elector's latest record (same holder, same epoch), so the renewal times shown stay current.
+    const fresh = this.elector.lastRecord();
+    if (known && fresh && fresh.holderId === known.id && fresh.epoch === known.epoch)
+      return toInfo(fresh);
+    return known;
   }
 
   /** When this process became leader (ISO time), while it leads. */
@@ -79,7 +91,8 @@ export class ElectorLeadership implements Leadership {
   }
 
   #started(epoch: number): void {
-    const previous = this.#leader;
+    const previous = this.#takenFrom ?? this.#leader;
+    this.#takenFrom = undefined;
     this.#leader = { id: this.id, cluster: this.cluster, epoch };
     this.#leaderSince = new Date().toISOString();
     this.#record({
@@ -109,6 +122,7 @@ export class ElectorLeadership implements Leadership {
   #observed(record: LockRecord): void {
     const info = toInfo(record);
     const previous = this.#leader;
+    if (info?.id === this.id && previous?.id !== this.id) this.#takenFrom = previous;
     this.#leader = info ?? (previous?.id === this.id ? previous : undefined);
     if (info && info.id !== this.id) {
       this.#record({

@@ -45,7 +45,15 @@ export function ensureModuleBuilt(): string {
     return MODULE_FILE;
   process.stderr.write("[highlander] building the Pepr module (npx pepr build) ...\n");
   const started = Date.now();
-  const out = run("npx", ["pepr", "build"], { cwd: ROOT });
+  let out: string;
+  try {
+    out = run("npx", ["pepr", "build"], { cwd: ROOT });
+  } catch (err) {
+    // Pepr bundles first and then refuses to write its manifests for a module over its 1 MiB Secret
+    // limit (exit code 1); the bundle is all the e2e tests run (scripts/build.ts does the same).
+    out = err instanceof Error ? err.message : String(err);
+    if (!out.includes("over the 1MB limit")) throw err;
+  }
   // pepr build reports some failures only in its output, with exit code 0.
   if (
     /Error building module/.test(out) ||

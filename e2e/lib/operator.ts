@@ -36,6 +36,21 @@ export const FAST_LEASE = {
   HIGHLANDER_RETRY_PERIOD: "500ms",
 };
 
+/**
+ * GET with one retry when a pooled keep-alive connection turns out to be closed. Tests block their
+ * event loop in spawnSync (kubectl, the CLI) for seconds; meanwhile the server closes the idle
+ * connection, and fetch reuses it before it has noticed ("other side closed"). A GET is safe to resend.
+ */
+export async function httpGet(url: string): Promise<Response> {
+  try {
+    return await fetch(url);
+  } catch (err) {
+    const code = ((err as { cause?: { code?: unknown } }).cause ?? {}).code;
+    if (code !== "UND_ERR_SOCKET") throw err;
+    return fetch(url);
+  }
+}
+
 export async function startOperator(opts: OperatorOptions): Promise<OperatorProcess> {
   mkdirSync(opts.dir, { recursive: true });
   const port = await freePort();
@@ -71,7 +86,7 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
     logFile,
     child,
     async api<T>(path: string): Promise<T> {
-      const res = await fetch(`${url}${path}`);
+      const res = await httpGet(`${url}${path}`);
       const body = (await res.json()) as { status: string; data: T; error?: string };
       if (body.status !== "success") throw new Error(`${path}: ${body.error ?? res.status}`);
       return body.data;

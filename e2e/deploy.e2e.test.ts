@@ -455,27 +455,53 @@ describe("the built module, run by bootstrap.js as the ServiceAccount", () => {
     expect(holder).toContain("deploy-e2e");
   });
 
-  it("reconciles a WorkloadProcess with only the RBAC it was given", async () => {
-    const example = readFileSync(
-      join(root, "manifests/examples/workloadprocess.yaml"),
-      "utf8",
-    ).replace("namespace: default", `namespace: ${other}`);
-    const r = spawnSync(
-      "kubectl",
-      ["--kubeconfig", kubeconfig, "apply", "--server-side", "-f", "-"],
-      {
-        input: example,
-        encoding: "utf8",
-      },
-    );
-    expect(r.stderr).toBe("");
-    await waitFor(
-      "the workload's pod",
-      () => (k(["-n", other, "get", "pods", "-o", "name"]).trim() ? true : undefined),
-      60_000,
-    ).catch(err => {
-      throw new Error(`${(err as Error).message}\n${log().slice(-3000)}`);
+  it("reconciles every workload kind with only the RBAC it was given", async () => {
+    // The local control plane has no volume provisioner: a volume for the persistent example's claim.
+    const pv = spawnSync("kubectl", ["--kubeconfig", kubeconfig, "apply", "-f", "-"], {
+      encoding: "utf8",
+      input: JSON.stringify({
+        apiVersion: "v1", kind: "PersistentVolume",
+        metadata: { name: `${other}-pv` },
+        spec: { capacity: { storage: "1Gi" }, accessModes: ["ReadWriteOnce"], hostPath: { path: `/tmp/${other}-pv` }, storageClassName: "" },
+      }), // prettier-ignore
     });
+    expect(pv.stderr).toBe("");
+    const kinds = ["workloadprocess", "workloadcronjob", "workloadservice", "workloadpersistent"];
+    for (const kind of kinds) {
+      const example = readFileSync(join(root, `manifests/examples/${kind}.yaml`), "utf8").replace(
+        "namespace: default",
+        `namespace: ${other}`,
+      );
+      const r = spawnSync(
+        "kubectl",
+        ["--kubeconfig", kubeconfig, "apply", "--server-side", "-f", "-"],
+        {
+          input: example,
+          encoding: "utf8",
+        },
+      );
+      expect(r.stderr).toBe("");
+    }
+    for (const kind of kinds) {
+      await waitFor(
+        `every ${kind} to be Active and Healthy`,
+        () => {
+          const out = k([
+            "-n",
+            other,
+            "get",
+            kind,
+            "-o",
+            "jsonpath={range .items[*]}{.status.active}/{.status.healthy} {end}",
+          ]).trim();
+          return out !== "" && out.split(" ").every(v => v === "true/true") ? true : undefined;
+        },
+        90_000,
+      ).catch(err => {
+        throw new Error(`${(err as Error).message}\n${log().slice(-3000)}`);
+      });
+    }
+    expect(k(["-n", other, "get", "pods", "-o", "name"]).trim()).not.toBe("");
     expect(log()).not.toMatch(/forbidden/i);
   });
 

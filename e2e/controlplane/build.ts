@@ -12,6 +12,14 @@ const goModuleDir = join(here, "gomod");
 
 /** The kwok release whose controller plays the kubelet for our fake node. */
 export const KWOK_VERSION = "v0.7.0";
+/** helm, for the chart's render tests (`go install`ed like kwok; not a runtime dependency). */
+export const HELM_VERSION = "v3.19.5";
+
+/** Tools installed with `go install`, keyed by binary name. */
+const GO_TOOLS: Record<string, string> = {
+  kwok: `sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}`,
+  helm: `helm.sh/helm/v3/cmd/helm@${HELM_VERSION}`,
+};
 
 export const BINARIES = [
   "etcd",
@@ -19,6 +27,7 @@ export const BINARIES = [
   "kube-controller-manager",
   "kube-scheduler",
   "kwok",
+  "helm",
 ] as const;
 export type Binary = (typeof BINARIES)[number];
 
@@ -98,6 +107,28 @@ function versionLdflags(version: string): string {
     .join(" ");
 }
 
+/** `go install PKG@VERSION` into `bin`, outside any module. */
+function goInstall(go: string, pkg: string, bin: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const label = `go install ${pkg}`;
+    const started = Date.now();
+    process.stderr.write(`[highlander] ${label} ...\n`);
+    const child = spawn(go, ["install", "-trimpath", pkg], {
+      cwd: cacheRoot(),
+      env: { ...goEnv(), GOBIN: bin, GOFLAGS: "" },
+      stdio: "inherit",
+    });
+    child.on("error", reject);
+    child.on("close", code => {
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      if (code === 0) {
+        process.stderr.write(`[highlander] ${label} done in ${seconds} s\n`);
+        resolve();
+      } else reject(new Error(`${label} failed (exit ${code}) after ${seconds} s`));
+    });
+  });
+}
+
 /** Returns the folder with every binary, building whatever is missing. */
 export async function ensureBinaries(): Promise<string> {
   const dir = binDir();
@@ -112,7 +143,7 @@ export async function ensureBinaries(): Promise<string> {
   const staging = `${dir}.partial`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  if (missing.some(name => name !== "kwok")) {
+  if (missing.some(name => !(name in GO_TOOLS))) {
     await runLogged("go mod download", go, ["mod", "download"], goModuleDir);
     await runLogged(
       "go build etcd, kube-apiserver, kube-controller-manager, kube-scheduler",
@@ -128,30 +159,8 @@ export async function ensureBinaries(): Promise<string> {
       goModuleDir,
     ); // prettier-ignore
   }
-  if (missing.includes("kwok")) {
-    const env = { ...goEnv(), GOBIN: staging, GOFLAGS: "" };
-    await new Promise<void>((resolve, reject) => {
-      const label = `go install sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}`;
-      const started = Date.now();
-      process.stderr.write(`[highlander] ${label} ...\n`);
-      const child = spawn(
-        go,
-        ["install", "-trimpath", `sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}`],
-        {
-          cwd: cacheRoot(),
-          env,
-          stdio: "inherit",
-        },
-      );
-      child.on("error", reject);
-      child.on("close", code => {
-        const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        if (code === 0) {
-          process.stderr.write(`[highlander] ${label} done in ${seconds} s\n`);
-          resolve();
-        } else reject(new Error(`${label} failed (exit ${code})`));
-      });
-    });
+  for (const name of missing.filter(n => n in GO_TOOLS)) {
+    await goInstall(go, GO_TOOLS[name], staging);
   }
   mkdirSync(dir, { recursive: true });
   for (const name of missing) renameSync(join(staging, name), join(dir, name));

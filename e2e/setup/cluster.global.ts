@@ -5,11 +5,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { ensureBinaries } from "../controlplane/build";
 import { startCluster } from "../controlplane/cluster";
 import { ensureModuleBuilt, prepareCluster } from "../lib/module";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   ensureModuleBuilt();
+  // The chart tests render with the helm built beside the control plane (test workers inherit env).
+  process.env.HIGHLANDER_HELM ??= join(await ensureBinaries(), "helm");
   const existing = process.env.HIGHLANDER_TEST_KUBECONFIG;
   if (existing) {
     prepareCluster(existing);

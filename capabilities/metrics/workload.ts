@@ -8,20 +8,13 @@ import {
   defineHistogram,
   exponentialBuckets,
 } from "./define";
+import { KINDS, WORKLOAD_TYPES, type WorkloadType } from "../workloads/crd/kinds";
 
-export const WORKLOAD_TYPES = ["process", "cronjob", "service", "persistent"] as const;
-export type WorkloadType = (typeof WORKLOAD_TYPES)[number];
+export { WORKLOAD_TYPES, type WorkloadType };
 
 /** Maps our custom-resource kinds onto the predecessor's `type` label values. */
-const TYPE_OF_KIND: Record<string, WorkloadType> = {
-  WorkloadProcess: "process",
-  WorkloadCronJob: "cronjob",
-  WorkloadService: "service",
-  WorkloadPersistent: "persistent",
-};
-
 export function workloadTypeOfKind(kind: string): WorkloadType {
-  const type = TYPE_OF_KIND[kind];
+  const type = WORKLOAD_TYPES.find(t => KINDS[t].kind === kind);
   if (type === undefined) throw new Error(`not a workload kind: "${kind}"`);
   return type;
 }

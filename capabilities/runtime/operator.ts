@@ -171,7 +171,8 @@ export async function startOperator(): Promise<void> {
     onDepth: setWorkqueueDepth,
     onRetry: (key, attempt, delayMs, err) => {
       countWorkqueueRetry();
-      log.warn(
+      // The failure itself was logged once, with its resource, where it happened.
+      log.debug(
         { key, attempt, delayMs, err: err instanceof Error ? err.message : String(err) },
         "reconcile failed; retrying",
       );

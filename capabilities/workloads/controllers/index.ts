@@ -24,7 +24,6 @@ export {
   type StatusContext,
 } from "./common/status";
 export { statusChanged } from "./common/conditions";
-export { statusMergePatch } from "./common/status-patch";
 export {
   ANNOTATION_SPEC_HASH,
   buildProcessPod,

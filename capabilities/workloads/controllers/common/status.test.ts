@@ -4,7 +4,6 @@ import type { WorkloadObject, WorkloadStatus } from "../../crd/types";
 import { ANNOTATION_SCHEDULED_TIME } from "../cronjob/build-job";
 import { statusChanged } from "./conditions";
 import { computeStatus, type StatusContext } from "./status";
-import { statusMergePatch } from "./status-patch";
 import { cr } from "./test-fixtures";
 
 const T0 = new Date("2024-01-01T00:00:00Z");
@@ -198,13 +197,6 @@ describe("conditions over time", () => {
     });
     expect(condition(s, "Ready")).toMatchObject({ status: "False", reason: "InvalidSpec" });
     expect(s.healthy).toBe(false);
-  });
-
-  it("builds a merge patch that clears vanished fields", () => {
-    expect(statusMergePatch({ podName: "p", active: true }, { active: false })).toEqual({
-      active: false,
-      podName: null,
-    });
   });
 });
 

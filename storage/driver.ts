@@ -9,8 +9,9 @@ import { join } from "node:path";
 export class MissingDriverError extends Error {
   constructor(driver: string, cause: unknown) {
     super(
-      `the ${driver} package is not installed here: install it beside the module ` +
-        `(or use the Highlander controller image, which has it), or choose storageType kubernetes`,
+      `the ${driver} package is not installed here: install it where the module can load it ` +
+        `(docs/operations.md, "Choosing a storage backend": an image built from manifests/image/Dockerfile, or ` +
+        `the drivers-init component), or choose storageType kubernetes`,
       { cause },
     );
     this.name = "MissingDriverError";

@@ -4,7 +4,9 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "dist/**", ".cluster/**", "crds/generated/**"] },
+  {
+    ignores: ["node_modules/**", "dist/**", ".cluster/**", ".test-results/**", "crds/generated/**"],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -29,8 +31,9 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    // The pod's start-up script (plain CommonJS for Pepr's controller image), outside the TS project.
-    files: ["manifests/core/bootstrap.js", "charts/*/files/bootstrap.js"],
+    // Plain CommonJS outside the TS project: the pod's start-up script (for Pepr's controller image)
+    // and the CLI's bin shim.
+    files: ["manifests/core/bootstrap.js", "charts/*/files/bootstrap.js", "bin/*.cjs"],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,

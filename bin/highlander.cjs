@@ -5,9 +5,9 @@
 const { register } = require("tsx/cjs/api");
 register();
 // Also tsx's ESM hooks, for dynamic import() (createLockStore loads its backends that way). This
-// tsx's own esm/api register() looks for a file it does not ship, so register the hooks directly.
-const { MessageChannel } = require("node:worker_threads");
-const { port1, port2 } = new MessageChannel();
+// version of tsx's own esm/api register() looks for a file it does not ship, so register the hooks
+// directly.
+const { port1, port2 } = new (require("node:worker_threads").MessageChannel)();
 port1.unref();
 require("node:module").register("tsx/esm", {
   parentURL: require("node:url").pathToFileURL(__filename).href,

@@ -168,6 +168,10 @@ export async function startOperator(): Promise<void> {
   );
   const tracker = new WorkloadTracker();
   const queue = new WorkQueue({
+    // A reconcile is a few sequential API calls, so a worker mostly waits on the API server: with 4
+    // workers 1,000 new workloads took 71 s to become Active, with 16 50-62 s (npm run bench --
+    // reconcile, docs/benchmarks.md). A key still never runs on two workers at once.
+    concurrency: 16,
     onDepth: setWorkqueueDepth,
     onRetry: (key, attempt, delayMs, err) => {
       countWorkqueueRetry();

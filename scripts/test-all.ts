@@ -176,7 +176,11 @@ async function main(): Promise<boolean> {
   const [eCmd, eArgs, eJson] = vitest("vitest.e2e.config.ts", "e2e");
   await runStep("e2e", eCmd, eArgs, { env, vitestJson: eJson });
   const [fCmd, fArgs, fJson] = vitest("vitest.functions.config.ts", "functions");
-  await runStep("functions", fCmd, fArgs, { env, vitestJson: fJson });
+  // A Spanner emulator of its own: the storage suite freezes the shared one (SIGSTOP) in its outage
+  // test, and the emulator then works through abandoned transactions for a while, which makes the
+  // runner's lease races slow enough to miss their windows.
+  const { HIGHLANDER_TEST_SPANNER_EMULATOR_HOST: _shared, ...functionsEnv } = env;
+  await runStep("functions", fCmd, fArgs, { env: functionsEnv, vitestJson: fJson });
   return true;
 }
 

@@ -160,6 +160,14 @@ describe("highlander run over the lease service", () => {
     expect(["runner-a", "runner-b"]).toContain(record.holder);
     expect(record.epoch).toBe(starts[0].epoch);
     [leader, standby] = record.holder === "runner-a" ? [a, b] : [b, a];
+    // The emulator runs one read-write transaction at a time: on a loaded machine the standby's first
+    // refused attempt can take seconds to come back, so wait for it rather than for a fixed time.
+    await waitFor(
+      "the standby to report the holder",
+      () => (/held by runner-[ab]/.test(standby.output()) ? true : undefined),
+      30_000,
+      50,
+    );
     expect(standby.output()).toMatch(/held by runner-[ab]/);
     expect(leader.exitCode()).toBeUndefined();
     expect(standby.exitCode()).toBeUndefined();

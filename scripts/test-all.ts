@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startCluster, type Cluster } from "../e2e/controlplane/cluster";
 import { startAllServices, type AllServices } from "../e2e/services";
+import { ensureSystemPackages, TEST_PACKAGES } from "../e2e/lib/system-packages";
 
 const root = resolve(import.meta.dirname, "..");
 const resultsDir = join(root, ".test-results");
@@ -138,6 +139,9 @@ function summary(): boolean {
 
 async function main(): Promise<boolean> {
   mkdirSync(resultsDir, { recursive: true });
+  // A fresh machine has none of these; the suites below need all of them.
+  say(`system packages: ${TEST_PACKAGES.map(p => p.pkg).join(", ")}`);
+  ensureSystemPackages(TEST_PACKAGES);
   // Static checks and unit tests first: they are fast and need no servers.
   await runStep("lint", "npx", ["eslint", "."]);
   await runStep("format", "npx", ["prettier", "--check", "."]);

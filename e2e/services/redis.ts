@@ -1,7 +1,7 @@
 // A throwaway Redis server on loopback for tests and benchmarks, installed from Debian when missing.
-import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { freePort, isAlive, startServer, tail, waitFor } from "../lib/processes";
+import { ensureSystemPackages, TEST_PACKAGES } from "../lib/system-packages";
 import { tcpAnswers } from "./net";
 
 export interface RedisService {
@@ -20,24 +20,9 @@ export interface RedisOptions {
   appendOnly?: boolean;
 }
 
-function onPath(command: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
-}
-
 /** Installs redis-server through apt-get when it is not on PATH (about 10 s, printed). */
-export function ensureRedisInstalled(): void {
-  if (onPath("redis-server")) return;
-  process.stderr.write(
-    "[highlander] redis-server not found: running `apt-get update && apt-get install -y redis-server`\n",
-  );
-  const result = spawnSync(
-    "sh",
-    ["-c", "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server"],
-    { stdio: ["ignore", "inherit", "inherit"] },
-  );
-  if (result.status !== 0 || !onPath("redis-server")) {
-    throw new Error("could not install redis-server with apt-get (see the output above)");
-  }
+function ensureRedisInstalled(): void {
+  ensureSystemPackages(TEST_PACKAGES.filter(p => p.command === "redis-server"));
 }
 
 export async function startRedis(opts: RedisOptions): Promise<RedisService> {

@@ -19,7 +19,9 @@ export type StopReason =
   /** The storage says someone else holds the lock now (or our epoch is gone). */
   | "lost"
   /** stop() was called. */
-  | "stopped";
+  | "stopped"
+  /** resign() was called: the fence says a newer term has taken over (docs/storage.md). */
+  | "superseded";
 
 export interface ElectorOptions extends Partial<LeaseTiming> {
   store: LockStore;
@@ -140,6 +142,18 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
     return this.stopping;
+  }
+
+  /**
+   * Gives up the current term and keeps campaigning: stop acting, hand the lock back. Called when the
+   * fence shows that a newer term holds it although our lock store still names us (a lock store that
+   * lost its state, or two stores): the next acquisition starts a new term, which advances the fence.
+   */
+  resign(): void {
+    const leading = this.leading;
+    if (!leading) return;
+    this.stopLeading("superseded");
+    void this.releaseQuietly(leading.epoch);
   }
 
   private async shutdown(): Promise<void> {

@@ -1,7 +1,8 @@
 // The write guard: every write a leader makes first asks `guard.check()`, which answers with the
 // fencing epoch only while this process still leads within its renew deadline (monotonic clock).
-// Objects written are stamped with EPOCH_ANNOTATION; `canOverwrite` refuses to overwrite an object
-// stamped by a newer leader, which covers a leader that pauses between check() and its write.
+// Objects written are stamped with EPOCH_ANNOTATION; the guarded writer (capabilities/runtime/writer.ts)
+// uses `canOverwrite` to refuse an object stamped by a newer leader, and the API server's fence policy
+// refuses a stale stamp where the write lands (docs/storage.md, "The fence").
 import { metrics } from "./metrics";
 import type { Clock } from "./clock";
 
@@ -67,17 +68,8 @@ export class WriteGuard {
     return { epoch: lease.epoch };
   }
 
-  /** check(), plus refusal when the object's epoch stamp is newer than ours. */
-  checkOverwrite(existingEpochAnnotation: string | undefined): { epoch: number } {
-    const { epoch } = this.check();
-    if (!canOverwrite(existingEpochAnnotation, epoch)) {
-      return this.refuse(new FencedError(epoch, Number(existingEpochAnnotation)));
-    }
-    return { epoch };
-  }
-
   private refuse(err: NotLeaderError): never {
-    metrics.fencingRejections.inc({ backend: this.view.backend });
+    metrics.fencingRejections.inc({ backend: this.view.backend, source: "operator" });
     throw err;
   }
 }

@@ -109,7 +109,7 @@ export const metrics = {
   ]),
   fencingRejections: counter(
     "fencing_rejections_total",
-    "Writes refused because this process no longer leads (or a newer epoch owns the object)",
-    ["backend"],
+    "Writes refused by the fence: by this process (it no longer leads, or a newer epoch owns the object) or by the API server's fence policy",
+    ["backend", "source"],
   ),
 };

@@ -79,10 +79,22 @@ export interface ReadinessInputs {
   isLeader: boolean;
 }
 
+/** The tenant's fence in this cluster (docs/storage.md, "The fence"). */
+export interface FenceStatus {
+  /** The HighlanderFence object's name. */
+  name: string;
+  /** The fence epoch this instance's writes carry; null when it does not write. */
+  epoch: number | null;
+  /** true: the API server refuses stale writes (policy installed); false: only this process checks. */
+  enforcedByApiServer: boolean | null;
+  detail: string;
+}
+
 export interface StatusSnapshot {
   instance: InstanceStatus;
   leader: LeaderRecord | null;
   storage: StorageStatus;
+  fence: FenceStatus;
   workloads: WorkloadStatus[];
   /** Most recent first or last: the server sorts newest first. */
   events: LeadershipEvent[];

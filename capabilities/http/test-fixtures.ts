@@ -24,6 +24,7 @@ export function sampleSnapshot(): StatusSnapshot {
       connected: true,
       lastError: null,
     },
+    fence: { name: "default", epoch: 7, enforcedByApiServer: true, detail: "policy installed" },
     workloads: [
       {
         kind: "WorkloadProcess",

@@ -58,6 +58,11 @@ export class ElectorLeadership implements Leadership {
     return this.elector.guard.check();
   }
 
+  /** Gives up the current term (the fence names a newer one) and campaigns again. */
+  resign(): void {
+    this.elector.resign();
+  }
+
   leader(): LeaderInfo | undefined {
     const known = this.#leader;
     // Events carry the record as it was at a change of leader; renewals since then are in the

@@ -1,7 +1,15 @@
 // Kubernetes Events on our custom resources (`kubectl describe` and `kubectl get events` show them).
+// They are written through the guarded writer of the mode we act in (stamped and fenced like every
+// other write) and labelled with the tenant, whose fence the API server checks them against.
 // Recording is best effort: a failed event never fails a reconcile. The same reason and message for
 // the same object is not repeated within `repeatWindowMs`, so a retry loop does not flood the API.
-import type { KubeClient, KubeObject } from "./kube-client";
+import type { KubeObject } from "./kube-client";
+import { LABEL_TENANT, tenantLabelValue } from "../workloads/controllers/common/labels";
+
+/** What the recorder writes through: the guarded writer (capabilities/runtime/writer.ts). */
+export interface EventWriter {
+  createIfAbsent<T extends KubeObject>(obj: T): Promise<T | undefined>;
+}
 
 export type EventType = "Normal" | "Warning";
 
@@ -13,8 +21,9 @@ export class EventRecorder implements EventSink {
   readonly #recent = new Map<string, number>();
 
   constructor(
-    private readonly client: KubeClient,
+    private readonly writer: () => EventWriter,
     private readonly instance: string,
+    private readonly tenant: string,
     private readonly onError: (err: unknown) => void = () => {},
     private readonly repeatWindowMs = 60_000,
   ) {}
@@ -35,6 +44,7 @@ export class EventRecorder implements EventSink {
       metadata: {
         name: `${meta.name}.${now.toString(16)}${Math.random().toString(16).slice(2, 8)}`,
         namespace: meta.namespace,
+        labels: { [LABEL_TENANT]: tenantLabelValue(this.tenant) },
       },
       involvedObject: {
         apiVersion: obj.apiVersion,
@@ -55,7 +65,7 @@ export class EventRecorder implements EventSink {
       count: 1,
     };
     try {
-      await this.client.create(event);
+      await this.writer().createIfAbsent(event);
     } catch (err) {
       this.onError(err);
     }

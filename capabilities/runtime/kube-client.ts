@@ -48,6 +48,7 @@ const PLURALS: Record<string, string> = {
   ConfigMap: "configmaps",
   Deployment: "deployments",
   Event: "events",
+  HighlanderFence: "highlanderfences",
   Job: "jobs",
   Lease: "leases",
   Namespace: "namespaces",
@@ -56,13 +57,18 @@ const PLURALS: Record<string, string> = {
   Secret: "secrets",
   Service: "services",
   StatefulSet: "statefulsets",
+  ValidatingAdmissionPolicyBinding: "validatingadmissionpolicybindings",
   WorkloadCronJob: "workloadcronjobs",
   WorkloadPersistent: "workloadpersistents",
   WorkloadProcess: "workloadprocesses",
   WorkloadService: "workloadservices",
 };
 
-const CLUSTER_SCOPED = new Set(["Namespace"]);
+const CLUSTER_SCOPED = new Set([
+  "Namespace",
+  "HighlanderFence",
+  "ValidatingAdmissionPolicyBinding",
+]);
 
 export class KubeApiError extends Error {
   constructor(
@@ -269,6 +275,12 @@ export class KubeClient {
     return this.request<T>("PATCH", path, patch, "application/merge-patch+json");
   }
 
+  /** PUT: replaces the object; conditional on metadata.resourceVersion when the object carries it. */
+  async replace<T extends KubeObject>(obj: T): Promise<T> {
+    const path = resourcePath(refOf(obj), undefined, { fieldManager: this.#fieldManager });
+    return this.request<T>("PUT", path, obj);
+  }
+
   /** POST a new object; rejects with 409 when one of that name exists. */
   async create<T extends KubeObject>(obj: T): Promise<T> {
     const ref = refOf(obj);
@@ -284,12 +296,18 @@ export class KubeClient {
     opts: {
       propagationPolicy?: "Foreground" | "Background" | "Orphan";
       uid?: string;
+      /** Only delete this version of the object (409 when it changed since). */
+      resourceVersion?: string;
       gracePeriodSeconds?: number;
     } = {},
   ): Promise<boolean> {
     const body: Record<string, unknown> = { apiVersion: "v1", kind: "DeleteOptions" };
     if (opts.propagationPolicy) body.propagationPolicy = opts.propagationPolicy;
-    if (opts.uid) body.preconditions = { uid: opts.uid };
+    if (opts.uid || opts.resourceVersion)
+      body.preconditions = {
+        ...(opts.uid ? { uid: opts.uid } : {}),
+        ...(opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : {}),
+      };
     if (opts.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = opts.gracePeriodSeconds;
     try {
       await this.request("DELETE", resourcePath(ref), body);

@@ -21,7 +21,7 @@ import { createHttpServer, type HttpServer } from "../http";
 import type { StatusSnapshot } from "../http/source";
 import { createLockStore } from "../../storage/factory";
 import { LeaderElector } from "../../storage/elector";
-import { NotLeaderError } from "../../storage/guard";
+import { FencedError, NotLeaderError } from "../../storage/guard";
 import { candidateIdentity } from "../../storage/identity";
 import { lockKeyFor, type LockStore } from "../../storage/types";
 import {
@@ -31,18 +31,27 @@ import {
   typeOfKind,
   type WorkloadKindName,
 } from "../workloads/crd/kinds";
-import { LABEL_KIND, LABEL_TENANT, LABEL_WORKLOAD } from "../workloads/controllers/common/labels";
+import {
+  LABEL_KIND,
+  LABEL_MANAGED_BY,
+  LABEL_TENANT,
+  LABEL_WORKLOAD,
+  MANAGED_BY,
+  tenantLabelValue,
+} from "../workloads/controllers/common/labels";
 import { reconcileWorkload, tenantOf } from "../workloads/reconcilers/reconcile";
 import type { ReconcileContext } from "../workloads/reconcilers/context";
 import { applyConfigWorkloads } from "./config-workloads";
 import { ElectorLeadership } from "./elector-leadership";
 import { EventRecorder } from "./events";
+import { Fence, fenceEnforcement, type FenceEnforcement } from "./fence";
+import { FencedLeadership } from "./fenced-leadership";
 import { KubeClient, type KubeObject } from "./kube-client";
 import { Manager, type WorkloadKey } from "./manager";
 import { WorkQueue } from "./queue";
 import { lockStoreConfig, operatorArgs } from "./storage-config";
 import { WorkloadTracker, type TrackedWorkload } from "./workload-tracker";
-import { GuardedWriter } from "./writer";
+import { FenceRefusedError, GuardedWriter } from "./writer";
 
 export function isBuildMode(): boolean {
   return process.env.PEPR_MODE === "build";
@@ -124,6 +133,23 @@ async function listWorkloads(client: KubeClient, tenant: string): Promise<Tracke
   return all;
 }
 
+/** The kinds of object the operator stamps with its epoch (children; workloads carry it in status). */
+const STAMPED_KINDS = [
+  { apiVersion: "v1", kind: "Pod" },
+  { apiVersion: "v1", kind: "Service" },
+  { apiVersion: "batch/v1", kind: "Job" },
+  { apiVersion: "apps/v1", kind: "Deployment" },
+  { apiVersion: "apps/v1", kind: "StatefulSet" },
+];
+
+/** Everything of our tenant that carries an epoch stamp: what a fence created afresh must exceed. */
+async function listStamped(client: KubeClient, tenant: string): Promise<KubeObject[]> {
+  const selector = `${LABEL_MANAGED_BY}=${MANAGED_BY},${LABEL_TENANT}=${tenantLabelValue(tenant)}`;
+  const all: KubeObject[] = [...(await listWorkloads(client, tenant))];
+  for (const ref of STAMPED_KINDS) all.push(...(await client.list(ref, selector)));
+  return all;
+}
+
 export async function startOperator(): Promise<void> {
   const config = loadOrExit();
   const log = createLogger(config.logLevel);
@@ -155,7 +181,24 @@ export async function startOperator(): Promise<void> {
       log.warn({ err, operation }, "lock storage error");
     },
   });
-  const leadership = new ElectorLeadership(elector, config.cluster.name);
+  const lockLeadership = new ElectorLeadership(elector, config.cluster.name);
+  const fence = new Fence({
+    client,
+    tenant: config.tenant,
+    stampedObjects: () => listStamped(client, config.tenant),
+  });
+  const leadership = new FencedLeadership({
+    inner: lockLeadership,
+    fence,
+    retryMs: config.lease.retryPeriodMs,
+    log,
+  });
+  let enforcement: FenceEnforcement = { enforced: null, detail: "not checked yet" };
+  void fenceEnforcement(client).then(result => {
+    enforcement = result;
+    if (result.enforced) log.info({ fence: fence.name }, result.detail);
+    else log.warn({ fence: fence.name }, result.detail);
+  });
   const markStorageOk = () => {
     storageOk = true;
     storageError = null;
@@ -163,8 +206,12 @@ export async function startOperator(): Promise<void> {
   elector.on("newLeader", markStorageOk);
   elector.on("startedLeading", markStorageOk);
 
-  const events = new EventRecorder(client, leadership.id, err =>
-    log.debug({ err }, "could not record an event"),
+  // Events go through the writer of the mode we act in, fenced like every other write.
+  const events = new EventRecorder(
+    () => (manager.mode === "standby-cluster" ? standbyWriter : activeWriter),
+    leadership.id,
+    config.tenant,
+    err => log.debug({ err }, "could not record an event"),
   );
   const tracker = new WorkloadTracker();
   const queue = new WorkQueue({
@@ -183,18 +230,16 @@ export async function startOperator(): Promise<void> {
     },
   });
 
-  // The write guard of each mode: a leader asks the elector; a standby cluster's keeper asks that
-  // another cluster still leads (it only ever stops things).
-  const standbyGuard = {
-    check: (): { epoch: number } => {
-      const leader = leadership.leader();
-      if (manager.mode !== "standby-cluster" || !leader)
-        throw new NotLeaderError("no longer keeping a standby cluster", "not-leading");
-      return { epoch: leader.epoch };
-    },
-  };
-  const activeWriter = new GuardedWriter(client, leadership);
-  const standbyWriter = new GuardedWriter(client, standbyGuard);
+  // The epoch source of each mode: a leader's term once the fence was advanced for it; a standby
+  // cluster's keeper, this cluster's fence as advanced for the remote leader's term (it only stops
+  // things). A refusal makes the leadership read the fence again (a newer term: resign).
+  const writerOpts = { backend: store.backend, onRefused: () => leadership.refused() };
+  const activeWriter = new GuardedWriter(client, leadership, writerOpts);
+  const standbyWriter = new GuardedWriter(
+    client,
+    { check: () => leadership.standbyCheck() },
+    writerOpts,
+  );
 
   const manager: Manager = new Manager({
     queue,
@@ -255,6 +300,12 @@ export async function startOperator(): Promise<void> {
         const message = err instanceof Error ? err.message : String(err);
         tracker.recordError(key, message);
         recordReconcile(kind, "error", (performance.now() - started) / 1000);
+        // A stale stamp refused by the fence while we still think we lead is an error to see and
+        // retry (the leadership reads the fence again and resigns if a newer term holds it).
+        if (err instanceof FenceRefusedError || err instanceof FencedError) {
+          log.warn({ resource: key, err: message }, "write refused by the fence; retrying");
+          throw err;
+        }
         // Losing leadership mid-reconcile is expected, not an error of the workload.
         if (err instanceof NotLeaderError) {
           log.info({ resource: key, reason: message }, "write refused: not acting any more");
@@ -269,12 +320,12 @@ export async function startOperator(): Promise<void> {
   runtime = { config, manager, tracker, log };
 
   leadership.onChange(() => {
-    const leader = leadership.leader();
+    const leader = lockLeadership.leader();
     log.info({ isLeader: leadership.isLeader(), leader }, "leadership changed");
   });
 
   const snapshot = (): StatusSnapshot => {
-    const leader = leadership.leader();
+    const leader = lockLeadership.leader();
     const isLeader = leadership.isLeader();
     return {
       instance: {
@@ -282,8 +333,8 @@ export async function startOperator(): Promise<void> {
         tenant: config.tenant,
         cluster: config.cluster.name,
         role: config.remainsFollower ? "observer" : isLeader ? "leader" : "standby",
-        epoch: isLeader ? (leader?.epoch ?? null) : null,
-        leaderSince: leadership.leaderSince() ?? null,
+        epoch: leadership.fenceEpoch() ?? null,
+        leaderSince: lockLeadership.leaderSince() ?? null,
       },
       leader: leader
         ? {
@@ -300,8 +351,14 @@ export async function startOperator(): Promise<void> {
         connected: storageOk,
         lastError: storageError,
       },
+      fence: {
+        name: fence.name,
+        epoch: leadership.fenceEpoch() ?? null,
+        enforcedByApiServer: enforcement.enforced,
+        detail: enforcement.detail,
+      },
       workloads: tracker.view(),
-      events: leadership.changes(),
+      events: lockLeadership.changes(),
       readiness: { watchesSynced: tracker.synced, storageReachable: storageOk, isLeader },
     };
   };

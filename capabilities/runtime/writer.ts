@@ -1,12 +1,47 @@
-// Every write the operator makes to a workload's children goes through here: it asks the write guard
-// right before the request (we still lead within our deadline, or we are still the keeper of a standby
-// cluster), stamps the object with the epoch, and never overwrites an object stamped by a later epoch.
+// The operator's one path for writes to the API server: it asks its epoch source right before each
+// request (we lead and the fence was advanced for our term, or we keep a standby cluster), stamps the
+// object with that epoch (annotation on objects, status.leader.epoch on status), never overwrites an
+// object stamped by a later epoch, and turns the API server's fence refusal (403 from the
+// highlander-fence policy) into a FenceRefusedError: counted, reported to the leadership (which checks
+// whether a newer term has taken the fence) and thrown so the reconcile is retried and logged.
 import { canOverwrite, EPOCH_ANNOTATION, FencedError } from "../../storage/guard";
-import type { KubeClient, KubeObject, ResourceRef } from "./kube-client";
+import { metrics } from "../../storage/metrics";
+import { FENCE_REFUSAL_PREFIX } from "./fence";
+import {
+  isNotFound,
+  KubeApiError,
+  type KubeClient,
+  type KubeObject,
+  type ResourceRef,
+} from "./kube-client";
 
-export interface WriteGuard {
-  /** Returns the epoch to stamp, or throws when writing is no longer allowed. */
+/** Where the writer gets the epoch to stamp; throws when writing is not allowed now. */
+export interface EpochSource {
   check(): { epoch: number };
+}
+
+/** The API server refused a write because its epoch is older than the fence. */
+export class FenceRefusedError extends Error {
+  override readonly name = "FenceRefusedError";
+  constructor(
+    readonly epoch: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isFenceRefusal(err: unknown): boolean {
+  return (
+    err instanceof KubeApiError && err.status === 403 && err.message.includes(FENCE_REFUSAL_PREFIX)
+  );
+}
+
+export interface WriterOptions {
+  /** The lock backend, for the fencing metric's label. */
+  backend: string;
+  /** Told about every refusal, so leadership can check whether a newer term holds the fence. */
+  onRefused?: (err: FenceRefusedError | FencedError) => void;
 }
 
 function stamp<T extends KubeObject>(obj: T, epoch: number): T {
@@ -20,67 +55,120 @@ function stamp<T extends KubeObject>(obj: T, epoch: number): T {
   };
 }
 
-function refuseIfNewer(existing: KubeObject | undefined, epoch: number): void {
-  const seen = existing?.metadata?.annotations?.[EPOCH_ANNOTATION];
-  if (!canOverwrite(seen, epoch)) throw new FencedError(epoch, Number(seen));
+function refOf(obj: KubeObject): ResourceRef {
+  const meta = obj.metadata;
+  if (!obj.apiVersion || !obj.kind || !meta?.name)
+    throw new Error("a write needs apiVersion, kind and name");
+  return { apiVersion: obj.apiVersion, kind: obj.kind, namespace: meta.namespace, name: meta.name };
 }
 
 export class GuardedWriter {
   constructor(
     private readonly client: KubeClient,
-    private readonly guard: WriteGuard,
+    private readonly source: EpochSource,
+    private readonly opts: WriterOptions = { backend: "" },
   ) {}
 
   /** The epoch we would stamp now (throws when we may not write). */
   epoch(): number {
-    return this.guard.check().epoch;
+    return this.source.check().epoch;
   }
 
   /** Server-side apply of a child; `existing` is what the reconcile just read (if anything). */
   async apply<T extends KubeObject>(desired: T, existing?: KubeObject): Promise<T> {
-    const { epoch } = this.guard.check();
-    refuseIfNewer(existing, epoch);
-    return this.client.apply(stamp(desired, epoch));
+    const epoch = this.#allowed(existing);
+    return this.#send(epoch, () => this.client.apply(stamp(desired, epoch)));
   }
 
-  /** Creates a child; resolves undefined when one of that name already exists (no overwrite). */
+  /** Creates an object; resolves undefined when one of that name already exists (no overwrite). */
   async createIfAbsent<T extends KubeObject>(desired: T): Promise<T | undefined> {
-    const { epoch } = this.guard.check();
+    const epoch = this.#allowed();
     try {
-      return await this.client.create(stamp(desired, epoch));
+      return await this.#send(epoch, () => this.client.create(stamp(desired, epoch)));
     } catch (err) {
-      if ((err as { status?: number }).status === 409) return undefined;
+      if (err instanceof KubeApiError && err.status === 409) return undefined;
       throw err;
     }
   }
 
+  /**
+   * Deletes an object we stamped: first stamps it with our epoch (a fenced write), then deletes
+   * exactly that version. A stale leader's stamp is refused; a delete of a version stamped by an
+   * epoch the fence has passed is refused by the API server too. False when it was already gone.
+   */
   async delete(
     existing: KubeObject,
     propagationPolicy: "Foreground" | "Background" = "Background",
   ): Promise<boolean> {
-    const { epoch } = this.guard.check();
-    refuseIfNewer(existing, epoch);
-    const meta = existing.metadata;
-    if (!existing.apiVersion || !existing.kind || !meta?.name)
-      throw new Error("delete needs apiVersion, kind and name");
-    return this.client.delete(
-      {
-        apiVersion: existing.apiVersion,
-        kind: existing.kind,
-        namespace: meta.namespace,
-        name: meta.name,
-      },
-      { propagationPolicy, uid: meta.uid },
+    const epoch = this.#allowed(existing);
+    const ref = refOf(existing);
+    const meta = existing.metadata ?? {};
+    let stamped: KubeObject;
+    try {
+      stamped = await this.#send(epoch, () =>
+        this.client.mergePatch(ref, {
+          metadata: {
+            annotations: { [EPOCH_ANNOTATION]: String(epoch) },
+            resourceVersion: meta.resourceVersion,
+          },
+        }),
+      );
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+    return this.#send(epoch, () =>
+      this.client.delete(ref, {
+        propagationPolicy,
+        uid: meta.uid,
+        resourceVersion: stamped.metadata?.resourceVersion,
+      }),
     );
   }
 
-  async applyStatus(ref: ResourceRef, status: unknown): Promise<void> {
-    this.guard.check();
-    await this.client.applyStatus(ref, status);
+  /** Server-side apply of a workload's status, stamped in status.leader.epoch. */
+  async applyStatus(ref: ResourceRef, status: { leader?: object }): Promise<void> {
+    const epoch = this.#allowed();
+    const stamped = { ...status, leader: { ...status.leader, epoch } };
+    await this.#send(epoch, () => this.client.applyStatus(ref, stamped));
   }
 
-  async mergePatch(ref: ResourceRef, patch: unknown): Promise<void> {
-    this.guard.check();
-    await this.client.mergePatch(ref, patch);
+  /** JSON merge patch of a workload (its finalizers), stamped like every other write. */
+  async mergePatch(ref: ResourceRef, patch: { metadata?: object }): Promise<void> {
+    const epoch = this.#allowed();
+    const metadata = patch.metadata as { annotations?: Record<string, string> } | undefined;
+    const stamped = {
+      ...patch,
+      metadata: {
+        ...metadata,
+        annotations: { ...metadata?.annotations, [EPOCH_ANNOTATION]: String(epoch) },
+      },
+    };
+    await this.#send(epoch, () => this.client.mergePatch(ref, stamped));
+  }
+
+  /** Our epoch, unless the object we read was already stamped by a later one. */
+  #allowed(existing?: KubeObject): number {
+    const { epoch } = this.source.check();
+    const seen = existing?.metadata?.annotations?.[EPOCH_ANNOTATION];
+    if (!canOverwrite(seen, epoch)) {
+      const err = new FencedError(epoch, Number(seen));
+      metrics.fencingRejections.inc({ backend: this.opts.backend, source: "operator" });
+      this.opts.onRefused?.(err);
+      throw err;
+    }
+    return epoch;
+  }
+
+  async #send<T>(epoch: number, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (!isFenceRefusal(err)) throw err;
+      const refused = new FenceRefusedError(epoch, (err as Error).message);
+      metrics.fencingRejections.inc({ backend: this.opts.backend, source: "apiserver" });
+      this.opts.onRefused?.(refused);
+      throw refused;
+    }
   }
 }

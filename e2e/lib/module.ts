@@ -68,7 +68,10 @@ export function ensureModuleBuilt(): string {
   return MODULE_FILE;
 }
 
-/** What the watcher needs in any cluster: Pepr's namespace and store CRD, and our CRDs (Established). */
+/**
+ * What the watcher needs in any cluster: Pepr's namespace and store CRD, our CRDs (Established) and
+ * the fence policy.
+ */
 export function prepareCluster(kubeconfig: string): void {
   kubectl(kubeconfig, ["apply", "-f", join(ROOT, "manifests", "pepr")]);
   kubectl(kubeconfig, ["apply", "-f", join(ROOT, "crds")]);
@@ -79,6 +82,8 @@ export function prepareCluster(kubeconfig: string): void {
     "-f",
     join(ROOT, "crds"),
   ]);
+  // The fence the API server enforces (its parameter kind, HighlanderFence, is one of our CRDs).
+  kubectl(kubeconfig, ["apply", "-f", join(ROOT, "manifests", "fence", "fence-policy.yaml")]);
 }
 
 /** A throwaway self-signed pair for Pepr's HTTPS port (it refuses to start without one). */

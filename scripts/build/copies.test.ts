@@ -39,6 +39,7 @@ describe("deployment copies", () => {
     write(base, "crds/a.yaml", "kind: A\n");
     write(base, "manifests/pepr/peprstore-crd.yaml", "kind: Store\n");
     write(base, "manifests/core/bootstrap.js", "// boot\n");
+    write(base, "manifests/fence/fence-policy.yaml", "kind: Policy\n");
     write(base, "gitops/argocd/health.lua", "return {}\n");
     for (const [path, content] of expectedFiles(base)) write(base, path, content);
     expect(driftedFiles(base)).toEqual([]);

@@ -14,6 +14,7 @@ export interface Copy {
 
 const PEPR_STORE_CRD = "manifests/pepr/peprstore-crd.yaml";
 const BOOTSTRAP = "manifests/core/bootstrap.js";
+const FENCE_POLICY = "manifests/fence/fence-policy.yaml";
 
 /** Our CRDs (crds/*.yaml) in file-name order. */
 export function crdFiles(root: string): string[] {
@@ -32,6 +33,8 @@ export function plannedCopies(root: string): Copy[] {
     ...crds.map(from => ({ from, to: `manifests/crds/${base(from)}` })),
     ...crds.map(from => ({ from, to: `charts/highlander/crds/${base(from)}` })),
     { from: BOOTSTRAP, to: "charts/highlander/files/bootstrap.js" },
+    // Plain YAML with no template directives: the chart installs it as it is.
+    { from: FENCE_POLICY, to: "charts/highlander/templates/fence-policy.yaml" },
   ];
 }
 

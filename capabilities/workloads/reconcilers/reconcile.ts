@@ -218,12 +218,15 @@ export async function reconcileWorkload(
   }
 
   const leader = rc.leader ?? { id: "", cluster: "", epoch: 0 };
+  // Status carries the epoch this write is fenced with (the writer stamps the same value), so a
+  // status that is up to date compares equal and is not written again.
+  const epoch = rc.writer.epoch();
   // A name clash with an object we do not own needs the user's action, like an invalid spec.
   const specProblems = outcome.problem ? [...problems, outcome.problem] : problems;
   if (outcome.problem) await rc.events.record(cr, "Warning", "Conflict", outcome.problem);
   let status: WorkloadStatus = computeStatus(type, cr, outcome.observed, {
     now: rc.now,
-    leader: { id: leader.id, cluster: leader.cluster, epoch: leader.epoch },
+    leader: { id: leader.id, cluster: leader.cluster, epoch },
     activeCluster: rc.mode === "active",
     specProblems,
   });

@@ -1,0 +1,188 @@
+// The fence: one HighlanderFence object per tenant in the cluster the workloads run in, holding the
+// fencing epoch the API server checks every Highlander write against (manifests/fence/). A leadership
+// term advances it, by compare-and-swap on resourceVersion, before its first write, to a value above
+// every epoch this cluster has seen, whatever the lock store says: a lock that moved, was reset or lost
+// its state starts a new lock epoch series, but the fence simply continues its own.
+import { createHash } from "node:crypto";
+import { EPOCH_ANNOTATION } from "../../storage/guard";
+import { tenantLabelValue } from "../workloads/controllers/common/labels";
+import { isConflict, type KubeClient, type KubeObject } from "./kube-client";
+
+export const FENCE_API_VERSION = "highlander.plexobject.io/v1";
+export const FENCE_KIND = "HighlanderFence";
+/** The label the policy binding selects fences by. */
+export const FENCE_LABEL = "highlander.plexobject.io/fence";
+export const FENCE_POLICY = "highlander-fence";
+/** Every API server refusal by the fence policy starts with this (manifests/fence/fence-policy.yaml). */
+export const FENCE_REFUSAL_PREFIX = "highlander fence:";
+
+export interface FenceSpec {
+  tenant: string;
+  epoch: number;
+  holder?: string;
+  cluster?: string;
+  lockEpoch?: number;
+  advancedAt?: string;
+}
+
+export interface FenceObject extends KubeObject {
+  spec: FenceSpec;
+}
+
+/** A leadership term as the lock store names it; the fence gives it an epoch of the cluster's own. */
+export interface Term {
+  holder: string;
+  cluster: string;
+  lockEpoch: number;
+}
+
+/** The fence's object name: the tenant when that is a valid name, else a cleaned name plus a hash. */
+export function fenceName(tenant: string): string {
+  const value = tenantLabelValue(tenant);
+  if (/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value)) return value;
+  const cleaned = value
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]/g, "-")
+    .replace(/^[-.]+|[-.]+$/g, "");
+  const hash = createHash("sha256").update(value).digest("hex").slice(0, 8);
+  return `${cleaned || "tenant"}-${hash}`;
+}
+
+/** Does the fence already belong to this term (an advance that was retried, or another keeper's)? */
+export function fenceHeldBy(spec: FenceSpec | undefined, term: Term): boolean {
+  return spec?.holder === term.holder && spec.lockEpoch === term.lockEpoch;
+}
+
+/**
+ * The epoch a new term gets: above the fence (and above any stamp found when there is no fence yet),
+ * and never below the lock's own epoch, so the two series agree whenever the lock kept its state.
+ */
+export function nextFenceEpoch(current: number, term: Term): number {
+  return Math.max(current + 1, term.lockEpoch, 1);
+}
+
+/** The highest epoch stamp among objects (children's annotations, workloads' status.leader.epoch). */
+export function highestStamp(objects: KubeObject[]): number {
+  let max = 0;
+  for (const obj of objects) {
+    const annotation = Number(obj.metadata?.annotations?.[EPOCH_ANNOTATION]);
+    if (Number.isSafeInteger(annotation)) max = Math.max(max, annotation);
+    const status = (obj as { status?: { leader?: { epoch?: unknown } } }).status;
+    const epoch = Number(status?.leader?.epoch);
+    if (Number.isSafeInteger(epoch)) max = Math.max(max, epoch);
+  }
+  return max;
+}
+
+export function fenceObject(
+  tenant: string,
+  spec: FenceSpec,
+  resourceVersion?: string,
+): FenceObject {
+  return {
+    apiVersion: FENCE_API_VERSION,
+    kind: FENCE_KIND,
+    metadata: {
+      name: fenceName(tenant),
+      labels: {
+        [FENCE_LABEL]: "true",
+        "app.kubernetes.io/managed-by": "highlander",
+        "app.kubernetes.io/part-of": "highlander",
+      },
+      ...(resourceVersion ? { resourceVersion } : {}),
+    },
+    spec,
+  };
+}
+
+export interface FenceOptions {
+  client: KubeClient;
+  tenant: string;
+  /** Every object stamped for this tenant, for a fence created afresh (deleted, or first install). */
+  stampedObjects: () => Promise<KubeObject[]>;
+  now?: () => Date;
+}
+
+/** How many compare-and-swap rounds an advance tries before it reports the contention. */
+const MAX_ROUNDS = 10;
+
+export class Fence {
+  constructor(private readonly opts: FenceOptions) {}
+
+  get name(): string {
+    return fenceName(this.opts.tenant);
+  }
+
+  async read(): Promise<FenceObject | undefined> {
+    return this.opts.client.get<FenceObject>({
+      apiVersion: FENCE_API_VERSION,
+      kind: FENCE_KIND,
+      name: this.name,
+    });
+  }
+
+  /**
+   * Advances the fence for `term` (or finds it already advanced for it) and returns the term's fence
+   * epoch. Throws when the API server cannot be reached or keeps changing under us.
+   */
+  async advance(term: Term): Promise<number> {
+    const tenant = tenantLabelValue(this.opts.tenant);
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const current = await this.read();
+      if (current && fenceHeldBy(current.spec, term)) return current.spec.epoch;
+      const floor = current ? current.spec.epoch : highestStamp(await this.opts.stampedObjects());
+      const spec: FenceSpec = {
+        tenant,
+        epoch: nextFenceEpoch(floor, term),
+        holder: term.holder,
+        cluster: term.cluster,
+        lockEpoch: term.lockEpoch,
+        advancedAt: (this.opts.now?.() ?? new Date()).toISOString(),
+      };
+      try {
+        if (current) {
+          const rv = current.metadata?.resourceVersion;
+          await this.opts.client.replace(fenceObject(this.opts.tenant, spec, rv));
+        } else {
+          await this.opts.client.create(fenceObject(this.opts.tenant, spec));
+        }
+        return spec.epoch;
+      } catch (err) {
+        // Someone else advanced (or created) it between our read and our write: read again.
+        if (isConflict(err)) continue;
+        throw err;
+      }
+    }
+    throw new Error(`the fence ${this.name} kept changing: gave up after ${MAX_ROUNDS} rounds`);
+  }
+}
+
+export interface FenceEnforcement {
+  enforced: boolean | null;
+  detail: string;
+}
+
+/** Whether the API server enforces the fence: is the policy's binding installed? */
+export async function fenceEnforcement(client: KubeClient): Promise<FenceEnforcement> {
+  try {
+    const binding = await client.get({
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingAdmissionPolicyBinding",
+      name: FENCE_POLICY,
+    });
+    if (binding)
+      return {
+        enforced: true,
+        detail: `the API server refuses stale writes (ValidatingAdmissionPolicy ${FENCE_POLICY})`,
+      };
+    return {
+      enforced: false,
+      detail: `the ${FENCE_POLICY} ValidatingAdmissionPolicy is not installed (it needs Kubernetes 1.30 or later): only this process checks epochs, so a delayed or stale write can still land; install manifests/fence/`,
+    };
+  } catch (err) {
+    return {
+      enforced: null,
+      detail: `cannot tell whether the ${FENCE_POLICY} policy is installed: ${err instanceof Error ? err.message : String(err)}`,
+    };
+  }
+}

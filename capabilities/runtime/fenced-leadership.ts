@@ -1,0 +1,204 @@
+// Leadership as the manager sees it, with the fence in between: holding the lock is not enough to act.
+// A term acts only once the fence in this cluster was advanced for it, and writes are stamped with the
+// fence's epoch, not the lock's. A standby cluster's keepers likewise advance their cluster's fence for
+// the remote leader's term before they stop anything, so a stale local leader is fenced out there too.
+// When the API server refuses one of our writes, the fence is read again: a newer term there means ours
+// is over, and we resign (release the lock and campaign again) instead of acting on a stale term.
+import { NotLeaderError } from "../../storage/guard";
+import type { Fence, Term } from "./fence";
+import { fenceHeldBy } from "./fence";
+import type { LeaderInfo, Leadership } from "./leadership";
+
+/** What this needs from the lock-based leadership (ElectorLeadership). */
+export interface LockLeadership extends Leadership {
+  resign(): void;
+}
+
+export interface FencedLeadershipOptions {
+  inner: LockLeadership;
+  fence: Fence;
+  /** Wait between attempts to advance the fence while the API server does not answer. */
+  retryMs: number;
+  log: {
+    info(obj: object, msg: string): void;
+    warn(obj: object, msg: string): void;
+    error(obj: object, msg: string): void;
+  };
+}
+
+interface FenceTerm {
+  key: string;
+  epoch: number;
+}
+
+function keyOf(term: Term): string {
+  return `${term.cluster}/${term.holder}/${term.lockEpoch}`;
+}
+
+export class FencedLeadership implements Leadership {
+  readonly #listeners: Array<() => void> = [];
+  /** Our own term, once the fence was advanced for it. */
+  #own: FenceTerm | undefined;
+  /** The remote leader's term, once this cluster's fence was advanced for it (standby cluster). */
+  #standby: FenceTerm | undefined;
+  /** The term an advance is running for (at most one at a time). */
+  #advancing: string | undefined;
+  #retry: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: FencedLeadershipOptions) {
+    opts.inner.onChange(() => this.#sync());
+  }
+
+  get id(): string {
+    return this.opts.inner.id;
+  }
+
+  get cluster(): string {
+    return this.opts.inner.cluster;
+  }
+
+  /** The fence epoch our writes carry, while we lead. */
+  fenceEpoch(): number | undefined {
+    return this.isLeader() ? this.#own?.epoch : undefined;
+  }
+
+  isLeader(): boolean {
+    const term = this.#ownTerm();
+    return term !== undefined && this.#own?.key === keyOf(term);
+  }
+
+  check(): { epoch: number } {
+    const { epoch: lockEpoch } = this.opts.inner.check();
+    const key = keyOf({ holder: this.id, cluster: this.cluster, lockEpoch });
+    if (this.#own?.key !== key)
+      throw new NotLeaderError(
+        `the fence has not been advanced for lock epoch ${lockEpoch} yet`,
+        "not-leading",
+      );
+    return { epoch: this.#own.epoch };
+  }
+
+  /** The epoch a standby cluster's keeper stamps: its cluster's fence for the remote leader's term. */
+  standbyCheck(): { epoch: number } {
+    const term = this.#remoteTerm();
+    if (!term || this.#standby?.key !== keyOf(term))
+      throw new NotLeaderError("no longer keeping a standby cluster", "not-leading");
+    return { epoch: this.#standby.epoch };
+  }
+
+  /**
+   * Who leads, as the lock names it. A remote leader shows only once this cluster's fence was
+   * advanced for its term, so the manager enters standby-cluster mode only when it can write.
+   */
+  leader(): LeaderInfo | undefined {
+    const leader = this.opts.inner.leader();
+    const remote = this.#remoteTerm();
+    if (remote && this.#standby?.key !== keyOf(remote)) return undefined;
+    return leader;
+  }
+
+  onChange(listener: () => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** A write was refused by the fence: find out whether our term is over. */
+  refused(): void {
+    void this.#verify().catch(err =>
+      this.opts.log.warn({ err }, "could not read the fence after a refused write"),
+    );
+  }
+
+  async #verify(): Promise<void> {
+    const current = (await this.opts.fence.read())?.spec;
+    const own = this.#ownTerm();
+    if (own && this.#own?.key === keyOf(own) && !fenceHeldBy(current, own)) {
+      this.opts.log.error(
+        { fence: current, lockEpoch: own.lockEpoch },
+        `the fence names a newer term (epoch ${current?.epoch}, ${current?.holder}): resigning`,
+      );
+      this.#own = undefined;
+      this.opts.inner.resign();
+      this.#notify();
+      return;
+    }
+    const remote = this.#remoteTerm();
+    if (remote && this.#standby?.key === keyOf(remote) && !fenceHeldBy(current, remote)) {
+      this.#standby = undefined;
+      this.#sync();
+    }
+  }
+
+  #ownTerm(): Term | undefined {
+    if (!this.opts.inner.isLeader()) return undefined;
+    try {
+      const { epoch } = this.opts.inner.check();
+      return { holder: this.id, cluster: this.cluster, lockEpoch: epoch };
+    } catch {
+      return undefined;
+    }
+  }
+
+  #remoteTerm(): Term | undefined {
+    if (this.opts.inner.isLeader()) return undefined;
+    const leader = this.opts.inner.leader();
+    if (!leader || leader.cluster === this.cluster) return undefined;
+    return { holder: leader.id, cluster: leader.cluster, lockEpoch: leader.epoch };
+  }
+
+  #sync(): void {
+    const own = this.#ownTerm();
+    const remote = this.#remoteTerm();
+    if (!own) this.#own = undefined;
+    if (!remote) this.#standby = undefined;
+    const wanted = own ?? remote;
+    if (wanted) {
+      const held = own ? this.#own : this.#standby;
+      if (held?.key !== keyOf(wanted)) this.#advance(wanted, own !== undefined);
+    }
+    this.#notify();
+  }
+
+  #advance(term: Term, ours: boolean): void {
+    const key = keyOf(term);
+    if (this.#advancing === key) return;
+    this.#advancing = key;
+    clearTimeout(this.#retry);
+    const started = performance.now();
+    this.opts.fence
+      .advance(term)
+      .then(epoch => {
+        this.#advancing = undefined;
+        // Still the term we advanced for? (Leadership may have moved while the call was out.)
+        const now = ours ? this.#ownTerm() : this.#remoteTerm();
+        if (!now || keyOf(now) !== key) return this.#sync();
+        if (ours) this.#own = { key, epoch };
+        else this.#standby = { key, epoch };
+        this.opts.log.info(
+          {
+            fence: this.opts.fence.name,
+            epoch,
+            lockEpoch: term.lockEpoch,
+            holder: term.holder,
+            ms: Math.round(performance.now() - started),
+          },
+          ours
+            ? `advanced the fence to epoch ${epoch}: acting as leader`
+            : `advanced the fence to epoch ${epoch} for ${term.holder} in cluster ${term.cluster}: keeping this cluster stopped`,
+        );
+        this.#notify();
+      })
+      .catch(err => {
+        this.#advancing = undefined;
+        this.opts.log.warn(
+          { err, fence: this.opts.fence.name, lockEpoch: term.lockEpoch },
+          "could not advance the fence; not acting until it is advanced",
+        );
+        this.#retry = setTimeout(() => this.#sync(), this.opts.retryMs);
+        this.#retry.unref();
+      });
+  }
+
+  #notify(): void {
+    for (const listener of this.#listeners) listener();
+  }
+}

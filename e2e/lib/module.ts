@@ -83,7 +83,12 @@ export function prepareCluster(kubeconfig: string): void {
     join(ROOT, "crds"),
   ]);
   // The fence the API server enforces (its parameter kind, HighlanderFence, is one of our CRDs).
-  kubectl(kubeconfig, ["apply", "-f", join(ROOT, "manifests", "fence", "fence-policy.yaml")]);
+  // Server-side, so later server-side applies of the same objects (the chart, kustomize) share the
+  // fields instead of conflicting with a client-side apply's last-applied annotation.
+  kubectl(kubeconfig, [
+    "apply", "--server-side", "--force-conflicts", "--field-manager=highlander-setup",
+    "-f", join(ROOT, "manifests", "fence", "fence-policy.yaml"),
+  ]); // prettier-ignore
 }
 
 /** A throwaway self-signed pair for Pepr's HTTPS port (it refuses to start without one). */

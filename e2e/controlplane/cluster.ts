@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { request } from "node:https";
 import { join } from "node:path";
 import { ensureBinaries } from "./build";
-import { createPki, type Pki } from "./pki";
+import { createPki, issueClientCert, type Pki } from "./pki";
 import {
   freePort,
   isAlive,
@@ -26,10 +26,33 @@ export interface ClusterState {
   pids: Record<string, number>;
 }
 
+/** A client identity of its own (for the audit log to tell writers apart): CN=name. */
+export interface ClientIdentity {
+  name: string;
+  cert: string;
+  key: string;
+  /** A kubeconfig for it that talks to the API server directly. */
+  kubeconfig: string;
+}
+
 export interface Cluster extends ClusterState {
   pki: Pki;
   stop(): Promise<void>;
+  /** The audit log (one JSON event per line) when started with `auditLog: true`. */
+  auditLogPath?: string;
+  /** The identities asked for with `clientIdentities`, by name. */
+  identities: Record<string, ClientIdentity>;
+  /**
+   * Writes a kubeconfig for identity `name` that talks to `server` (a proxy in front of the API
+   * server, say) and returns its path.
+   */
+  writeIdentityKubeconfig(name: string, server: string): string;
+  /** Stops kube-apiserver and starts it again with the same arguments and port; waits for /readyz. */
+  restartApiserver(): Promise<void>;
 }
+
+/** The group every identity of `clientIdentities` is in; bound to cluster-admin. */
+export const OPERATOR_GROUP = "highlander:operators";
 
 export interface ClusterOptions {
   /** Folder for certificates, data, logs and the kubeconfig; emptied first. */
@@ -40,6 +63,43 @@ export interface ClusterOptions {
   nodes?: number;
   /** Printed in progress lines, to tell two clusters apart. */
   name?: string;
+  /**
+   * Keep an audit log in `<dir>/audit.log`: writes (metadata and request body) of every user, nothing
+   * for reads. The fault-injection suite reads it to judge writes without trusting the writers.
+   */
+  auditLog?: boolean;
+  /**
+   * Client certificates to mint with the throwaway CA, one per name (CN=name, O=highlander:operators),
+   * each with a kubeconfig `<dir>/kubeconfig-<name>`. The group is bound to cluster-admin.
+   */
+  clientIdentities?: string[];
+}
+
+/**
+ * The audit policy: one event per request (at ResponseComplete), request bodies for writes, nothing
+ * for reads and watches (they would swamp the log and say nothing about fencing).
+ */
+export const AUDIT_POLICY = JSON.stringify({
+  apiVersion: "audit.k8s.io/v1",
+  kind: "Policy",
+  omitStages: ["RequestReceived"],
+  rules: [
+    { level: "None", verbs: ["get", "list", "watch"] },
+    { level: "None", nonResourceURLs: ["/*"] },
+    // Node heartbeats of kwok: frequent, and nothing the operators write.
+    { level: "None", resources: [{ group: "coordination.k8s.io", resources: ["leases"] }], namespaces: ["kube-node-lease"] },
+    { level: "Request", verbs: ["create", "update", "patch", "delete", "deletecollection"] },
+  ],
+}); // prettier-ignore
+
+function operatorBinding(): string {
+  return JSON.stringify({
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRoleBinding",
+    metadata: { name: "highlander-operators-admin" },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+    subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: OPERATOR_GROUP }],
+  });
 }
 
 export const FAKE_NODE_ANNOTATION = "kwok.x-k8s.io/node";
@@ -199,7 +259,22 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     say(`etcd ready on ${etcdUrl}`);
 
     const server = `https://127.0.0.1:${apiPort}`;
-    const apiserver = launch("kube-apiserver", [
+    const auditLogPath = opts.auditLog ? join(opts.dir, "audit.log") : undefined;
+    const auditArgs: string[] = [];
+    if (auditLogPath) {
+      const policy = join(opts.dir, "audit-policy.json");
+      writeFileSync(policy, AUDIT_POLICY);
+      // Blocking mode: an event is on disk before the response goes out, so the auditor never
+      // misses a write that a client saw answered. No rotation: one file for the whole run.
+      auditArgs.push(
+        `--audit-policy-file=${policy}`,
+        `--audit-log-path=${auditLogPath}`,
+        "--audit-log-format=json",
+        "--audit-log-mode=blocking",
+        "--audit-log-maxsize=0",
+      );
+    }
+    const apiserverArgs = [
       `--etcd-servers=${etcdUrl}`,
       "--bind-address=127.0.0.1",
       "--advertise-address=127.0.0.1",
@@ -218,18 +293,21 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       "--enable-priority-and-fairness=false",
       "--profiling=false",
       "--v=0",
-    ]);
-    await waitFor(
-      "kube-apiserver /readyz",
-      async () => {
-        if (!isAlive(apiserver.pid))
-          throw new Error(`kube-apiserver exited:\n${tail(apiserver.logFile)}`);
-        const res = await apiGet(server, pki, "/readyz").catch(() => undefined);
-        return res?.status === 200 ? true : undefined;
-      },
-      120_000,
-      250,
-    );
+      ...auditArgs,
+    ];
+    const apiserverReady = (apiserver: ServerProcess) =>
+      waitFor(
+        "kube-apiserver /readyz",
+        async () => {
+          if (!isAlive(apiserver.pid))
+            throw new Error(`kube-apiserver exited:\n${tail(apiserver.logFile)}`);
+          const res = await apiGet(server, pki, "/readyz").catch(() => undefined);
+          return res?.status === 200 ? true : undefined;
+        },
+        120_000,
+        250,
+      );
+    await apiserverReady(launch("kube-apiserver", apiserverArgs));
     say(`kube-apiserver ready on ${server}`);
 
     const kubeconfig = join(opts.dir, "kubeconfig");
@@ -303,10 +381,54 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       `ready with ${nodeNames.length} kwok nodes in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
 
-    const pids = Object.fromEntries(processes.map(p => [p.name, p.pid]));
-    const state: ClusterState = { dir: opts.dir, kubeconfig, server, etcdUrl, pids };
-    writeFileSync(stateFile(opts.dir), JSON.stringify(state, null, 2));
-    return { ...state, pki, stop };
+    const writeIdentityKubeconfig = (name: string, at: string): string => {
+      const file = join(
+        opts.dir,
+        at === server ? `kubeconfig-${name}` : `kubeconfig-${name}-proxy`,
+      );
+      const cert = join(pkiDir, `client-${name}.crt`);
+      const key = join(pkiDir, `client-${name}.key`);
+      writeFileSync(file, kubeconfigYaml(at, pki, cert, key, name), { mode: 0o600 });
+      return file;
+    };
+    const identities: Record<string, ClientIdentity> = {};
+    if (opts.clientIdentities?.length) {
+      kubectl(kubeconfig, ["apply", "-o", "name"], operatorBinding());
+      for (const name of opts.clientIdentities) {
+        const { cert, key } = issueClientCert(pki, `client-${name}`, name, [OPERATOR_GROUP]);
+        identities[name] = { name, cert, key, kubeconfig: writeIdentityKubeconfig(name, server) };
+      }
+    }
+
+    const saveState = (): ClusterState => {
+      const pids = Object.fromEntries(processes.map(p => [p.name, p.pid]));
+      const state: ClusterState = { dir: opts.dir, kubeconfig, server, etcdUrl, pids };
+      writeFileSync(stateFile(opts.dir), JSON.stringify(state, null, 2));
+      return state;
+    };
+    const restartApiserver = async () => {
+      const index = processes.findIndex(p => p.name === "kube-apiserver");
+      if (index < 0) throw new Error("kube-apiserver is not running");
+      await processes[index].stop();
+      processes.splice(index, 1);
+      // Same arguments, same port: clients reconnect to where they were.
+      const next = launch("kube-apiserver", apiserverArgs);
+      // Keep start order (stop() goes newest first): the API server right after etcd.
+      processes.splice(processes.indexOf(next), 1);
+      processes.splice(index, 0, next);
+      await apiserverReady(next);
+      saveState();
+    };
+    const state = saveState();
+    return {
+      ...state,
+      pki,
+      stop,
+      auditLogPath,
+      identities,
+      writeIdentityKubeconfig,
+      restartApiserver,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -38,6 +38,15 @@ export async function restart(replica: Replica, env?: NodeJS.ProcessEnv): Promis
   await replica.start(env);
 }
 
+/**
+ * A spec change, then a short random wait, so the leader is in the middle of writing its children
+ * when the fault hits (a fault on an idle leader proves little).
+ */
+export async function touchThenWait(ctx: FaultContext): Promise<void> {
+  ctx.touchWorkloads();
+  await sleep(ctx.rng.int(100, 600));
+}
+
 export function begin(kind: string, target: string): FaultResult {
   return { kind, target, startedAt: Date.now(), endedAt: 0, notes: [] };
 }

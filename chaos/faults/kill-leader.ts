@@ -1,5 +1,5 @@
 // SIGKILL of the leader's process group (no release), then a restart of it.
-import { begin, leadingReplica, recordTakeover, restart } from "./common";
+import { begin, leadingReplica, recordTakeover, restart, touchThenWait } from "./common";
 import type { Fault } from "./types";
 
 export const killLeader: Fault = {
@@ -7,8 +7,8 @@ export const killLeader: Fault = {
   supports: () => true,
   async run(ctx) {
     const { replica, epoch } = await leadingReplica(ctx);
+    await touchThenWait(ctx);
     const result = begin(this.kind, replica.name);
-    ctx.touchWorkloads();
     replica.signal("SIGKILL");
     await recordTakeover(ctx, result, { name: replica.name, epoch });
     await restart(replica);

@@ -1,7 +1,7 @@
 // The leader cut off from the lock store (connections dropped, new ones black-holed) past the lease,
 // while it still reaches kube-apiserver; then healed.
 import { sleep } from "../../e2e/lib/processes";
-import { begin, leadingReplica, recordTakeover } from "./common";
+import { begin, leadingReplica, recordTakeover, touchThenWait } from "./common";
 import type { Fault } from "./types";
 
 export const partitionStore: Fault = {
@@ -12,6 +12,7 @@ export const partitionStore: Fault = {
     const { replica, epoch } = await leadingReplica(ctx);
     const proxy = replica.storeProxy;
     if (!proxy) throw new Error(`${replica.name} has no lock-store proxy`);
+    await touchThenWait(ctx);
     const result = begin(this.kind, replica.name);
     const cutMs = ctx.leaseMs + ctx.rng.int(1000, 4000);
     proxy.partition();

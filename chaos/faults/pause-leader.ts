@@ -1,7 +1,7 @@
 // SIGSTOP of the leader's process group for longer than the lease, then SIGCONT: the paused process
 // wakes up believing, for a moment, that it still leads.
 import { sleep } from "../../e2e/lib/processes";
-import { begin, leadingReplica, recordTakeover } from "./common";
+import { begin, leadingReplica, recordTakeover, touchThenWait } from "./common";
 import type { Fault } from "./types";
 
 export const pauseLeader: Fault = {
@@ -9,6 +9,7 @@ export const pauseLeader: Fault = {
   supports: () => true,
   async run(ctx) {
     const { replica, epoch } = await leadingReplica(ctx);
+    await touchThenWait(ctx);
     const result = begin(this.kind, replica.name);
     const pauseMs = ctx.leaseMs + ctx.rng.int(1000, 4000);
     replica.signal("SIGSTOP");

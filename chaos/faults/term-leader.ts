@@ -1,5 +1,5 @@
 // A graceful step-down: SIGTERM of the leader (it stops acting, releases, exits), then a restart.
-import { begin, leadingReplica, recordTakeover, restart } from "./common";
+import { begin, leadingReplica, recordTakeover, restart, touchThenWait } from "./common";
 import type { Fault } from "./types";
 
 export const termLeader: Fault = {
@@ -7,8 +7,8 @@ export const termLeader: Fault = {
   supports: () => true,
   async run(ctx) {
     const { replica, epoch } = await leadingReplica(ctx);
+    await touchThenWait(ctx);
     const result = begin(this.kind, replica.name);
-    ctx.touchWorkloads();
     replica.signal("SIGTERM");
     await recordTakeover(ctx, result, { name: replica.name, epoch });
     await restart(replica);

@@ -5,7 +5,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { kubectl, startCluster } from "../e2e/controlplane/cluster";
-import { ensureModuleBuilt, prepareCluster } from "../e2e/lib/module";
+import { prepareCluster } from "../e2e/lib/module";
+import { ensureBundle } from "./bundle";
 import { FAST_LEASE } from "../e2e/lib/operator";
 import { sleep } from "../e2e/lib/processes";
 import { startTcpProxy } from "../e2e/lib/tcp-proxy";
@@ -47,7 +48,7 @@ export async function runBackend(backendName: Backend, opts: ChaosOptions): Prom
   const faults: FaultResult[] = [];
   const faultErrors: BackendReport["faultErrors"] = [];
 
-  ensureModuleBuilt();
+  ensureBundle();
   const cluster = await startCluster({
     dir: join(dir, "cluster"),
     ownerPid: process.pid,

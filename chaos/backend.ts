@@ -54,7 +54,8 @@ export async function startBackend(
         target: { host: "127.0.0.1", port: redis.port },
         env: port => ({
           HIGHLANDER_STORAGE_TYPE: "redis",
-          HIGHLANDER_REDIS_ADDR: `redis://127.0.0.1:${port}`,
+          // host:port, the predecessor's addr form (a redis:// URL here would be split as a host).
+          HIGHLANDER_REDIS_ADDR: `127.0.0.1:${port}`,
         }),
         pause: () => signalGroup(redis.pid, "SIGSTOP"),
         resume: () => signalGroup(redis.pid, "SIGCONT"),

@@ -1,0 +1,59 @@
+// Reading kube-apiserver's audit log: one JSON event per line, written by the server itself, so it is
+// the record of what the replicas really sent and what the server really accepted.
+import { existsSync, readFileSync } from "node:fs";
+
+export interface AuditEvent {
+  auditID: string;
+  verb: string;
+  requestURI: string;
+  user: { username: string; groups?: string[] };
+  objectRef?: {
+    resource?: string;
+    subresource?: string;
+    namespace?: string;
+    name?: string;
+    apiGroup?: string;
+  };
+  responseStatus?: { code?: number; message?: string; reason?: string };
+  requestObject?: {
+    metadata?: { annotations?: Record<string, string> };
+    spec?: { holderIdentity?: string; epoch?: number | string };
+    status?: { leader?: { epoch?: number } };
+  };
+  requestReceivedTimestamp: string;
+  /** Parsed requestReceivedTimestamp, in ms. */
+  at: number;
+}
+
+export const WRITE_VERBS = new Set(["create", "update", "patch", "delete", "deletecollection"]);
+
+export function readAuditLog(path: string | undefined): AuditEvent[] {
+  if (!path || !existsSync(path)) return [];
+  const events: AuditEvent[] = [];
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const e = JSON.parse(line) as AuditEvent;
+      e.at = Date.parse(e.requestReceivedTimestamp);
+      events.push(e);
+    } catch {
+      // A line cut short by an API server restart: nothing the server answered is lost with it,
+      // blocking mode writes the event before the response.
+    }
+  }
+  return events.sort((a, b) => a.at - b.at);
+}
+
+export const accepted = (e: AuditEvent): boolean => {
+  const code = e.responseStatus?.code ?? 0;
+  return code >= 200 && code < 300;
+};
+
+/** The epoch a write carried: the children's annotation, a status's leader epoch, a fence's spec. */
+export function stampOf(e: AuditEvent): number | undefined {
+  const raw =
+    e.requestObject?.metadata?.annotations?.["highlander.plexobject.io/epoch"] ??
+    e.requestObject?.status?.leader?.epoch;
+  const n = raw === undefined ? NaN : Number(raw);
+  return Number.isFinite(n) ? n : undefined;
+}

@@ -1,0 +1,245 @@
+// The judge of a run. It trusts nothing the operators say: writes come from kube-apiserver's audit
+// log, children and statuses from our own watches. (Only the "who leads" fallback uses the replicas'
+// /api/status, when the audit log has neither fence nor Lease writes; the report says so.)
+import { accepted, stampOf, WRITE_VERBS, type AuditEvent } from "./audit-log";
+import { buildFenceTimeline, termAt, type FenceSource } from "./fence-timeline";
+import type { LeaderSample } from "./leadership";
+import type { WatchEvent } from "./watch";
+
+export type ViolationKind =
+  | "two-live-pods"
+  | "duplicate-tick-job"
+  | "missed-tick"
+  | "epoch-decreased"
+  | "stale-write-accepted"
+  | "workload-without-pod";
+
+export interface Violation {
+  kind: ViolationKind;
+  at: string;
+  message: string;
+  evidence: Record<string, unknown>;
+}
+
+export interface AuditInput {
+  audit: AuditEvent[];
+  watch: WatchEvent[];
+  samples: LeaderSample[];
+  replicas: string[];
+  leaseName: string;
+  leaseMs: number;
+  /** Extra time a workload may go without its pod beyond the lease before it counts. */
+  podGapMarginMs: number;
+  /** The singleton WorkloadProcess names and the cron workload name. */
+  processNames: string[];
+  cronName: string;
+  cronPeriodS: number;
+  startedAt: number;
+  endedAt: number;
+}
+
+export interface AuditResult {
+  violations: Violation[];
+  fenceSource: FenceSource;
+  terms: number;
+  /** Accepted writes per replica, refused-by-fence writes (403 "highlander fence:") per replica. */
+  writes: Record<string, { accepted: number; refusedByFence: number; refusedOther: number }>;
+}
+
+const EPOCH = "highlander.plexobject.io/epoch";
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Writes that are about the lock or Pepr's own bookkeeping, not the workloads. */
+const BOOKKEEPING = new Set([
+  "leases",
+  "highlanderfences",
+  "peprstores",
+  "tokenreviews",
+  "subjectaccessreviews",
+]);
+
+function staleWrites(input: AuditInput, out: Violation[]): { source: FenceSource; terms: number } {
+  const timeline = buildFenceTimeline(input.audit, input.samples, input.replicas, input.leaseName);
+  for (const e of input.audit) {
+    if (!input.replicas.includes(e.user.username) || !WRITE_VERBS.has(e.verb) || !accepted(e))
+      continue;
+    if (BOOKKEEPING.has(e.objectRef?.resource ?? "")) continue;
+    const term = termAt(timeline, e.at);
+    if (!term || term.holder === e.user.username) continue;
+    if (timeline.source === "status-poll") {
+      // Poll granularity: forgive a write within one poll of a sample that named its writer.
+      const near = input.samples.some(
+        s => Math.abs(s.at - e.at) <= 600 && s.leaders.some(l => l.name === e.user.username),
+      );
+      if (near) continue;
+    }
+    out.push({
+      kind: "stale-write-accepted",
+      at: e.requestReceivedTimestamp,
+      message: `${e.user.username} ${e.verb} ${e.objectRef?.resource}/${e.objectRef?.name ?? ""}${e.objectRef?.subresource ? `/${e.objectRef.subresource}` : ""} accepted (${e.responseStatus?.code}) while ${term.holder || "nobody"} held the ${timeline.source} term`,
+      evidence: {
+        auditID: e.auditID,
+        writer: e.user.username,
+        stamp: stampOf(e),
+        termHolder: term.holder,
+        termEpoch: term.epoch,
+        termStartedAt: iso(term.at),
+        termAuditID: term.auditID,
+        source: timeline.source,
+      },
+    });
+  }
+  return { source: timeline.source, terms: timeline.terms.length };
+}
+
+function epochOf(w: WatchEvent): number | undefined {
+  const raw = w.object.metadata.annotations?.[EPOCH] ?? w.object.status?.leader?.epoch;
+  const n = raw === undefined ? NaN : Number(raw);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function epochDecreases(input: AuditInput, out: Violation[]): void {
+  const highest = new Map<string, { epoch: number; rv: string; at: number }>();
+  for (const w of input.watch) {
+    if (w.type === "DELETED") continue;
+    const epoch = epochOf(w);
+    if (epoch === undefined) continue;
+    const key = `${w.resource}/${w.object.metadata.name}/${w.object.metadata.uid}`;
+    const prev = highest.get(key);
+    if (prev && epoch < prev.epoch) {
+      out.push({
+        kind: "epoch-decreased",
+        at: iso(w.at),
+        message: `${key}: epoch ${prev.epoch} (rv ${prev.rv}) -> ${epoch} (rv ${w.object.metadata.resourceVersion})`,
+        evidence: {
+          object: key,
+          from: prev,
+          to: { epoch, rv: w.object.metadata.resourceVersion, at: w.at },
+        },
+      });
+    }
+    if (!prev || epoch >= prev.epoch)
+      highest.set(key, { epoch, rv: w.object.metadata.resourceVersion, at: w.at });
+  }
+}
+
+const isPods = (w: WatchEvent) => w.resource.endsWith("/pods");
+const isJobs = (w: WatchEvent) => w.resource.endsWith("/jobs");
+const workloadOf = (w: WatchEvent) =>
+  w.object.metadata.labels?.["highlander.plexobject.io/workload"] ?? "";
+const terminal = (w: WatchEvent) =>
+  w.object.status?.phase === "Succeeded" || w.object.status?.phase === "Failed";
+
+function singletonPods(input: AuditInput, out: Violation[]): void {
+  const aliveReplicaAt = (from: number, to: number) =>
+    input.samples.some(s => s.at >= from && s.at <= to && s.responding > 0);
+  for (const name of input.processNames) {
+    const live = new Map<string, string>(); // uid -> pod name
+    let reported = false;
+    let emptySince: number | undefined = input.startedAt;
+    let seenPod = false;
+    const gapLimit = input.leaseMs + input.podGapMarginMs;
+    const closeGap = (until: number) => {
+      if (
+        emptySince !== undefined &&
+        seenPod &&
+        until - emptySince > gapLimit &&
+        aliveReplicaAt(emptySince, until)
+      ) {
+        out.push({
+          kind: "workload-without-pod",
+          at: iso(emptySince),
+          message: `WorkloadProcess ${name} had no live pod for ${until - emptySince} ms (limit ${gapLimit} ms) while a replica was alive`,
+          evidence: {
+            workload: name,
+            from: iso(emptySince),
+            to: iso(until),
+            ms: until - emptySince,
+          },
+        });
+      }
+    };
+    for (const w of input.watch) {
+      if (!isPods(w) || workloadOf(w) !== name) continue;
+      const uid = w.object.metadata.uid;
+      if (w.type === "DELETED" || terminal(w)) live.delete(uid);
+      else live.set(uid, w.object.metadata.name);
+      if (live.size > 0) {
+        if (emptySince !== undefined) closeGap(w.at);
+        emptySince = undefined;
+        seenPod = true;
+      } else if (emptySince === undefined) emptySince = w.at;
+      if (live.size > 1 && !reported) {
+        reported = true;
+        out.push({
+          kind: "two-live-pods",
+          at: iso(w.at),
+          message: `WorkloadProcess ${name} had ${live.size} live pods at once: ${[...live.values()].join(", ")}`,
+          evidence: {
+            workload: name,
+            pods: [...live.entries()].map(([u, n]) => ({ uid: u, name: n })),
+          },
+        });
+      }
+      if (live.size <= 1) reported = false;
+    }
+    closeGap(input.endedAt);
+  }
+}
+
+function cronTicks(input: AuditInput, out: Violation[]): void {
+  const byTick = new Map<number, Map<string, string>>(); // tick -> uid -> job name
+  let firstSeen: number | undefined;
+  for (const w of input.watch) {
+    if (!isJobs(w) || workloadOf(w) !== input.cronName || w.type === "DELETED") continue;
+    const tick = Number(w.object.metadata.labels?.["highlander.plexobject.io/tick"]);
+    if (!Number.isFinite(tick)) continue;
+    firstSeen = firstSeen === undefined ? tick : Math.min(firstSeen, tick);
+    const jobs = byTick.get(tick) ?? new Map<string, string>();
+    jobs.set(w.object.metadata.uid, w.object.metadata.name);
+    byTick.set(tick, jobs);
+  }
+  for (const [tick, jobs] of byTick) {
+    if (jobs.size > 1)
+      out.push({
+        kind: "duplicate-tick-job",
+        at: iso(tick * 1000),
+        message: `tick ${iso(tick * 1000)} has ${jobs.size} Jobs: ${[...jobs.values()].join(", ")}`,
+        evidence: { tick, jobs: [...jobs.entries()].map(([uid, name]) => ({ uid, name })) },
+      });
+  }
+  if (firstSeen === undefined) return;
+  // Judge only ticks that had time to be created: the last two periods may still be in flight.
+  const lastJudged = Math.floor(input.endedAt / 1000) - 2 * input.cronPeriodS;
+  for (let t = firstSeen; t <= lastJudged; t += input.cronPeriodS) {
+    if (!byTick.has(t))
+      out.push({
+        kind: "missed-tick",
+        at: iso(t * 1000),
+        message: `no Job for tick ${iso(t * 1000)}`,
+        evidence: { tick: t },
+      });
+  }
+}
+
+function writeCounts(input: AuditInput): AuditResult["writes"] {
+  const writes: AuditResult["writes"] = {};
+  for (const r of input.replicas) writes[r] = { accepted: 0, refusedByFence: 0, refusedOther: 0 };
+  for (const e of input.audit) {
+    const w = writes[e.user.username];
+    if (!w || !WRITE_VERBS.has(e.verb)) continue;
+    if (accepted(e)) w.accepted++;
+    else if ((e.responseStatus?.message ?? "").includes("highlander fence:")) w.refusedByFence++;
+    else w.refusedOther++;
+  }
+  return writes;
+}
+
+export function audit(input: AuditInput): AuditResult {
+  const violations: Violation[] = [];
+  const fence = staleWrites(input, violations);
+  epochDecreases(input, violations);
+  singletonPods(input, violations);
+  cronTicks(input, violations);
+  return { violations, fenceSource: fence.source, terms: fence.terms, writes: writeCounts(input) };
+}

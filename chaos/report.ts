@@ -1,0 +1,96 @@
+// The run's report: printed for people, written as JSON for tools (chaos-results/<date>.json).
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { AuditResult, Violation } from "./auditor";
+import type { FaultResult } from "./faults/types";
+import type { LeaderSample } from "./leadership";
+import type { Backend } from "./options";
+
+export interface BackendReport {
+  backend: Backend;
+  seed: number;
+  startedAt: string;
+  endedAt: string;
+  faults: FaultResult[];
+  faultsByKind: Record<string, number>;
+  /** Faults that threw (the suite's own trouble, not the operator's), with the message. */
+  faultErrors: Array<{ kind: string; error: string }>;
+  violations: Violation[];
+  violationsByKind: Record<string, number>;
+  takeoverMs: Record<string, { n: number; p50: number; p99: number }>;
+  /** Time no answering replica said it led, after the first leader appeared. */
+  leaderlessMs: number;
+  fenceSource: AuditResult["fenceSource"];
+  terms: number;
+  writes: AuditResult["writes"];
+  auditEvents: number;
+  watchEvents: number;
+  /** Set when the run could not start or broke off. */
+  error?: string;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export function takeoverStats(faults: FaultResult[]): BackendReport["takeoverMs"] {
+  const byKind = new Map<string, number[]>();
+  for (const f of faults) {
+    if (f.takeoverMs === undefined) continue;
+    byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f.takeoverMs]);
+  }
+  const out: BackendReport["takeoverMs"] = {};
+  for (const [kind, values] of byKind) {
+    const sorted = [...values].sort((a, b) => a - b);
+    out[kind] = { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+  }
+  return out;
+}
+
+export function leaderlessMs(samples: LeaderSample[]): number {
+  let total = 0;
+  let led = false;
+  for (let i = 1; i < samples.length; i++) {
+    if (samples[i - 1].leaders.length > 0) led = true;
+    if (led && samples[i - 1].leaders.length === 0) total += samples[i].at - samples[i - 1].at;
+  }
+  return total;
+}
+
+export function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1;
+  return out;
+}
+
+export function printReport(reports: BackendReport[]): string {
+  const lines: string[] = [];
+  for (const r of reports) {
+    lines.push(`== ${r.backend} (seed ${r.seed}) ${r.startedAt} .. ${r.endedAt}`);
+    if (r.error) lines.push(`  run error: ${r.error}`);
+    lines.push(`  faults: ${r.faults.length} ${JSON.stringify(r.faultsByKind)}`);
+    for (const e of r.faultErrors) lines.push(`  fault error (${e.kind}): ${e.error}`);
+    lines.push(
+      `  fence source: ${r.fenceSource} (${r.terms} terms)${r.fenceSource === "status-poll" ? " - the operators' own word, no fence or Lease in the audit log" : ""}`,
+    );
+    lines.push(`  takeover ms by fault kind: ${JSON.stringify(r.takeoverMs)}`);
+    lines.push(`  leaderless: ${r.leaderlessMs} ms`);
+    lines.push(`  writes by replica: ${JSON.stringify(r.writes)}`);
+    lines.push(`  violations: ${r.violations.length} ${JSON.stringify(r.violationsByKind)}`);
+    for (const v of r.violations.slice(0, 20)) lines.push(`    [${v.kind}] ${v.at} ${v.message}`);
+    if (r.violations.length > 20)
+      lines.push(`    ... ${r.violations.length - 20} more in the JSON report`);
+  }
+  const faults = reports.reduce((n, r) => n + r.faults.length, 0);
+  const violations = reports.reduce((n, r) => n + r.violations.length, 0);
+  lines.push(`faults=${faults} violations=${violations}`);
+  return lines.join("\n");
+}
+
+export function writeReport(outDir: string, reports: BackendReport[]): string {
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, JSON.stringify({ reports }, null, 2));
+  return file;
+}

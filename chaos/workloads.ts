@@ -1,0 +1,84 @@
+// The workloads every chaos run applies, one of each kind, and the spec changes made during faults so
+// that a leader always has writes in flight when a fault hits it.
+import { execFile } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const PROCESS_NAME = "solo";
+export const CRON_NAME = "ticker";
+export const CRON_PERIOD_S = 10;
+const GROUP = "highlander.plexobject.io/v1";
+
+export function workloadManifests(ns: string): object[] {
+  return [
+    {
+      apiVersion: GROUP, kind: "WorkloadProcess", metadata: { name: PROCESS_NAME, namespace: ns },
+      spec: { image: "busybox", script: { commands: ["sleep 3600"] }, restartPolicy: "Always" },
+    },
+    {
+      apiVersion: GROUP, kind: "WorkloadCronJob", metadata: { name: CRON_NAME, namespace: ns },
+      spec: {
+        image: "busybox", script: { commands: ["true"] }, schedule: `*/${CRON_PERIOD_S} * * * * *`,
+        successfulJobsHistoryLimit: 100, failedJobsHistoryLimit: 100,
+      },
+    },
+    {
+      apiVersion: GROUP, kind: "WorkloadService", metadata: { name: "web", namespace: ns },
+      spec: { image: "nginx", replicas: 1, ports: [{ name: "http", containerPort: 8080 }], env: { GEN: "0" } },
+    },
+    {
+      apiVersion: GROUP, kind: "WorkloadPersistent", metadata: { name: "db", namespace: ns },
+      spec: { image: "postgres", replicas: 1, ports: [{ name: "pg", containerPort: 5432 }], env: { GEN: "0" } },
+    },
+  ]; // prettier-ignore
+}
+
+/** kubectl without blocking the event loop: this process also runs every replica's proxies. */
+export function kubectlAsync(
+  kubeconfig: string,
+  args: string[],
+  timeoutMs = 20_000,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "kubectl",
+      ["--kubeconfig", kubeconfig, ...args],
+      { timeout: timeoutMs },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`kubectl ${args.join(" ")}: ${stderr || err.message}`));
+        else resolve(stdout);
+      },
+    );
+  });
+}
+
+export async function applyWorkloads(kubeconfig: string, ns: string, dir: string): Promise<void> {
+  const file = join(dir, "workloads.json");
+  writeFileSync(
+    file,
+    JSON.stringify({ apiVersion: "v1", kind: "List", items: workloadManifests(ns) }),
+  );
+  try {
+    await kubectlAsync(kubeconfig, ["apply", "-f", file]);
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+/**
+ * Changes the env of the Deployment- and StatefulSet-backed workloads (generation n): the leader then
+ * patches their children. Fire and forget; a failure (API server restarting) is only logged.
+ */
+export function touchWorkloads(
+  kubeconfig: string,
+  ns: string,
+  n: number,
+  log: (m: string) => void,
+): void {
+  const patch = JSON.stringify({ spec: { env: { GEN: String(n) } } });
+  for (const target of ["workloadservice/web", "workloadpersistent/db"]) {
+    kubectlAsync(kubeconfig, ["patch", "-n", ns, target, "--type=merge", "-p", patch]).catch(
+      (err: unknown) => log(`touch ${target}: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  }
+}

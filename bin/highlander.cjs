@@ -21,7 +21,8 @@ function mtime(file) {
 }
 
 function stale() {
-  if (!existsSync(bundle) || !existsSync(inputs)) return true;
+  if (![bundle, inputs, join(root, "dist/cli/kube-vendor.cjs")].every(f => existsSync(f)))
+    return true;
   const built = mtime(bundle);
   const files = JSON.parse(readFileSync(inputs, "utf8"));
   return files.some(file => mtime(join(root, file)) > built);

@@ -1,38 +1,72 @@
 // Bundles the `highlander` CLI (cli/main.ts and what it imports from the repository) into one CommonJS
 // file, dist/cli/highlander.cjs, so a call costs a plain `node` start instead of transpiling
 // TypeScript at run time. npm packages stay outside (`packages: "external"`): they are installed
-// anyway, the bundle stays small and quick to build, and the heavy ones (the kube client, storage
-// drivers) are only loaded by the commands that import them lazily.
+// anyway, and the bundle stays small and quick to build. Commands are imported lazily (cli/main.ts),
+// so `--help` evaluates almost nothing.
+// The exception is @kubernetes/client-node: loaded from node_modules it is ~970 ES module files and
+// took longer to load than everything else together (seconds per `status`). It gets a bundle of its
+// own, dist/cli/kube-vendor.cjs (what KubeConfig needs), which the CLI bundle requires only when a
+// Kubernetes command runs.
 // Beside the bundle, highlander.inputs.json lists the repository files it was built from, so
 // bin/highlander.cjs can rebuild it when any of them is newer.
 // Run by `npm run build` (scripts/build.ts) and, when the bundle is missing or stale, by
 // bin/highlander.cjs (`node <tsx cli> scripts/build/cli-bundle.ts`).
-import { build } from "esbuild";
+import { build, type BuildOptions, type Plugin } from "esbuild";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 export const CLI_BUNDLE = "dist/cli/highlander.cjs";
 export const CLI_INPUTS = "dist/cli/highlander.inputs.json";
 
-/** Writes the bundle and its input list under `root`; resolves the bundle's path. */
+const KUBE_VENDOR = "kube-vendor.cjs";
+
+/** In the CLI bundle, `@kubernetes/client-node` is the vendored bundle beside it. */
+const vendoredKubeClient: Plugin = {
+  name: "vendored-kube-client",
+  setup(b) {
+    b.onResolve({ filter: /^@kubernetes\/client-node$/ }, () => ({
+      path: `./${KUBE_VENDOR}`,
+      external: true,
+    }));
+  },
+};
+
+const COMMON: BuildOptions = {
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  logLevel: "warning",
+};
+
+/** Writes the bundles and the input list under `root`; resolves the CLI bundle's path. */
 export async function bundleCli(root: string): Promise<string> {
   const outfile = join(root, CLI_BUNDLE);
   mkdirSync(join(root, "dist/cli"), { recursive: true });
+  await build({
+    ...COMMON,
+    absWorkingDir: root,
+    stdin: { contents: 'export { KubeConfig } from "@kubernetes/client-node";', resolveDir: root },
+    outfile: join(root, "dist/cli", KUBE_VENDOR),
+    // Its optional extras (a websocket speed-up, proxies) are loaded by name when present.
+    external: ["bufferutil", "utf-8-validate"],
+  });
   const result = await build({
+    ...COMMON,
     absWorkingDir: root,
     entryPoints: ["cli/main.ts"],
     outfile,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
     packages: "external",
+    plugins: [vendoredKubeClient],
     metafile: true,
-    logLevel: "warning",
     // A separate .map (node --enable-source-maps) leaves the bundle itself quick to parse.
     sourcemap: true,
   });
-  const inputs = Object.keys(result.metafile.inputs).filter(p => !p.includes("node_modules/"));
+  // package-lock.json stands for the vendored client: a dependency upgrade rebuilds it.
+  const inputs = [
+    ...Object.keys(result.metafile.inputs).filter(p => !p.includes("node_modules/")),
+    "package-lock.json",
+  ];
   writeFileSync(join(root, CLI_INPUTS), `${JSON.stringify(inputs, null, 2)}\n`);
   return outfile;
 }

@@ -20,21 +20,9 @@ import { HttpLockStore, LeaseServiceError } from "../functions/client";
 import type { ParsedArgs } from "./args";
 import { describeExit, exitCodeOf, startCommand, type RunningCommand } from "./run-child";
 import { runPlan, type RunPlan } from "./run-options";
+import { EXIT_LEASE_LOST, EXIT_REFUSED } from "./run-codes";
 
-/** Exit code when leadership was lost and the command stopped (EX_TEMPFAIL: try again later). */
-export const EXIT_LEASE_LOST = 75;
-/** Exit code when the service refuses us for good (bad token, bad request). */
-export const EXIT_REFUSED = 2;
-
-export const RUN_USAGE = `  run --lease TENANT/NAME (--service URL | --storage TYPE) [options] -- COMMAND [ARG…]
-      run COMMAND while holding the lease; at most one runner per lease runs its command
-      --service URL (or HIGHLANDER_LEASE_SERVICE_URL), --token T (or HIGHLANDER_LEASE_TOKEN)
-      --storage redis|db|spanner|kubernetes with --redis-addr, --database-url,
-               --spanner-project-id/-instance-id/-database-id, --kubeconfig, --namespace (or env)
-      --holder ID, --cluster-name C, --lease-duration 10s, --renew-deadline 7s,
-      --retry-period 2s, --grace-period 10s
-      the command gets HIGHLANDER_EPOCH, HIGHLANDER_LEASE and HIGHLANDER_HOLDER; exit code: the
-      command's, ${EXIT_LEASE_LOST} when the lease was lost, ${EXIT_REFUSED} when the service refused us`;
+export { EXIT_LEASE_LOST, EXIT_REFUSED };
 
 function log(message: string): void {
   process.stderr.write(`highlander run: ${message}\n`);

@@ -1,7 +1,8 @@
 // The `highlander` CLI (bin/highlander.cjs, as `npx highlander` runs it) against two real operator
 // processes on the local control plane: create one workload of each kind from flags, watch
 // `highlander status` report them active and healthy, read the leader, make the leader step down
-// (the other operator takes over), and delete each workload; their children go with them.
+// (the other operator takes over; not while it is named alone), and delete each workload; their
+// children go with them. Deleting one again exits 1 ("not found") unless --ignore-not-found.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -246,7 +247,11 @@ describe("highlander CLI against running operators", () => {
       const refused = highlander("step-down", "--url", standby.url);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain("not the leader");
-      expect(ok("step-down", "--url", leader.url)).toContain("stepped down");
+      // Named alone, the leader has no standby the CLI can see: it refuses rather than stop it.
+      const alone = highlander("step-down", "--url", leader.url);
+      expect(alone.code).toBe(1);
+      expect(alone.stderr).toContain("no standby would take over");
+      expect(ok("step-down", "--url", leader.url, "--url", standby.url)).toContain("stepped down");
       await leader.exited();
       const next = await waitFor(
         "the standby to take over",
@@ -280,7 +285,11 @@ describe("highlander CLI against running operators", () => {
         30_000,
         1000,
       );
-      expect(ok("delete", "process", "cli-proc", "-n", ns)).toContain("not found");
+      // Like kubectl: deleting what is not there fails, unless --ignore-not-found.
+      const missing = highlander("delete", "process", "cli-proc", "-n", ns);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain("not found");
+      expect(ok("delete", "process", "cli-proc", "-n", ns, "--ignore-not-found")).toBe("");
     } catch (err) {
       for (const p of operators) process.stderr.write(`--- ${p.name}\n${tail(p.logFile, 30)}\n`);
       throw err;

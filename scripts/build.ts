@@ -6,7 +6,8 @@
 //     (`kubectl kustomize manifests`), replacing Pepr's one-replica, Recreate, `*`-RBAC manifest;
 //   - dist/<uuid>-chart/: charts/highlander plus the module's hash, and dist/highlander-module.yaml, the
 //     module Secrets the chart mounts (a Helm release Secret cannot hold a module this large);
-//   - dist/zarf.yaml for the rendered manifest.
+//   - dist/zarf.yaml for the rendered manifest;
+//   - dist/cli/highlander.cjs, the bundled `highlander` CLI (scripts/build/cli-bundle.ts).
 // Arguments are passed to `pepr build`, except --reuse-bundle, which skips it and packs the existing
 // dist/pepr-<uuid>.js (quick iterations on the manifests, and the e2e test when a bundle exists).
 import {
@@ -21,6 +22,7 @@ import {
 } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseDocument } from "yaml";
+import { bundleCli } from "./build/cli-bundle";
 import { kubectlKustomize } from "./build/kustomize";
 import {
   componentKustomization,
@@ -145,4 +147,13 @@ function main(): void {
   );
 }
 
-main();
+async function buildAll(): Promise<void> {
+  main();
+  const cli = await bundleCli(root);
+  say(`wrote ${cli.slice(root.length + 1)}`);
+}
+
+buildAll().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -3,19 +3,24 @@
 // Exit status: 0 with no violations, 1 with violations, 2 when the suite itself failed.
 import { cleanupAll } from "./cleanup";
 import { parseOptions } from "./options";
-import { printReport, writeReport, type BackendReport } from "./report";
+import { failedReport, printReport, writeReport, type BackendReport } from "./report";
 import { runBackend } from "./scenario";
 
 async function main(): Promise<number> {
   const opts = parseOptions(process.argv.slice(2));
   const reports: BackendReport[] = [];
+  let failed = false;
   for (const backend of opts.backends) {
     try {
       reports.push(await runBackend(backend, opts));
     } catch (err) {
       const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
       process.stderr.write(`[chaos ${backend}] run failed: ${message}\n`);
-      return 2;
+      // Keep going with the other backends; the report names the one that broke.
+      failed = true;
+      reports.push(
+        failedReport(backend, opts.seed, err instanceof Error ? err.message : String(err)),
+      );
     } finally {
       await cleanupAll();
     }
@@ -25,6 +30,7 @@ async function main(): Promise<number> {
   console.log(
     `${text.split("\n").slice(0, -1).join("\n")}\nreport: ${file}\n${text.split("\n").slice(-1)[0]}`,
   );
+  if (failed) return 2;
   return reports.some(r => r.violations.length > 0) ? 1 : 0;
 }
 

@@ -29,6 +29,16 @@ export interface BackendReport {
   error?: string;
 }
 
+/** The entry of a backend whose run broke before it could be judged. */
+export function failedReport(backend: Backend, seed: number, error: string): BackendReport {
+  const now = new Date().toISOString();
+  return {
+    backend, seed, startedAt: now, endedAt: now, faults: [], faultsByKind: {}, faultErrors: [],
+    violations: [], violationsByKind: {}, takeoverMs: {}, leaderlessMs: 0, fenceSource: "status-poll",
+    terms: 0, writes: {}, auditEvents: 0, watchEvents: 0, error,
+  }; // prettier-ignore
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];

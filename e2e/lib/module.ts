@@ -24,6 +24,7 @@ function newestSource(dir: string): number {
         "bench",
         "cli",
         "scripts",
+        "chaos",
       ].includes(entry.name)
     )
       continue;

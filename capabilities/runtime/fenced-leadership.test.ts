@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { NotLeaderError } from "../../storage/guard";
+import type { Fence, FenceObject, Term } from "./fence";
+import { FencedLeadership, type LockLeadership } from "./fenced-leadership";
+import type { LeaderInfo } from "./leadership";
+
+/** The lock side, driven by the test (unit test only). */
+function fakeLock(cluster = "east") {
+  const listeners: Array<() => void> = [];
+  const state = {
+    leading: false,
+    lockEpoch: 0,
+    leader: undefined as LeaderInfo | undefined,
+    resigned: 0,
+  };
+  const lock: LockLeadership = {
+    id: "me",
+    cluster,
+    isLeader: () => state.leading,
+    check: () => {
+      if (!state.leading) throw new NotLeaderError("not the leader", "not-leading");
+      return { epoch: state.lockEpoch };
+    },
+    leader: () => state.leader,
+    onChange: l => void listeners.push(l),
+    resign: () => {
+      state.resigned++;
+      state.leading = false;
+    },
+  };
+  const fire = () => listeners.forEach(l => l());
+  return { lock, state, fire };
+}
+
+/** A fence that advances to `next` for every new term and remembers the last one. */
+function fakeFence(start: number) {
+  let spec: FenceObject["spec"] = { tenant: "t", epoch: start };
+  const fence = {
+    name: "t",
+    advance: async (term: Term) => {
+      if (spec.holder === term.holder && spec.lockEpoch === term.lockEpoch) return spec.epoch;
+      spec = {
+        tenant: "t",
+        epoch: Math.max(spec.epoch + 1, term.lockEpoch),
+        holder: term.holder,
+        lockEpoch: term.lockEpoch,
+      };
+      return spec.epoch;
+    },
+    read: async () => ({ spec }) as FenceObject,
+    takeOver: (holder: string) =>
+      (spec = { ...spec, epoch: spec.epoch + 1, holder, lockEpoch: 99 }),
+  };
+  return fence;
+}
+
+const log = { info: () => {}, warn: () => {}, error: () => {} };
+const settle = () => new Promise(resolve => setTimeout(resolve, 0));
+
+describe("FencedLeadership", () => {
+  it("acts only once the fence was advanced for the term, and stamps the fence's epoch", async () => {
+    const { lock, state, fire } = fakeLock();
+    const fence = fakeFence(40);
+    const leadership = new FencedLeadership({
+      inner: lock,
+      fence: fence as unknown as Fence,
+      retryMs: 10,
+      log,
+    });
+    state.leading = true;
+    state.lockEpoch = 1; // a lock store that started again at 1
+    fire();
+    expect(leadership.isLeader()).toBe(false);
+    expect(() => leadership.check()).toThrow(NotLeaderError);
+    await settle();
+    expect(leadership.isLeader()).toBe(true);
+    expect(leadership.check()).toEqual({ epoch: 41 });
+  });
+
+  it("resigns when a refused write shows a newer term holding the fence", async () => {
+    const { lock, state, fire } = fakeLock();
+    const fence = fakeFence(5);
+    const leadership = new FencedLeadership({
+      inner: lock,
+      fence: fence as unknown as Fence,
+      retryMs: 10,
+      log,
+    });
+    state.leading = true;
+    state.lockEpoch = 6;
+    fire();
+    await settle();
+    expect(leadership.check()).toEqual({ epoch: 6 });
+    fence.takeOver("someone-else");
+    leadership.refused();
+    await settle();
+    await settle();
+    expect(state.resigned).toBe(1);
+    expect(leadership.isLeader()).toBe(false);
+  });
+
+  it("shows a remote leader only once this cluster's fence was advanced for its term", async () => {
+    const { lock, state, fire } = fakeLock("west");
+    const fence = fakeFence(3);
+    const leadership = new FencedLeadership({
+      inner: lock,
+      fence: fence as unknown as Fence,
+      retryMs: 10,
+      log,
+    });
+    state.leader = { id: "them", cluster: "east", epoch: 8 };
+    fire();
+    expect(leadership.leader()).toBeUndefined();
+    await settle();
+    expect(leadership.leader()?.id).toBe("them");
+    expect(leadership.standbyCheck()).toEqual({ epoch: 8 });
+  });
+});

@@ -14,11 +14,6 @@ import type { CommonSpec, SidecarSpec } from "../../crd/types";
 import { buildEnv, buildEnvFrom } from "./env";
 import { workloadLabels } from "./labels";
 import { buildResources } from "./resources";
-import {
-  automountServiceAccountToken,
-  restrictedContainerSecurityContext,
-  restrictedPodSecurityContext,
-} from "./security";
 import { buildVolumes, mainVolumeMounts, toVolumeMount } from "./volumes";
 
 export const MAIN_CONTAINER = "main";
@@ -61,7 +56,7 @@ export function buildMainContainer(spec: CommonSpec, opts: MainContainerOptions 
     readinessProbe: opts.readinessProbe,
     livenessProbe: opts.livenessProbe,
     startupProbe: spec.startupProbe,
-    securityContext: restrictedContainerSecurityContext(spec.securityContext),
+    securityContext: spec.securityContext,
   });
 }
 
@@ -78,7 +73,7 @@ export function buildSidecar(sidecar: SidecarSpec): V1Container {
       sidecar.volumeMounts && sidecar.volumeMounts.length > 0
         ? sidecar.volumeMounts.map(toVolumeMount)
         : undefined,
-    securityContext: restrictedContainerSecurityContext(sidecar.securityContext),
+    securityContext: sidecar.securityContext,
   });
 }
 
@@ -97,7 +92,6 @@ export function buildPodSpec(spec: CommonSpec, opts: PodSpecOptions): V1PodSpec 
         ? spec.imagePullSecrets.map(s => ({ name: s.name }))
         : undefined,
     serviceAccountName: spec.serviceAccountName,
-    automountServiceAccountToken: automountServiceAccountToken(spec.serviceAccountName),
     priorityClassName: spec.priorityClassName,
     nodeSelector:
       spec.nodeSelector && Object.keys(spec.nodeSelector).length > 0
@@ -108,7 +102,7 @@ export function buildPodSpec(spec: CommonSpec, opts: PodSpecOptions): V1PodSpec 
         ? spec.tolerations.map(t => ({ ...t }))
         : undefined,
     affinity: spec.affinity,
-    securityContext: restrictedPodSecurityContext(spec.podSecurityContext),
+    securityContext: spec.podSecurityContext,
     terminationGracePeriodSeconds:
       opts.terminationGracePeriodSeconds ?? spec.terminationGracePeriodSeconds,
   });

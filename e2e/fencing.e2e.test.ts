@@ -222,9 +222,12 @@ describe("the fence the API server enforces", () => {
     // Anyone else may still change a managed object (here: kubectl as a user).
     k(["annotate", "deployment", "plain", "-n", ns, "example.com/note=by-hand"]);
     // And the fence itself only moves forward.
-    expect(() =>
-      k(["patch", "highlanderfence", tenant, "--type=merge", "-p", '{"spec":{"epoch":1}}']),
-    ).toThrow(/never decreases/);
+    const up = JSON.stringify({ spec: { epoch: fence.spec.epoch + 5 } });
+    k(["patch", "highlanderfence", tenant, "--type=merge", "-p", up]);
+    const down = JSON.stringify({ spec: { epoch: fence.spec.epoch + 1 } });
+    expect(() => k(["patch", "highlanderfence", tenant, "--type=merge", "-p", down])).toThrow(
+      /never decreases/,
+    );
     await stopOperators(op);
   });
 

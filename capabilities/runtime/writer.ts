@@ -103,27 +103,33 @@ export class GuardedWriter {
     const epoch = this.#allowed(existing);
     const ref = refOf(existing);
     const meta = existing.metadata ?? {};
-    let stamped: KubeObject;
-    try {
-      stamped = await this.#send(epoch, () =>
-        this.client.mergePatch(ref, {
-          metadata: {
-            annotations: { [EPOCH_ANNOTATION]: String(epoch) },
-            resourceVersion: meta.resourceVersion,
-          },
-        }),
-      );
-    } catch (err) {
-      if (isNotFound(err)) return false;
-      throw err;
+    // Controllers update status all the time (a Job's, say), so the version we stamp may change before
+    // the delete: stamp again and retry a few times. The stamp needs no precondition (it is fenced by
+    // the API server itself); the delete must be of exactly the version we stamped.
+    for (let attempt = 1; ; attempt++) {
+      let stamped: KubeObject;
+      try {
+        stamped = await this.#send(epoch, () =>
+          this.client.mergePatch(ref, {
+            metadata: { annotations: { [EPOCH_ANNOTATION]: String(epoch) } },
+          }),
+        );
+      } catch (err) {
+        if (isNotFound(err)) return false;
+        throw err;
+      }
+      try {
+        return await this.#send(epoch, () =>
+          this.client.delete(ref, {
+            propagationPolicy,
+            uid: meta.uid,
+            resourceVersion: stamped.metadata?.resourceVersion,
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof KubeApiError && err.status === 409) || attempt >= 5) throw err;
+      }
     }
-    return this.#send(epoch, () =>
-      this.client.delete(ref, {
-        propagationPolicy,
-        uid: meta.uid,
-        resourceVersion: stamped.metadata?.resourceVersion,
-      }),
-    );
   }
 
   /** Server-side apply of a workload's status, stamped in status.leader.epoch. */

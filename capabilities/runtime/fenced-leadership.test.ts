@@ -23,6 +23,7 @@ function fakeLock(cluster = "east") {
     },
     leader: () => state.leader,
     onChange: l => void listeners.push(l),
+    renewOverdue: () => false,
     resign: () => {
       state.resigned++;
       state.leading = false;

@@ -3,7 +3,9 @@
 // fence's epoch, not the lock's. A standby cluster's keepers likewise advance their cluster's fence for
 // the remote leader's term before they stop anything, so a stale local leader is fenced out there too.
 // When the API server refuses one of our writes, the fence is read again: a newer term there means ours
-// is over, and we resign (release the lock and campaign again) instead of acting on a stale term.
+// is over, and we resign (release the lock and campaign again) instead of acting on a stale term. A
+// leader that cannot renew keeps its term (storage/elector.ts) and reads the fence every retry
+// period meanwhile, so it resigns as soon as another candidate has taken over, even if it writes nothing.
 import { NotLeaderError } from "../../storage/guard";
 import type { Fence, Term } from "./fence";
 import { fenceHeldBy } from "./fence";
@@ -12,6 +14,8 @@ import type { LeaderInfo, Leadership } from "./leadership";
 /** What this needs from the lock-based leadership (ElectorLeadership). */
 export interface LockLeadership extends Leadership {
   resign(): void;
+  /** We lead but have not renewed within the renew deadline. */
+  renewOverdue(): boolean;
 }
 
 export interface FencedLeadershipOptions {
@@ -47,6 +51,9 @@ export class FencedLeadership implements Leadership {
 
   constructor(private readonly opts: FencedLeadershipOptions) {
     opts.inner.onChange(() => this.#sync());
+    setInterval(() => {
+      if (this.isLeader() && opts.inner.renewOverdue()) this.refused();
+    }, opts.retryMs).unref();
   }
 
   get id(): string {

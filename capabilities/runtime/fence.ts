@@ -54,6 +54,15 @@ export function fenceHeldBy(spec: FenceSpec | undefined, term: Term): boolean {
 }
 
 /**
+ * Was the fence last advanced for the same holder (one process: identities are unique per process)?
+ * Then no other term has acted since, whatever the lock epoch says: a holder that took its lock
+ * again (a new lock epoch without losing it in between) continues under the same fence epoch.
+ */
+export function fenceNamesHolder(spec: FenceSpec | undefined, term: Term): boolean {
+  return spec?.holder === term.holder && spec.cluster === term.cluster;
+}
+
+/**
  * The epoch a new term gets: above the fence (and above any stamp found when there is no fence yet),
  * and never below the lock's own epoch, so the two series agree whenever the lock kept its state.
  */
@@ -131,9 +140,12 @@ export class Fence {
       const current = await this.read();
       if (current && fenceHeldBy(current.spec, term)) return current.spec.epoch;
       const floor = current ? current.spec.epoch : highestStamp(await this.opts.stampedObjects());
+      const epoch = fenceNamesHolder(current?.spec, term)
+        ? Math.max(floor, term.lockEpoch)
+        : nextFenceEpoch(floor, term);
       const spec: FenceSpec = {
         tenant,
-        epoch: nextFenceEpoch(floor, term),
+        epoch,
         holder: term.holder,
         cluster: term.cluster,
         lockEpoch: term.lockEpoch,

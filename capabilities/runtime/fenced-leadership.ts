@@ -8,7 +8,7 @@
 // period meanwhile, so it resigns as soon as another candidate has taken over, even if it writes nothing.
 import { NotLeaderError } from "../../storage/guard";
 import type { Fence, Term } from "./fence";
-import { fenceHeldBy } from "./fence";
+import { fenceNamesHolder } from "./fence";
 import type { LeaderInfo, Leadership } from "./leadership";
 
 /** What this needs from the lock-based leadership (ElectorLeadership). */
@@ -33,6 +33,8 @@ export interface FencedLeadershipOptions {
 interface FenceTerm {
   key: string;
   epoch: number;
+  /** Acting already; the fence is still being told the new lock epoch. */
+  recording?: boolean;
 }
 
 function keyOf(term: Term): string {
@@ -118,7 +120,7 @@ export class FencedLeadership implements Leadership {
   async #verify(): Promise<void> {
     const current = (await this.opts.fence.read())?.spec;
     const own = this.#ownTerm();
-    if (own && this.#own?.key === keyOf(own) && !fenceHeldBy(current, own)) {
+    if (own && this.#own?.key === keyOf(own) && !fenceNamesHolder(current, own)) {
       this.opts.log.error(
         { fence: current, lockEpoch: own.lockEpoch },
         `the fence names a newer term (epoch ${current?.epoch}, ${current?.holder}): resigning`,
@@ -129,7 +131,7 @@ export class FencedLeadership implements Leadership {
       return;
     }
     const remote = this.#remoteTerm();
-    if (remote && this.#standby?.key === keyOf(remote) && !fenceHeldBy(current, remote)) {
+    if (remote && this.#standby?.key === keyOf(remote) && !fenceNamesHolder(current, remote)) {
       this.#standby = undefined;
       this.#sync();
     }
@@ -157,10 +159,14 @@ export class FencedLeadership implements Leadership {
     const remote = this.#remoteTerm();
     if (!own) this.#own = undefined;
     if (!remote) this.#standby = undefined;
+    // We took the lock again without losing it in between (a renewal found it free): the same
+    // process, so the term continues under its fence epoch while the fence records the lock epoch.
+    if (own && this.#own && this.#own.key !== keyOf(own))
+      this.#own = { key: keyOf(own), epoch: this.#own.epoch, recording: true };
     const wanted = own ?? remote;
     if (wanted) {
       const held = own ? this.#own : this.#standby;
-      if (held?.key !== keyOf(wanted)) this.#advance(wanted, own !== undefined);
+      if (held?.key !== keyOf(wanted) || held.recording) this.#advance(wanted, own !== undefined);
     }
     this.#notify();
   }

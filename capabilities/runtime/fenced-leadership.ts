@@ -174,6 +174,7 @@ export class FencedLeadership implements Leadership {
   #advance(term: Term, ours: boolean): void {
     const key = keyOf(term);
     if (this.#advancing === key) return;
+    const continuing = ours && this.#own?.recording === true;
     this.#advancing = key;
     clearTimeout(this.#retry);
     const started = performance.now();
@@ -194,9 +195,11 @@ export class FencedLeadership implements Leadership {
             holder: term.holder,
             ms: Math.round(performance.now() - started),
           },
-          ours
-            ? `advanced the fence to epoch ${epoch}: acting as leader`
-            : `advanced the fence to epoch ${epoch} for ${term.holder} in cluster ${term.cluster}: keeping this cluster stopped`,
+          continuing
+            ? `recorded lock epoch ${term.lockEpoch} in the fence (epoch ${epoch}): still acting as leader`
+            : ours
+              ? `advanced the fence to epoch ${epoch}: acting as leader`
+              : `advanced the fence to epoch ${epoch} for ${term.holder} in cluster ${term.cluster}: keeping this cluster stopped`,
         );
         this.#notify();
       })

@@ -105,9 +105,14 @@ export function redisOptions(config: RedisLockStoreConfig): {
   if (config.password !== undefined && config.password !== "") options.password = config.password;
   if (config.db !== undefined) options.db = config.db;
   if (config.tls) options.tls = config.tls === true ? {} : config.tls;
-  if (config.url) return { url: config.url, options };
-  const [host, port] = (config.addr ?? "127.0.0.1:6379").split(":");
-  return { options: { ...options, host, port: port ? Number(port) : 6379 } };
+  const addr = config.addr ?? "127.0.0.1:6379";
+  // redis.addr may also be a URL (configuration.md): ioredis takes it as one.
+  const url = config.url ?? (/^rediss?:\/\//.test(addr) ? addr : undefined);
+  if (url) return { url, options };
+  // host:port or [ipv6]:port; a bare host means the default port.
+  const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(addr);
+  const host = m?.[1] ?? m?.[2] ?? addr;
+  return { options: { ...options, host, port: m?.[3] ? Number(m[3]) : 6379 } };
 }
 
 export class RedisLockStore implements LockStore {

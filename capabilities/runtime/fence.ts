@@ -116,6 +116,13 @@ export interface FenceOptions {
 const MAX_ROUNDS = 10;
 
 export class Fence {
+  /**
+   * The fence as last read or written here. An advance starts from it instead of reading first (a
+   * standby reads the fence when it sees a new term begin, so its takeover is one write): the write
+   * is a compare-and-swap on its resourceVersion, so a stale copy only costs a conflict and a read.
+   */
+  #known: FenceObject | undefined;
+
   constructor(private readonly opts: FenceOptions) {}
 
   get name(): string {
@@ -123,11 +130,12 @@ export class Fence {
   }
 
   async read(): Promise<FenceObject | undefined> {
-    return this.opts.client.get<FenceObject>({
+    this.#known = await this.opts.client.get<FenceObject>({
       apiVersion: FENCE_API_VERSION,
       kind: FENCE_KIND,
       name: this.name,
     });
+    return this.#known;
   }
 
   /**
@@ -137,7 +145,7 @@ export class Fence {
   async advance(term: Term): Promise<number> {
     const tenant = tenantLabelValue(this.opts.tenant);
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const current = await this.read();
+      const current = round === 0 && this.#known ? this.#known : await this.read();
       if (current && fenceHeldBy(current.spec, term)) return current.spec.epoch;
       const floor = current ? current.spec.epoch : highestStamp(await this.opts.stampedObjects());
       const epoch = fenceNamesHolder(current?.spec, term)
@@ -152,12 +160,10 @@ export class Fence {
         advancedAt: (this.opts.now?.() ?? new Date()).toISOString(),
       };
       try {
-        if (current) {
-          const rv = current.metadata?.resourceVersion;
-          await this.opts.client.replace(fenceObject(this.opts.tenant, spec, rv));
-        } else {
-          await this.opts.client.create(fenceObject(this.opts.tenant, spec));
-        }
+        const rv = current?.metadata?.resourceVersion;
+        this.#known = current
+          ? await this.opts.client.replace(fenceObject(this.opts.tenant, spec, rv))
+          : await this.opts.client.create(fenceObject(this.opts.tenant, spec));
         return spec.epoch;
       } catch (err) {
         // Someone else advanced (or created) it between our read and our write: read again.

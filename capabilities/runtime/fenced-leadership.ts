@@ -50,6 +50,8 @@ export class FencedLeadership implements Leadership {
   /** The term an advance is running for (at most one at a time). */
   #advancing: string | undefined;
   #retry: NodeJS.Timeout | undefined;
+  /** The local leader's term whose fence this standby has read (so a takeover is one write). */
+  #warmed: string | undefined;
 
   constructor(private readonly opts: FencedLeadershipOptions) {
     opts.inner.onChange(() => this.#sync());
@@ -164,11 +166,22 @@ export class FencedLeadership implements Leadership {
     if (own && this.#own && this.#own.key !== keyOf(own))
       this.#own = { key: keyOf(own), epoch: this.#own.epoch, recording: true };
     const wanted = own ?? remote;
+    this.#warm(own === undefined && remote === undefined);
     if (wanted) {
       const held = own ? this.#own : this.#standby;
       if (held?.key !== keyOf(wanted) || held.recording) this.#advance(wanted, own !== undefined);
     }
     this.#notify();
+  }
+
+  /** A standby of our own cluster reads the fence once per term it sees begin. */
+  #warm(standby: boolean): void {
+    const leader = this.opts.inner.leader();
+    if (!standby || !leader || leader.id === this.id || leader.cluster !== this.cluster) return;
+    const key = `${leader.cluster}/${leader.id}/${leader.epoch}`;
+    if (this.#warmed === key) return;
+    this.#warmed = key;
+    void this.opts.fence.read().catch(() => (this.#warmed = undefined));
   }
 
   #advance(term: Term, ours: boolean): void {

@@ -66,10 +66,13 @@ return append({1}, read(KEYS[1]))
 `;
 
 // KEYS: lock. ARGV: holder, epoch. Returns 1 when released, 0 when not ours.
+// The record stays, holder cleared (as the other backends do), until its TTL runs out: a standby
+// can tell a release (take it now) from a lease that ran out (wait until it has watched a whole
+// lease go by), and the epoch stays readable.
 const RELEASE = `
 local cur = redis.call('HMGET', KEYS[1], 'holder', 'epoch')
 if cur[1] ~= ARGV[1] or cur[2] ~= ARGV[2] then return 0 end
-redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'holder', '')
 return 1
 `;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { KubeApiError, type KubeClient, type KubeObject } from "./kube-client";
 import { EPOCH_ANNOTATION, FencedError, NotLeaderError } from "../../storage/guard";
-import { FenceRefusedError, GuardedWriter } from "./writer";
+import { FenceRefusedError, GuardedWriter, writeLogLine } from "./writer";
 
 function fakeClient() {
   const applied: KubeObject[] = [];
@@ -169,6 +169,17 @@ describe("GuardedWriter's write log", () => {
     expect(lines.map(l => [l.level, l.msg, l.fields.epoch])).toEqual([
       ["info", "deleted Pod ns/p", 3],
     ]);
+  });
+
+  it("logs Events the operator records at debug only", () => {
+    expect(
+      writeLogLine("created", { apiVersion: "v1", kind: "Event", namespace: "ns", name: "e" }, 2)
+        .level,
+    ).toBe("debug");
+    expect(
+      writeLogLine("created", { apiVersion: "v1", kind: "Pod", namespace: "ns", name: "p" }, 2)
+        .level,
+    ).toBe("info");
   });
 
   it("logs status writes at debug only", async () => {

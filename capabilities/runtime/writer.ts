@@ -64,8 +64,9 @@ export function writeLogLine(
   const resource = { kind: ref.kind, namespace: ref.namespace, name: ref.name };
   const where = ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
   return {
-    // Status follows every change of what a workload observes: detail, not an object change.
-    level: action === "status" ? "debug" : "info",
+    // Status follows every change of what a workload observes, and Events record what the other
+    // lines say already: detail, not objects the operator manages.
+    level: action === "status" || ref.kind === "Event" ? "debug" : "info",
     fields: { write: action, resource, epoch },
     msg:
       action === "status"

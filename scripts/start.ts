@@ -136,11 +136,10 @@ async function main(): Promise<void> {
   const started = Date.now();
   const target = await resolveKubeconfig();
   if (moduleIsFresh()) say(`pepr build: skipped, ${relative(ROOT, MODULE_FILE)} is up to date`);
-  else
-    await withProgress(
-      "pepr build (the module; 1-2 min, cached afterwards)",
-      ensureModuleBuiltAsync,
-    );
+  else {
+    say("building the Pepr module: 1-2 min on an idle machine, skipped while it is up to date");
+    await withProgress("pepr build", ensureModuleBuiltAsync);
+  }
   say("applying the CRDs, Pepr's store CRD and namespace, and the fence policy");
   prepareCluster(target.kubeconfig);
   const tls = peprTls(join(localClusterDir, "pepr-tls"));

@@ -166,6 +166,20 @@ describe("installFatalHandlers", () => {
     expect((line.err as { stack: string }).stack).toMatch(/^Error: kaboom\n\s+at /);
   });
 
+  it("turns Node's process warnings into warn lines instead of raw stderr text", () => {
+    const r = crash(
+      'process.emitWarning("old API", { type: "DeprecationWarning", code: "DEP0999" });\nsetTimeout(() => process.exit(0), 50);',
+    );
+    expect(r.code).toBe(0);
+    const lines = r.out.split("\n").filter(l => l !== "");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({
+      level: "warn",
+      msg: "old API",
+      warning: { name: "DeprecationWarning", code: "DEP0999" },
+    });
+  });
+
   it("does the same for an unhandled rejection", () => {
     const r = crash('void Promise.reject(new Error("nobody caught me"));');
     expect(r.code).toBe(1);

@@ -2,7 +2,8 @@
 // levels, epoch-ms times, no name) and offers no option for its format, only LOG_LEVEL. Its lines are
 // re-emitted through ours instead: its logger's destination (pino's documented `symbols.streamSym`)
 // becomes a small sink that parses each line Pepr writes and logs it again with our logger, tagged
-// `component: "pepr"`. Uncaught errors become one fatal JSON line with the stack in `err.stack`.
+// `component: "pepr"`. Uncaught errors become one fatal JSON line with the stack in `err.stack`, and
+// Node's process warnings warn lines.
 import pino, { type Logger } from "pino";
 import { createLogger } from "./logger";
 import { isLogLevel } from "./levels";
@@ -128,8 +129,19 @@ export function fatalExit(err: unknown, msg: string, code = 1): never {
   process.exit(code);
 }
 
-/** Uncaught exceptions and unhandled rejections end the process with one fatal JSON line. */
+/**
+ * Uncaught exceptions and unhandled rejections end the process with one fatal JSON line; Node's
+ * process warnings (deprecations and the like), which it would print as raw text on stderr, become
+ * warn lines.
+ */
 export function installFatalHandlers(): void {
+  process.removeAllListeners("warning");
+  process.on("warning", warning =>
+    processLogger().warn(
+      { warning: { name: warning.name, code: (warning as { code?: string }).code } },
+      warning.message,
+    ),
+  );
   process.on("uncaughtException", err => fatalExit(err, `uncaught exception: ${err.message}`));
   process.on("unhandledRejection", reason =>
     fatalExit(

@@ -4,6 +4,9 @@
 // --kubeconfig override): for the Kubernetes Lease backend (the default) the Lease in the lease
 // namespace, read through the kubeconfig, and the tenant's HighlanderFence (`kubectl get hlfence`);
 // for Redis, PostgreSQL and Spanner the same store the operator opens. Loaded only by `leader`.
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { resolveConfig } from "../capabilities/config/load";
 import type { HighlanderConfig } from "../capabilities/config/types";
 import { lockStoreConfig } from "../capabilities/runtime/storage-config";
@@ -67,6 +70,19 @@ async function kubernetesReader(config: HighlanderConfig, args: ParsedArgs): Pro
   const { KubeConfig } = await import("@kubernetes/client-node");
   const { KubernetesLockStore } = await import("../storage/backends/kubernetes");
   const kubeconfig = flag(args, "kubeconfig") ?? (config.cluster.kubeconfig || undefined);
+  // Else @kubernetes/client-node falls back to http://localhost:8080, and says only that plain HTTP
+  // is not allowed.
+  if (
+    !kubeconfig &&
+    !process.env.KUBECONFIG &&
+    !existsSync(join(homedir(), ".kube", "config")) &&
+    !process.env.KUBERNETES_SERVICE_HOST
+  ) {
+    throw new Error(
+      "no kubeconfig to read the lock with: set KUBECONFIG (npm start prints the line), pass " +
+        "--kubeconfig, or pass --url to ask an operator",
+    );
+  }
   const namespace = flag(args, "lease-namespace") ?? config.leaseNamespace;
   const store = new KubernetesLockStore({ type: "kubernetes", kubeconfig, namespace });
   const kc = new KubeConfig();

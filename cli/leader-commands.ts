@@ -1,4 +1,5 @@
-// `leader` and `step-down`: they talk to operators' HTTP ports (--url), not to Kubernetes.
+// `leader` and `step-down`: they talk to operators' HTTP ports (--url). `leader` without --url reads
+// the lock itself (cli/lock-leader.ts, imported only then).
 import { boolFlag, flag, flags, rejectUnknown, UsageError, type ParsedArgs } from "./args";
 import { OperatorApi, type Fetch, type LeaderView } from "./operator-api";
 import { formatTable } from "./table";
@@ -8,10 +9,13 @@ function api(args: ParsedArgs, fetchFn?: Fetch): OperatorApi {
 }
 
 export async function leader(args: ParsedArgs, fetchFn?: Fetch): Promise<number> {
-  rejectUnknown(args, ["url", "token"]);
   const urls = flags(args, "url");
-  if (urls.length === 0)
-    throw new UsageError("leader needs --url http://OPERATOR:8080 (repeat for several tenants)");
+  if (urls.length === 0) {
+    // No operator named: read the lock itself, where the operator's configuration says it is.
+    rejectUnknown(args, ["tenant", "lease-namespace", "kubeconfig"]);
+    return (await import("./lock-leader")).leaderFromLock(args);
+  }
+  rejectUnknown(args, ["url", "token"]);
   const client = api(args, fetchFn);
   const rows: string[][] = [];
   for (const url of urls) {

@@ -23,7 +23,12 @@ const DELETE = `  delete <kind> <name> [-n NAMESPACE] [--ignore-not-found]
 
 const STATUS = `  status [-n NAMESPACE | -A]                    every workload of the four kinds, with ACTIVE and HEALTHY`;
 
-const LEADER = `  leader --url URL [--url URL …]                the leader each operator reports, per tenant`;
+const LEADER = `  leader [--tenant T …] [--lease-namespace NS] | --url URL [--url URL …] [--token T]
+      the leader of each tenant. Without --url it reads the lock itself, where the operator's
+      configuration puts it (HIGHLANDER_* variables, HIGHLANDER_CONFIG or /etc/highlander/config.yaml):
+      the Lease in the lease namespace (default pepr-system) and the tenant's HighlanderFence through
+      the kubeconfig, or the Redis / PostgreSQL / Spanner store; --tenant defaults to the configured
+      one (default). With --url it asks each operator's HTTP API (GET /api/leader)`;
 
 const STEP_DOWN = `  step-down --url LEADER [--url OTHER …] [--force] [--token T]
       ask the leader behind the first --url to step down. The other --url's are its peers: unless one

@@ -4,7 +4,7 @@
 // (the other operator takes over; not while it is named alone), and delete each workload; their
 // children go with them. Deleting one again exits 1 ("not found") unless --ignore-not-found.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -32,13 +32,17 @@ interface CliResult {
   stderr: string;
 }
 
-function highlander(...args: string[]): CliResult {
+function highlanderWith(env: Record<string, string>, ...args: string[]): CliResult {
   const r = spawnSync(process.execPath, [join(ROOT, "bin", "highlander.cjs"), ...args], {
     cwd: ROOT,
     encoding: "utf8",
-    env: { ...process.env, KUBECONFIG: kubeconfig },
+    env: { ...process.env, KUBECONFIG: kubeconfig, ...env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function highlander(...args: string[]): CliResult {
+  return highlanderWith({}, ...args);
 }
 
 /** Runs the CLI and insists on success. */
@@ -76,6 +80,38 @@ function children(kind: string, name: string, type: string): string[] {
     "-l", `highlander.plexobject.io/workload=${name},highlander.plexobject.io/kind=${type}`,
   ]); // prettier-ignore
   return out.split("\n").filter(Boolean);
+}
+
+const CHILD_KIND: Record<string, string> = {
+  pod: "Pod",
+  job: "Job",
+  deployment: "Deployment",
+  service: "Service",
+  statefulset: "StatefulSet",
+};
+
+/** Each line of an operator's log, parsed; fails on any line that is not our JSON schema. */
+function logLines(file: string): Array<Record<string, unknown>> {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter(line => line !== "")
+    .map(line => {
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new Error(`${file}: a line that is not JSON: ${line.slice(0, 300)}`);
+      }
+      const schema =
+        typeof parsed.level === "string" &&
+        ["trace", "debug", "info", "warn", "error", "fatal"].includes(parsed.level) &&
+        typeof parsed.time === "string" &&
+        !Number.isNaN(Date.parse(parsed.time)) &&
+        parsed.name === "highlander" &&
+        typeof parsed.msg === "string";
+      if (!schema) throw new Error(`${file}: a line not in our log schema: ${line.slice(0, 300)}`);
+      return parsed;
+    });
 }
 
 const WORKLOADS = [
@@ -163,8 +199,8 @@ describe("highlander CLI against running operators", () => {
 
   it("creates, lists, hands over and deletes one workload of each kind", async () => {
     try {
-      const leader = await waitFor("one operator to lead", () => currentLeader(operators), 30_000);
-      const standby = operators.find(p => p !== leader);
+      let leader = await waitFor("one operator to lead", () => currentLeader(operators), 30_000);
+      let standby = operators.find(p => p !== leader);
       if (!standby) throw new Error("no standby operator");
 
       for (const w of WORKLOADS) {
@@ -237,11 +273,53 @@ describe("highlander CLI against running operators", () => {
         );
       }
 
-      // `highlander leader`: both operators name the same leader, for this tenant.
-      const leaderId = (await leader.api<{ instance: { id: string } }>("/api/status")).instance.id;
-      const leaders = table(ok("leader", "--url", leader.url, "--url", standby.url));
-      expect(leaders).toHaveLength(2);
-      for (const row of leaders) expect(row).toMatchObject({ TENANT: tenant, LEADER: leaderId });
+      // `highlander leader`: both operators name the same leader, for this tenant; without --url it
+      // reads the Lease and the HighlanderFence itself, through the kubeconfig, from the same settings
+      // the operators read (here their environment), or from flags. The test leases are short, so on a
+      // loaded machine leadership may move meanwhile: retry until every view agrees.
+      const agreed = await waitFor(
+        "highlander leader, with and without --url, to agree with the operators",
+        async () => {
+          const lead = await currentLeader(operators);
+          if (!lead) return undefined;
+          const view = await lead.api<{ leader: { id: string; epoch: number } }>("/api/leader");
+          const fence = Number(
+            k(["get", "hlfence", tenant, "-o", "jsonpath={.spec.epoch}"]).trim(),
+          );
+          const viaUrl = table(ok("leader", "--url", operators[0].url, "--url", operators[1].url));
+          const fromEnv = highlanderWith(
+            { HIGHLANDER_TENANT: tenant, HIGHLANDER_LEASE_NAMESPACE: ns },
+            "leader",
+          );
+          if (fromEnv.code !== 0)
+            throw new Error(`highlander leader exited ${fromEnv.code}: ${fromEnv.stderr}`);
+          const fromFlags = ok("leader", "--tenant", tenant, "--lease-namespace", ns);
+          const expected: Record<string, string> = {
+            TENANT: tenant,
+            LEADER: view.leader.id,
+            EPOCH: String(view.leader.epoch),
+            FENCE: String(fence),
+            SOURCE: `lease ${ns}/highlander-leader-lock-${tenant}`,
+          };
+          const lockRows = [table(fromEnv.stdout), table(fromFlags)];
+          const same =
+            fence > 0 &&
+            viaUrl.length === 2 &&
+            viaUrl.every(r => r.TENANT === tenant && r.LEADER === view.leader.id) &&
+            lockRows.every(
+              rows =>
+                rows.length === 1 &&
+                Object.entries(expected).every(([col, value]) => rows[0][col] === value),
+            );
+          return same ? { lead, stderr: fromEnv.stderr } : undefined;
+        },
+        60_000,
+        1000,
+      );
+      expect(agreed.stderr).toBe("");
+      leader = agreed.lead;
+      standby = operators.find(p => p !== leader);
+      if (!standby) throw new Error("no standby operator");
 
       // A standby cannot step down; the leader can, and the standby takes over.
       const refused = highlander("step-down", "--url", standby.url);
@@ -290,6 +368,31 @@ describe("highlander CLI against running operators", () => {
       expect(missing.code).toBe(1);
       expect(missing.stderr).toContain("not found");
       expect(ok("delete", "process", "cli-proc", "-n", ns, "--ignore-not-found")).toBe("");
+
+      // Every line either operator wrote (stdout and stderr, Pepr's own lines included) is one JSON
+      // object of our schema; the writes it made are logged with kind, namespace, name and epoch.
+      const lines = operators.flatMap(p => logLines(p.logFile));
+      expect(lines.length).toBeGreaterThan(10);
+      expect(lines.some(l => l.component === "pepr")).toBe(true);
+      const wrote = (action: string, kinds: string[]) =>
+        lines.some(l => {
+          const r = l.resource as { kind?: string; namespace?: string } | undefined;
+          return (
+            l.write === action &&
+            l.level === "info" &&
+            r?.namespace === ns &&
+            kinds.includes(r.kind ?? "") &&
+            typeof l.epoch === "number"
+          );
+        });
+      for (const w of WORKLOADS) {
+        const kinds = w.childKinds.map(c => CHILD_KIND[c]);
+        expect(wrote("created", kinds), `an info line for a child of ${w.name} created`).toBe(true);
+        // Its finalizer, added on the first reconcile and removed when it was deleted.
+        expect(wrote("changed", [w.kind]), `an info line for ${w.name} changed`).toBe(true);
+      }
+      // Stopping the process deletes its pod (the other children go by garbage collection).
+      expect(wrote("deleted", ["Pod"]), "an info line for a deleted pod").toBe(true);
     } catch (err) {
       for (const p of operators) process.stderr.write(`--- ${p.name}\n${tail(p.logFile, 30)}\n`);
       throw err;

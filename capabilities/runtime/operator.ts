@@ -10,6 +10,7 @@ import {
   type HighlanderConfig,
 } from "../config";
 import { createLogger, type Logger } from "../logging";
+import { processLogger, setProcessLogger } from "../logging/pepr-bridge";
 import {
   registerOperatorMetrics,
   recordReconcile,
@@ -113,10 +114,8 @@ function loadOrExit(): HighlanderConfig {
       hostname: hostname(),
     }).config;
   } catch (err) {
-    const message = err instanceof ConfigError ? err.message : String(err);
-    process.stderr.write(
-      `${JSON.stringify({ level: "fatal", name: "highlander", msg: `invalid configuration: ${message}` })}\n`,
-    );
+    const problems = err instanceof ConfigError ? [...err.problems] : [String(err)];
+    processLogger().fatal({ problems }, `invalid configuration: ${problems.join("; ")}`);
     process.exit(2);
   }
 }
@@ -153,6 +152,7 @@ async function listStamped(client: KubeClient, tenant: string): Promise<KubeObje
 export async function startOperator(): Promise<void> {
   const config = loadOrExit();
   const log = createLogger(config.logLevel);
+  setProcessLogger(log);
   registerOperatorMetrics();
   const client = new KubeClient();
   log.info({ apiServer: client.server, config: describeConfig(config) }, "starting highlander");
@@ -253,7 +253,11 @@ export async function startOperator(): Promise<void> {
   // The epoch source of each mode: a leader's term once the fence was advanced for it; a standby
   // cluster's keeper, this cluster's fence as advanced for the remote leader's term (it only stops
   // things). A refusal makes the leadership read the fence again (a newer term: resign).
-  const writerOpts = { backend: store.backend, onRefused: () => leadership.refused() };
+  const writerOpts = {
+    backend: store.backend,
+    onRefused: () => leadership.refused(),
+    log: log.child({ component: "writer" }),
+  };
   const activeWriter = new GuardedWriter(client, leadership, writerOpts);
   const standbyWriter = new GuardedWriter(
     client,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { KubeApiError, type KubeClient, type KubeObject } from "./kube-client";
 import { EPOCH_ANNOTATION, FencedError, NotLeaderError } from "../../storage/guard";
-import { FenceRefusedError, GuardedWriter } from "./writer";
+import { FenceRefusedError, GuardedWriter, writeLogLine } from "./writer";
 
 function fakeClient() {
   const applied: KubeObject[] = [];
@@ -99,5 +99,107 @@ describe("GuardedWriter and the API server's fence", () => {
       metadata: { annotations: { [EPOCH_ANNOTATION]: "9" } },
     });
     expect(calls[2][1]).toMatchObject({ uid: "u", resourceVersion: "42" });
+  });
+});
+
+describe("GuardedWriter's write log", () => {
+  function recording() {
+    const lines: Array<{ level: string; fields: Record<string, unknown>; msg: string }> = [];
+    const log = {
+      info: (fields: object, msg: string) =>
+        lines.push({ level: "info", fields: fields as Record<string, unknown>, msg }),
+      debug: (fields: object, msg: string) =>
+        lines.push({ level: "debug", fields: fields as Record<string, unknown>, msg }),
+    };
+    return { log, lines };
+  }
+  const withVersion = (o: KubeObject, rv: string): KubeObject => ({
+    ...o,
+    metadata: { ...o.metadata, resourceVersion: rv },
+  });
+
+  it("logs one info line per object created or changed, with kind, namespace, name and epoch", async () => {
+    const { log, lines } = recording();
+    let rv = 1;
+    const client = {
+      apply: async (o: KubeObject) => withVersion(o, String(rv)),
+    } as unknown as KubeClient;
+    const writer = new GuardedWriter(client, { check: () => ({ epoch: 7 }) }, { backend: "", log });
+    await writer.apply(obj());
+    await writer.apply(obj(), withVersion(obj("7"), "1")); // the API server changed nothing
+    rv = 2;
+    await writer.apply(obj(), withVersion(obj("7"), "1"));
+    expect(lines).toEqual([
+      {
+        level: "info",
+        fields: {
+          write: "created",
+          resource: { kind: "Pod", namespace: "ns", name: "p" },
+          epoch: 7,
+        },
+        msg: "created Pod ns/p",
+      },
+      {
+        level: "info",
+        fields: {
+          write: "changed",
+          resource: { kind: "Pod", namespace: "ns", name: "p" },
+          epoch: 7,
+        },
+        msg: "changed Pod ns/p",
+      },
+    ]);
+  });
+
+  it("logs a delete only when the object was there, and nothing for a refused write", async () => {
+    const { log, lines } = recording();
+    let present = true;
+    const client = {
+      mergePatch: async (ref: { name: string }) => {
+        if (!present) throw new KubeApiError(404, "NotFound", "gone");
+        return withVersion(obj(), `rv-${ref.name}`);
+      },
+      delete: async () => true,
+    } as unknown as KubeClient;
+    const writer = new GuardedWriter(client, { check: () => ({ epoch: 3 }) }, { backend: "", log });
+    expect(await writer.delete(obj("3"))).toBe(true);
+    present = false;
+    expect(await writer.delete(obj("3"))).toBe(false);
+    await expect(writer.delete(obj("4"))).rejects.toBeInstanceOf(FencedError);
+    expect(lines.map(l => [l.level, l.msg, l.fields.epoch])).toEqual([
+      ["info", "deleted Pod ns/p", 3],
+    ]);
+  });
+
+  it("logs Events the operator records at debug only", () => {
+    expect(
+      writeLogLine("created", { apiVersion: "v1", kind: "Event", namespace: "ns", name: "e" }, 2)
+        .level,
+    ).toBe("debug");
+    expect(
+      writeLogLine("created", { apiVersion: "v1", kind: "Pod", namespace: "ns", name: "p" }, 2)
+        .level,
+    ).toBe("info");
+  });
+
+  it("logs status writes at debug only", async () => {
+    const { log, lines } = recording();
+    const client = { applyStatus: async () => ({}) } as unknown as KubeClient;
+    const writer = new GuardedWriter(client, { check: () => ({ epoch: 5 }) }, { backend: "", log });
+    await writer.applyStatus(
+      { apiVersion: "v1", kind: "WorkloadProcess", namespace: "ns", name: "w" },
+      {},
+    );
+    expect(lines).toEqual([
+      {
+        level: "debug",
+        fields: {
+          write: "status",
+          resource: { kind: "WorkloadProcess", namespace: "ns", name: "w" },
+          epoch: 5,
+        },
+        msg: "status of WorkloadProcess ns/w written",
+      },
+    ]);
   });
 });

@@ -42,6 +42,37 @@ export interface WriterOptions {
   backend: string;
   /** Told about every refusal, so leadership can check whether a newer term holds the fence. */
   onRefused?: (err: FenceRefusedError | FencedError) => void;
+  /** Told about every write that went through: an info line per object created, changed or deleted. */
+  log?: WriteLog;
+}
+
+/** The part of a logger the writer uses. */
+export interface WriteLog {
+  info(fields: object, msg: string): void;
+  debug(fields: object, msg: string): void;
+}
+
+export type WriteAction = "created" | "changed" | "deleted" | "status";
+
+/** What one successful write did, as the writer logs it. */
+export function writeLogLine(
+  action: WriteAction,
+  ref: ResourceRef,
+  epoch: number,
+): { level: "info" | "debug"; fields: Record<string, unknown>; msg: string } {
+  // Under `resource`, as resourceLogger puts it: a flat `name` would replace the logger's.
+  const resource = { kind: ref.kind, namespace: ref.namespace, name: ref.name };
+  const where = ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
+  return {
+    // Status follows every change of what a workload observes, and Events record what the other
+    // lines say already: detail, not objects the operator manages.
+    level: action === "status" || ref.kind === "Event" ? "debug" : "info",
+    fields: { write: action, resource, epoch },
+    msg:
+      action === "status"
+        ? `status of ${ref.kind} ${where} written`
+        : `${action} ${ref.kind} ${where}`,
+  };
 }
 
 function stamp<T extends KubeObject>(obj: T, epoch: number): T {
@@ -77,14 +108,21 @@ export class GuardedWriter {
   /** Server-side apply of a child; `existing` is what the reconcile just read (if anything). */
   async apply<T extends KubeObject>(desired: T, existing?: KubeObject): Promise<T> {
     const epoch = this.#allowed(existing);
-    return this.#send(epoch, () => this.client.apply(stamp(desired, epoch)));
+    const applied = await this.#send(epoch, () => this.client.apply(stamp(desired, epoch)));
+    const before = existing?.metadata?.resourceVersion;
+    if (!existing) this.#logged("created", refOf(desired), epoch);
+    else if (applied.metadata?.resourceVersion !== before)
+      this.#logged("changed", refOf(desired), epoch);
+    return applied;
   }
 
   /** Creates an object; resolves undefined when one of that name already exists (no overwrite). */
   async createIfAbsent<T extends KubeObject>(desired: T): Promise<T | undefined> {
     const epoch = this.#allowed();
     try {
-      return await this.#send(epoch, () => this.client.create(stamp(desired, epoch)));
+      const created = await this.#send(epoch, () => this.client.create(stamp(desired, epoch)));
+      this.#logged("created", refOf(desired), epoch);
+      return created;
     } catch (err) {
       if (err instanceof KubeApiError && err.status === 409) return undefined;
       throw err;
@@ -119,13 +157,15 @@ export class GuardedWriter {
         throw err;
       }
       try {
-        return await this.#send(epoch, () =>
+        const deleted = await this.#send(epoch, () =>
           this.client.delete(ref, {
             propagationPolicy,
             uid: meta.uid,
             resourceVersion: stamped.metadata?.resourceVersion,
           }),
         );
+        if (deleted) this.#logged("deleted", ref, epoch);
+        return deleted;
       } catch (err) {
         if (!(err instanceof KubeApiError && err.status === 409) || attempt >= 5) throw err;
       }
@@ -137,6 +177,7 @@ export class GuardedWriter {
     const epoch = this.#allowed();
     const stamped = { ...status, leader: { ...status.leader, epoch } };
     await this.#send(epoch, () => this.client.applyStatus(ref, stamped));
+    this.#logged("status", ref, epoch);
   }
 
   /** JSON merge patch of a workload (its finalizers), stamped like every other write. */
@@ -151,6 +192,14 @@ export class GuardedWriter {
       },
     };
     await this.#send(epoch, () => this.client.mergePatch(ref, stamped));
+    this.#logged("changed", ref, epoch);
+  }
+
+  #logged(action: WriteAction, ref: ResourceRef, epoch: number): void {
+    const log = this.opts.log;
+    if (!log) return;
+    const line = writeLogLine(action, ref, epoch);
+    log[line.level](line.fields, line.msg);
   }
 
   /** Our epoch, unless the object we read was already stamped by a later one. */

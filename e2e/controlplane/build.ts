@@ -6,6 +6,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { run } from "../lib/processes";
+import { progress } from "../lib/progress";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const goModuleDir = join(here, "gomod");
@@ -70,27 +71,24 @@ export function binDir(): string {
 function runLogged(label: string, command: string, args: string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    process.stderr.write(`[highlander] ${label} ...\n`);
+    // A spinner with the time so far on a terminal, else a line every 30 s (e2e/lib/progress.ts).
+    const shown = progress(label, { everyMs: 30_000 });
     const child = spawn(command, args, { cwd, env: goEnv(), stdio: ["ignore", "inherit", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    const heartbeat = setInterval(() => {
-      const seconds = Math.round((Date.now() - started) / 1000);
-      process.stderr.write(`[highlander] ${label}: still working, ${seconds} s so far\n`);
-    }, 60_000);
     child.on("error", err => {
-      clearInterval(heartbeat);
+      shown.fail();
       reject(err);
     });
     child.on("close", code => {
-      clearInterval(heartbeat);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       if (code === 0) {
-        process.stderr.write(`[highlander] ${label} done in ${seconds} s\n`);
+        shown.done();
         resolve();
       } else {
+        shown.fail();
         reject(
           new Error(`${label} failed (exit ${code}) after ${seconds} s:\n${stderr.slice(-4000)}`),
         );

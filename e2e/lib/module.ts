@@ -1,6 +1,7 @@
 // The operator as it ships: the bundled Pepr module (dist/pepr-highlander.js), rebuilt when any source
 // is newer, and what it needs in a cluster (Pepr's namespace and store CRD, our CRDs). Shared by
 // `npm start` and the e2e tests, so both run exactly what is deployed.
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { kubectl } from "../controlplane/cluster";
@@ -40,21 +41,17 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** Runs `pepr build` when the bundle is missing or older than its sources; returns the bundle path. */
-export function ensureModuleBuilt(): string {
-  if (existsSync(MODULE_FILE) && statSync(MODULE_FILE).mtimeMs >= newestSource(ROOT))
-    return MODULE_FILE;
-  process.stderr.write("[highlander] building the Pepr module (npx pepr build) ...\n");
-  const started = Date.now();
-  let out: string;
-  try {
-    out = run("npx", ["pepr", "build"], { cwd: ROOT });
-  } catch (err) {
-    // Pepr bundles first and then refuses to write its manifests for a module over its 1 MiB Secret
-    // limit (exit code 1); the bundle is all the e2e tests run (scripts/build.ts does the same).
-    out = err instanceof Error ? err.message : String(err);
-    if (!out.includes("over the 1MB limit")) throw err;
-  }
+/** Is the bundle there and newer than every file it is built from? */
+export function moduleIsFresh(): boolean {
+  return existsSync(MODULE_FILE) && statSync(MODULE_FILE).mtimeMs >= newestSource(ROOT);
+}
+
+/** Throws unless `pepr build` (run since `started`, printing `out`) wrote the bundle. */
+function checkBuilt(ok: boolean, out: string, started: number): void {
+  // Pepr bundles first and then refuses to write its manifests for a module over its 1 MiB Secret
+  // limit (exit code 1); the bundle is all the e2e tests run (scripts/build.ts does the same).
+  if (!ok && !out.includes("over the 1MB limit"))
+    throw new Error(`pepr build failed:\n${out.slice(-3000)}`);
   // pepr build reports some failures only in its output, with exit code 0.
   if (
     /Error building module/.test(out) ||
@@ -63,10 +60,49 @@ export function ensureModuleBuilt(): string {
   ) {
     throw new Error(`pepr build did not produce ${MODULE_FILE}:\n${out.slice(-3000)}`);
   }
+}
+
+/** Runs `pepr build` when the bundle is missing or older than its sources; returns the bundle path. */
+export function ensureModuleBuilt(): string {
+  if (moduleIsFresh()) return MODULE_FILE;
+  process.stderr.write("[highlander] building the Pepr module (npx pepr build) ...\n");
+  const started = Date.now();
+  let out: string;
+  let ok = true;
+  try {
+    out = run("npx", ["pepr", "build"], { cwd: ROOT });
+  } catch (err) {
+    out = err instanceof Error ? err.message : String(err);
+    ok = false;
+  }
+  checkBuilt(ok, out, started);
   process.stderr.write(
     `[highlander] built the module in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
   );
   return MODULE_FILE;
+}
+
+/**
+ * Like ensureModuleBuilt, without blocking the event loop (so progress output keeps moving):
+ * for `npm start`. Resolves whether it had to build.
+ */
+export async function ensureModuleBuiltAsync(): Promise<boolean> {
+  if (moduleIsFresh()) return false;
+  const started = Date.now();
+  const { ok, out } = await new Promise<{ ok: boolean; out: string }>((resolve, reject) => {
+    const child = spawn("npx", ["pepr", "build"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let text = "";
+    const add = (chunk: Buffer) => (text += chunk.toString());
+    child.stdout.on("data", add);
+    child.stderr.on("data", add);
+    child.on("error", reject);
+    child.on("close", code => resolve({ ok: code === 0, out: text }));
+  });
+  checkBuilt(ok, out, started);
+  return true;
 }
 
 /**

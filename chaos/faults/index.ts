@@ -1,13 +1,12 @@
 // Every fault kind the suite knows, in the order of the issue.
 import { freezeApiserver } from "./freeze-apiserver";
-import { killLeader } from "./kill-leader";
+import { killLeader, termLeader } from "./signal-leader";
 import { partitionStore } from "./partition-store";
 import { pauseLeader } from "./pause-leader";
 import { pauseStore } from "./pause-store";
 import { restartApiserver } from "./restart-apiserver";
 import { restartStore } from "./restart-store";
 import { slowClock } from "./slow-clock";
-import { termLeader } from "./term-leader";
 import type { Fault } from "./types";
 
 export const FAULTS: Fault[] = [

@@ -60,8 +60,12 @@ export class KubernetesLockStore implements LockStore {
   private readonly api: CoordinationV1Api;
   private readonly clock: Clock;
   private readonly observed = new Map<string, Observation>();
-  /** The Lease get() read last, and when: the elector reads, then acquires (see tryAcquire). */
-  private readonly lastRead = new Map<string, { lease: V1Lease; atMs: number }>();
+  /**
+   * The Lease as this process last wrote it while holding it. Renewals and the release write on that
+   * copy (one request instead of a read and a write); the compare-and-swap on its resourceVersion
+   * catches any write in between, and then a fresh read decides.
+   */
+  private readonly ours = new Map<string, V1Lease>();
 
   constructor(config: KubernetesLockStoreConfig) {
     const kc = new KubeConfig();
@@ -107,15 +111,7 @@ export class KubernetesLockStore implements LockStore {
   async tryAcquire(key: string, req: AcquireRequest): Promise<AcquireResult> {
     const name = leaseNameFor(key);
     const seconds = Math.max(1, Math.ceil(req.leaseDurationMs / 1000));
-    // The elector has just read the Lease (get) to decide to acquire: write on that copy instead of
-    // reading again. The write is a compare-and-swap on its resourceVersion, so a copy that went
-    // stale only loses the race (409), as a fresh read would have.
-    const recent = this.lastRead.get(key);
-    this.lastRead.delete(key);
-    const existing =
-      recent && this.clock.monotonicMs() - recent.atMs < 1000
-        ? recent.lease
-        : await this.read(name);
+    const existing = await this.read(name);
     const now = this.wallNow();
     if (!existing) {
       const body: V1Lease = {
@@ -136,6 +132,7 @@ export class KubernetesLockStore implements LockStore {
       };
       try {
         const created = await this.api.createNamespacedLease({ namespace: this.namespace, body });
+        this.ours.set(key, created);
         this.observe(key, created);
         return { acquired: true, record: toRecord(created) };
       } catch (err) {
@@ -170,6 +167,7 @@ export class KubernetesLockStore implements LockStore {
     };
     const written = await this.replace(name, body);
     if (!written) return { acquired: false, current: await this.get(key) };
+    this.ours.set(key, written);
     this.observe(key, written);
     return { acquired: true, record: toRecord(written), previous: current };
   }
@@ -181,31 +179,48 @@ export class KubernetesLockStore implements LockStore {
     leaseDurationMs: number,
   ): Promise<LockRecord | undefined> {
     const name = leaseNameFor(key);
-    const existing = await this.read(name);
-    if (!existing) return undefined;
-    const current = toRecord(existing);
-    if (current.holderId !== holderId || current.epoch !== epoch) return undefined;
-    const written = await this.replace(name, {
-      ...existing,
+    const renewed = (lease: V1Lease): V1Lease => ({
+      ...lease,
       spec: {
-        ...existing.spec,
+        ...lease.spec,
         leaseDurationSeconds: Math.max(1, Math.ceil(leaseDurationMs / 1000)),
         renewTime: this.wallNow(),
       },
     });
+    const mine = this.ours.get(key);
+    if (mine && holds(mine, holderId, epoch)) {
+      const written = await this.replace(name, renewed(mine));
+      if (written) return this.wrote(key, written);
+    }
+    const existing = await this.read(name);
+    if (!existing || !holds(existing, holderId, epoch)) {
+      this.ours.delete(key);
+      return undefined;
+    }
+    const written = await this.replace(name, renewed(existing));
     if (!written) return undefined;
-    this.observe(key, written);
-    return toRecord(written);
+    return this.wrote(key, written);
+  }
+
+  private wrote(key: string, lease: V1Lease): LockRecord {
+    this.ours.set(key, lease);
+    this.observe(key, lease);
+    return toRecord(lease);
   }
 
   async release(key: string, holderId: string, epoch: number): Promise<boolean> {
     const name = leaseNameFor(key);
     // A renewal of ours still on the wire can bump the version under us: re-read and retry then.
+    // The first attempt writes on our own last copy (one request), the others on a fresh read.
+    const mine = this.ours.get(key);
+    this.ours.delete(key);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const existing = await this.read(name);
+      const existing = attempt === 0 && mine ? mine : await this.read(name);
       if (!existing) return false;
-      const current = toRecord(existing);
-      if (current.holderId !== holderId || current.epoch !== epoch) return false;
+      if (!holds(existing, holderId, epoch)) {
+        if (existing === mine) continue;
+        return false;
+      }
       // Like client-go: clear the holder (the epoch annotation stays, so epochs keep growing).
       const written = await this.replace(name, {
         ...existing,
@@ -227,7 +242,6 @@ export class KubernetesLockStore implements LockStore {
   async get(key: string): Promise<LockRecord | undefined> {
     const lease = await this.read(leaseNameFor(key));
     if (!lease) return undefined;
-    this.lastRead.set(key, { lease, atMs: this.clock.monotonicMs() });
     this.observe(key, lease);
     return toRecord(lease);
   }
@@ -243,8 +257,14 @@ export class KubernetesLockStore implements LockStore {
 
   async close(): Promise<void> {
     this.observed.clear();
-    this.lastRead.clear();
+    this.ours.clear();
   }
+}
+
+/** Is the Lease held by exactly (holderId, epoch)? */
+function holds(lease: V1Lease, holderId: string, epoch: number): boolean {
+  const record = toRecord(lease);
+  return record.holderId === holderId && record.epoch === epoch;
 }
 
 function toRecord(lease: V1Lease): LockRecord {

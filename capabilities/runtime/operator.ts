@@ -343,9 +343,17 @@ export async function startOperator(): Promise<void> {
 
   runtime = { config, manager, tracker, log };
 
+  // Notified on every lock record change (renewals of a new term included); logged only when who
+  // leads, or whether we do, changed.
+  let lastLogged = "";
   leadership.onChange(() => {
     const leader = lockLeadership.leader();
-    log.info({ isLeader: leadership.isLeader(), leader }, "leadership changed");
+    const isLeader = leadership.isLeader();
+    const now = `${isLeader}|${leader?.id ?? ""}|${leader?.epoch ?? ""}`;
+    if (now !== lastLogged) {
+      lastLogged = now;
+      log.info({ isLeader, leader }, "leadership changed");
+    }
     warnIfUnenforced();
   });
 

@@ -316,6 +316,7 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
           clusterName: this.opts.clusterName ?? "",
           leaseDurationMs: this.timing.leaseDurationMs,
           metadata: this.opts.metadata,
+          onLastRead: true,
         }),
         this.timing.renewDeadlineMs,
         "acquire",

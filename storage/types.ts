@@ -30,6 +30,11 @@ export interface AcquireRequest {
   clusterName: string;
   leaseDurationMs: number;
   metadata?: Record<string, string>;
+  /**
+   * The caller decided to acquire on what its get() just returned: a backend may write on that copy
+   * instead of reading again (the write is a compare-and-swap either way, so a stale copy only loses).
+   */
+  onLastRead?: boolean;
 }
 
 export type AcquireResult =

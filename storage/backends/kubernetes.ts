@@ -66,6 +66,8 @@ export class KubernetesLockStore implements LockStore {
    * catches any write in between, and then a fresh read decides.
    */
   private readonly ours = new Map<string, V1Lease>();
+  /** The Lease the last get() returned, for an acquisition made on it (AcquireRequest.onLastRead). */
+  private readonly lastRead = new Map<string, V1Lease>();
 
   constructor(config: KubernetesLockStoreConfig) {
     const kc = new KubeConfig();
@@ -111,7 +113,9 @@ export class KubernetesLockStore implements LockStore {
   async tryAcquire(key: string, req: AcquireRequest): Promise<AcquireResult> {
     const name = leaseNameFor(key);
     const seconds = Math.max(1, Math.ceil(req.leaseDurationMs / 1000));
-    const existing = await this.read(name);
+    const last = this.lastRead.get(key);
+    this.lastRead.delete(key);
+    const existing = req.onLastRead && last ? last : await this.read(name);
     const now = this.wallNow();
     if (!existing) {
       const body: V1Lease = {
@@ -241,7 +245,11 @@ export class KubernetesLockStore implements LockStore {
 
   async get(key: string): Promise<LockRecord | undefined> {
     const lease = await this.read(leaseNameFor(key));
-    if (!lease) return undefined;
+    if (!lease) {
+      this.lastRead.delete(key);
+      return undefined;
+    }
+    this.lastRead.set(key, lease);
     this.observe(key, lease);
     return toRecord(lease);
   }
@@ -258,6 +266,7 @@ export class KubernetesLockStore implements LockStore {
   async close(): Promise<void> {
     this.observed.clear();
     this.ours.clear();
+    this.lastRead.clear();
   }
 }
 

@@ -1,6 +1,7 @@
 // The operator runtime beside Pepr's watcher: it owns the process-wide pieces Pepr lacks — leader
 // election, our work queue, the HTTP port — and shuts them down in order on SIGTERM/SIGINT:
 // stop acting, release the lock, close the port, exit.
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import {
   loadConfig,
@@ -18,6 +19,7 @@ import {
   setClusterHealth,
 } from "../metrics";
 import { createHttpServer, type HttpServer } from "../http";
+import { kubeAuthApi } from "../http/kube-auth";
 import type { StatusSnapshot } from "../http/source";
 import { createLockStore } from "../../storage/factory";
 import { LeaderElector } from "../../storage/elector";
@@ -365,6 +367,16 @@ export async function startOperator(): Promise<void> {
 
   const http: HttpServer = createHttpServer({
     port: config.port,
+    host: config.http.bindAddress === "" ? undefined : config.http.bindAddress,
+    allowedHosts: config.http.allowedHosts,
+    auth: {
+      // Re-read on every request so a rotated Secret takes effect without a restart.
+      staticToken: () =>
+        config.api.tokenFile === ""
+          ? config.api.token
+          : readFileSync(config.api.tokenFile, "utf8").trim(),
+      kube: kubeAuthApi((path, body) => client.request("POST", path, body)),
+    },
     source: {
       snapshot,
       stepDown: async () => {

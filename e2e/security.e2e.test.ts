@@ -160,6 +160,7 @@ describe("the workload policy", () => {
       spec: { image: "nginx", replicas: 2147483647 },
     });
     expect(msg).toContain("spec.replicas:");
+    expect(msg).toContain(OPT_IN);
   });
 
   it("accepts every harmful spec in a namespace an administrator opted in", () => {

@@ -1,6 +1,8 @@
 // `npm start`: runs the operator — the same bundled Pepr module that is deployed, in watch mode — as a
 // local process. It talks to $KUBECONFIG, else ~/.kube/config when that cluster answers, else to the
-// local control plane, which it brings up (or reuses) in .cluster/.
+// local control plane, which it brings up (or reuses) in .cluster/. Flags after `--` go to the operator
+// (`npm start -- --observer`); its HTTP port listens on 127.0.0.1 unless --bind-address or
+// HIGHLANDER_BIND_ADDRESS says otherwise.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
@@ -8,6 +10,7 @@ import { join } from "node:path";
 import { findRunningCluster, startCluster } from "../e2e/controlplane/cluster";
 import { ensureModuleBuilt, peprTls, prepareCluster, ROOT } from "../e2e/lib/module";
 import { run } from "../e2e/lib/processes";
+import { startOptions } from "./start-options";
 
 const localClusterDir = join(ROOT, ".cluster");
 
@@ -51,15 +54,17 @@ async function main(): Promise<void> {
   const moduleFile = ensureModuleBuilt();
   prepareCluster(kubeconfig);
   const tls = peprTls(join(localClusterDir, "pepr-tls"));
+  const options = startOptions(process.argv.slice(2), process.env);
   const env = {
     ...process.env,
+    ...options.env,
     KUBECONFIG: kubeconfig,
     PEPR_WATCH_MODE: "true",
     SSL_KEY_PATH: tls.key,
     SSL_CERT_PATH: tls.cert,
   };
-  say(`starting the operator: node ${moduleFile}`);
-  const child = spawn(process.execPath, [moduleFile], { env, stdio: "inherit" });
+  say(`starting the operator: node ${[moduleFile, ...options.args].join(" ")}`);
+  const child = spawn(process.execPath, [moduleFile, ...options.args], { env, stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => child.kill(signal));
   }

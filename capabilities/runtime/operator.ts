@@ -107,13 +107,13 @@ export function onChildEvent(obj: KubeObject): void {
   rt.manager.enqueue({ kind: KINDS[type].kind, namespace: obj.metadata.namespace, name });
 }
 
-function loadOrExit(): HighlanderConfig {
+function loadOrExit(): { config: HighlanderConfig; warnings: string[] } {
   try {
     return loadConfig({
       argv: operatorArgs(process.argv.slice(2)),
       env: process.env,
       hostname: hostname(),
-    }).config;
+    });
   } catch (err) {
     const message = err instanceof ConfigError ? err.message : String(err);
     process.stderr.write(
@@ -153,8 +153,10 @@ async function listStamped(client: KubeClient, tenant: string): Promise<KubeObje
 }
 
 export async function startOperator(): Promise<void> {
-  const config = loadOrExit();
+  const { config, warnings } = loadOrExit();
   const log = createLogger(config.logLevel);
+  // Unknown keys and conflicting sources (docs/configuration.md promises they are logged).
+  for (const warning of warnings) log.warn({ warning }, "configuration warning");
   registerOperatorMetrics();
   const client = new KubeClient();
   log.info({ apiServer: client.server, config: describeConfig(config) }, "starting highlander");

@@ -1,7 +1,11 @@
 // The workload policy and the restricted defaults on the real API server: harmful specs are refused
 // with the field named (and accepted in a namespace an administrator opted in), the examples and the
 // predecessor's sample still apply, and the pods built from them pass Pod Security "restricted".
-import { readdirSync, readFileSync } from "node:fs";
+// Step-down on real operators: refused without credentials (401), for a ServiceAccount RBAC does not
+// allow (403, and the leader keeps leading) and for a foreign Host (421); done for an allowed one.
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
@@ -19,6 +23,15 @@ import { buildStatefulSet } from "../capabilities/workloads/controllers/persiste
 import { buildProcessPod } from "../capabilities/workloads/controllers/process/build-pod";
 import { buildDeployment } from "../capabilities/workloads/controllers/service/build";
 import { kubectl } from "./controlplane/cluster";
+import {
+  currentLeader,
+  FAST_LEASE,
+  startOperator,
+  stopOperators,
+  type OperatorProcess,
+} from "./lib/operator";
+import { waitFor } from "./lib/processes";
+import { WIDE_PROFILE_LABEL } from "./lib/workload-policy";
 
 const kubeconfig = inject("kubeconfig");
 const suffix = Date.now().toString(36);
@@ -28,7 +41,7 @@ const restricted = `sec-psa-${suffix}`;
 /** Only this suite's namespaces: other suites share the control plane and must not see the policy. */
 const SUITE_LABEL = "highlander-e2e/security";
 const root = join(import.meta.dirname, "..");
-const OPT_IN = "highlander.plexobject.io/pod-security=privileged";
+const OPT_IN = WIDE_PROFILE_LABEL;
 
 function k(args: string[], input?: string): string {
   return kubectl(kubeconfig, args, input);
@@ -252,4 +265,108 @@ describe("pods built from the examples", () => {
       ),
     ).toThrow(/restricted/);
   });
+});
+
+interface Answer {
+  status: number;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A raw POST, so the test controls every header (Host included). */
+function post(url: string, headers: Record<string, string>): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", headers }, res => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("step-down on real operators", () => {
+  const dir = mkdtempSync(join(tmpdir(), "highlander-security-"));
+  const tenant = `sec-${suffix}`;
+  const allowedRole = `highlander-step-down-${suffix}`;
+  let operators: OperatorProcess[] = [];
+
+  beforeAll(async () => {
+    for (const sa of ["stepper", "bystander"]) k(["create", "serviceaccount", sa, "-n", ns]);
+    // The shipped role (manifests/core/rbac-auth.yaml) under a name of this run, bound to "stepper".
+    const shipped = parseAllDocuments(
+      readFileSync(join(root, "manifests/core/rbac-auth.yaml"), "utf8"),
+    )
+      .map(d => d.toJS() as { metadata: { name: string }; rules?: object[] })
+      .find(d => d.metadata.name === "highlander-step-down");
+    expect(shipped?.rules).toBeDefined();
+    k(["apply"], JSON.stringify({ ...shipped, metadata: { name: allowedRole } }));
+    k([
+      "create",
+      "clusterrolebinding",
+      allowedRole,
+      `--clusterrole=${allowedRole}`,
+      `--serviceaccount=${ns}:stepper`,
+    ]);
+    const env = { ...FAST_LEASE, HIGHLANDER_TENANT: tenant, HIGHLANDER_LEASE_NAMESPACE: ns };
+    operators = await Promise.all(
+      ["sec-a", "sec-b"].map(name => startOperator({ name, kubeconfig, dir, env })),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await stopOperators(...operators);
+    try {
+      k(["delete", "clusterrolebinding,clusterrole", allowedRole, "--ignore-not-found"]);
+    } catch {
+      // Cleanup only.
+    }
+  });
+
+  it("refuses without credentials, for a user RBAC does not allow and for a foreign Host", async () => {
+    const leader = await waitFor("a leader", () => currentLeader(operators), 60_000);
+    const before = await leader.api<{ instance: { epoch: number } }>("/api/status");
+    const url = `${leader.url}/api/leader/step-down`;
+    const bystander = k(["create", "token", "bystander", "-n", ns]).trim();
+
+    const anonymous = await post(url, {});
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers["www-authenticate"]).toContain("Bearer");
+    expect((await post(url, { authorization: "Bearer not-a-token" })).status).toBe(401);
+
+    const forbidden = await post(url, { authorization: `Bearer ${bystander}` });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body).toContain(
+      `system:serviceaccount:${ns}:bystander may not update leaders.highlander.plexobject.io`,
+    );
+
+    const rebound = await post(url, {
+      host: "attacker.example:8080",
+      authorization: `Bearer ${leader.token}`,
+    });
+    expect(rebound.status).toBe(421);
+
+    // None of them moved the leadership.
+    expect(await currentLeader(operators)).toBe(leader);
+    const after = await leader.api<{ instance: { epoch: number } }>("/api/status");
+    expect(after.instance.epoch).toBe(before.instance.epoch);
+  }, 90_000);
+
+  it("steps down for a ServiceAccount RBAC allows; the standby takes over", async () => {
+    const leader = await waitFor("a leader", () => currentLeader(operators), 60_000);
+    const stepper = k(["create", "token", "stepper", "-n", ns]).trim();
+    const answer = await post(`${leader.url}/api/leader/step-down`, {
+      authorization: `Bearer ${stepper}`,
+    });
+    expect(answer.status, answer.body).toBe(200);
+    await leader.exited();
+    const next = await waitFor(
+      "the standby to take over",
+      () => currentLeader(operators.filter(p => p !== leader)),
+      30_000,
+    );
+    expect(next).not.toBe(leader);
+  }, 90_000);
 });

@@ -25,7 +25,6 @@ import { buildDeployment } from "../capabilities/workloads/controllers/service/b
 import { kubectl } from "./controlplane/cluster";
 import {
   currentLeader,
-  FAST_LEASE,
   startOperator,
   stopOperators,
   type OperatorProcess,
@@ -210,7 +209,7 @@ function statefulPod(cr: WorkloadObject<WorkloadPersistentSpec>): object | undef
   return { ...set.template.spec, volumes: [...(set.template.spec?.volumes ?? []), ...claims] };
 }
 
-describe("pods built from the examples", () => {
+describe("pods built from the examples, and the operator's own", () => {
   it("pass Pod Security restricted", () => {
     const ctx = { tenant: "default", epoch: 1 };
     const read = <S>(file: string): WorkloadObject<S> => {
@@ -252,6 +251,23 @@ describe("pods built from the examples", () => {
       };
       expect(k(["create", "--dry-run=server", "-o", "name"], JSON.stringify(pod))).toContain(name);
     }
+    // The operator's own pod, as manifests/core/deployment.yaml runs it.
+    const deployment = parse(
+      readFileSync(join(root, "manifests/core/deployment.yaml"), "utf8"),
+    ) as { spec: { template: { spec: { serviceAccountName: string } } } };
+    const operatorPod = deployment.spec.template.spec;
+    k(["create", "serviceaccount", operatorPod.serviceAccountName, "-n", restricted]);
+    expect(
+      k(
+        ["create", "--dry-run=server", "-o", "name"],
+        JSON.stringify({
+          apiVersion: "v1",
+          kind: "Pod",
+          metadata: { name: "operator", namespace: restricted },
+          spec: operatorPod,
+        }),
+      ),
+    ).toContain("operator");
     // And the check is real: a root pod is refused in the same namespace.
     expect(() =>
       k(
@@ -264,6 +280,18 @@ describe("pods built from the examples", () => {
         }),
       ),
     ).toThrow(/restricted/);
+  });
+});
+
+describe("the shipped NetworkPolicy", () => {
+  it("is accepted by the API server", () => {
+    const doc = parse(
+      readFileSync(join(root, "manifests/optional/networkpolicy.yaml"), "utf8"),
+    ) as { metadata: { namespace: string } };
+    doc.metadata.namespace = ns;
+    expect(k(["create", "--dry-run=server", "-o", "name"], JSON.stringify(doc))).toContain(
+      "networkpolicy",
+    );
   });
 });
 
@@ -310,7 +338,14 @@ describe("step-down on real operators", () => {
       `--clusterrole=${allowedRole}`,
       `--serviceaccount=${ns}:stepper`,
     ]);
-    const env = { ...FAST_LEASE, HIGHLANDER_TENANT: tenant, HIGHLANDER_LEASE_NAMESPACE: ns };
+    // Roomy timings: "the leader keeps leading" must not depend on renewals keeping up under load.
+    const env = {
+      HIGHLANDER_LEASE_DURATION: "20s",
+      HIGHLANDER_RENEW_DEADLINE: "15s",
+      HIGHLANDER_RETRY_PERIOD: "1s",
+      HIGHLANDER_TENANT: tenant,
+      HIGHLANDER_LEASE_NAMESPACE: ns,
+    };
     operators = await Promise.all(
       ["sec-a", "sec-b"].map(name => startOperator({ name, kubeconfig, dir, env })),
     );

@@ -114,7 +114,7 @@ describe("lease service", () => {
       epoch: 2,
       leaseDurationMs: 5000,
     });
-    expect(renewed.status).toBe(200);
+    expect(renewed).toMatchObject({ status: 200, body: { holder: "a", lease: { holder: "a" } } });
   });
 
   it("a foreign renew or release (no or another secret) is refused and changes nothing", async () => {

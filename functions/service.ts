@@ -152,7 +152,7 @@ export function createLeaseService(opts: LeaseServiceOptions) {
           renewed: true,
           epoch: record.epoch,
           expiresAt: record.expiresAt.toISOString(),
-          holder: record.holderId,
+          holder: shownHolder(record.holderId),
           lease: view(record),
         });
       }

@@ -23,12 +23,7 @@ import { buildStatefulSet } from "../capabilities/workloads/controllers/persiste
 import { buildProcessPod } from "../capabilities/workloads/controllers/process/build-pod";
 import { buildDeployment } from "../capabilities/workloads/controllers/service/build";
 import { kubectl } from "./controlplane/cluster";
-import {
-  currentLeader,
-  startOperator,
-  stopOperators,
-  type OperatorProcess,
-} from "./lib/operator";
+import { currentLeader, startOperator, stopOperators, type OperatorProcess } from "./lib/operator";
 import { waitFor } from "./lib/processes";
 import { WIDE_PROFILE_LABEL } from "./lib/workload-policy";
 

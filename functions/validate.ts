@@ -29,6 +29,11 @@ function unprintable(code: number): boolean {
   );
 }
 
+/** `text` with every character the service refuses replaced by a space (for values we compose). */
+export function toPrintable(text: string): string {
+  return [...text].map(ch => (unprintable(ch.codePointAt(0) ?? 0) ? " " : ch)).join("");
+}
+
 function printable(what: string, text: string): string | undefined {
   return [...text].some(ch => unprintable(ch.codePointAt(0) ?? 0))
     ? `${what} contains a control or formatting character (not allowed)`

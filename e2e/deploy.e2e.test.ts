@@ -128,9 +128,18 @@ afterAll(() => {
     "clusterrolebinding",
     "highlander",
     "highlander-watch",
+    "highlander-auth",
     "--ignore-not-found",
   ]);
-  kubectlResult(["delete", "clusterrole", "highlander", "highlander-watch", "--ignore-not-found"]);
+  kubectlResult([
+    "delete",
+    "clusterrole",
+    "highlander",
+    "highlander-watch",
+    "highlander-auth",
+    "highlander-step-down",
+    "--ignore-not-found",
+  ]);
   kubectlResult([
     "delete",
     "-n",

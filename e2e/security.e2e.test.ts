@@ -89,8 +89,10 @@ beforeAll(async () => {
     key: SUITE_LABEL,
     operator: "Exists",
   });
-  k(["apply"], JSON.stringify(policy));
-  k(["apply"], JSON.stringify(scoped));
+  // Server-side, as the deploy e2e and the chart check apply it: a client-side apply here would own
+  // fields the later server-side applies of the same policy then conflict with.
+  k(["apply", "--server-side", "--force-conflicts"], JSON.stringify(policy));
+  k(["apply", "--server-side", "--force-conflicts"], JSON.stringify(scoped));
   for (const name of [ns, opted, restricted]) {
     k(["create", "namespace", name]);
     k(["label", "namespace", name, `${SUITE_LABEL}=yes`]);

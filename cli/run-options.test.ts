@@ -67,6 +67,7 @@ describe("runPlan", () => {
       leaseDurationMs: 30_000,
       renewDeadlineMs: 20_000,
       retryPeriodMs: 500,
+      renewIntervalMs: 500,
     });
     expect(p.gracePeriodMs).toBe(60_000);
     expect(() =>

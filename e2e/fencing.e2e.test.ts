@@ -169,8 +169,15 @@ async function watchDeployments(tenant: string) {
   };
 }
 
+/** The operators' last log lines, without the HTTP request lines the tests' own polling adds. */
 function logs(procs: OperatorProcess[]): string {
-  return procs.map(p => `--- ${p.name}\n${tail(p.logFile, 40)}`).join("\n");
+  const lines = (p: OperatorProcess) =>
+    tail(p.logFile, 400)
+      .split("\n")
+      .filter(l => !l.includes('"msg":"http request"'))
+      .slice(-40)
+      .join("\n");
+  return procs.map(p => `--- ${p.name}\n${lines(p)}`).join("\n");
 }
 
 describe("the fence the API server enforces", () => {
@@ -361,11 +368,17 @@ describe("the fence the API server enforces", () => {
       const before = (
         await (await leaderOf(procs)).api<{ fence: { epoch: number } }>("/api/status")
       ).fence.epoch;
+      // The store loses its state and, while it is down, the leader dies: the other replica's term
+      // starts at lock epoch 1 again, below every stamp the old leader wrote.
       await redis.stop();
+      const old = await leaderOf(procs);
+      old.kill("SIGKILL");
+      await old.exited();
+      const next = procs.find(p => p !== old)!;
       redis = await startRedis({ dir: redisDir, ownerPid: process.pid, port });
       // The lock store starts its epochs at 1 again; the fence does not.
-      await waitFor("a leader holding a fence above the old one", async () => {
-        const l = await currentLeader(procs);
+      await waitFor("the other replica leading with a fence above the old one", async () => {
+        const l = await currentLeader([next]);
         const epoch = l ? (await l.api<{ fence: { epoch: number } }>("/api/status")).fence.epoch : 0;
         return epoch > before ? true : undefined;
       }, 60_000, 200); // prettier-ignore
@@ -402,6 +415,96 @@ describe("the fence the API server enforces", () => {
       throw err;
     } finally {
       await stopOperators(second);
+    }
+  });
+
+  it("config-file workloads are applied through the fence, stamped with the leader's epoch", async () => {
+    const tenant = tenantFor("fence-config");
+    const file = join(dir, "config-workloads.yaml");
+    writeFileSync(
+      file,
+      [
+        "workloads:",
+        "  processes:",
+        "    - name: from-config",
+        `      namespace: ${ns}`,
+        "      image: busybox:1.36",
+        "      restartPolicy: Never",
+        "",
+      ].join("\n"),
+    );
+    const op = await operator("config-a", tenant, { HIGHLANDER_CONFIG: file });
+    try {
+      const leader = await leaderOf([op]);
+      const cr = await waitFor("the config-file workload", () => {
+        try {
+          return JSON.parse(k(["get", "workloadprocess", "from-config", "-n", ns, "-o", "json", "--show-managed-fields"])) as {
+            metadata: { annotations?: Record<string, string>; managedFields?: Array<{ manager: string }> };
+          };
+        } catch {
+          return undefined;
+        }
+      }, 60_000, 200); // prettier-ignore
+      const { fence } = await leader.api<{ fence: { epoch: number } }>("/api/status");
+      expect(Number(cr.metadata.annotations?.[EPOCH])).toBe(fence.epoch);
+      // Written by the operator's one field manager, which the fence policy matches.
+      expect(cr.metadata.managedFields?.map(f => f.manager)).toContain("highlander");
+      expect(cr.metadata.managedFields?.map(f => f.manager)).not.toContain("highlander-config");
+    } catch (err) {
+      process.stderr.write(logs([op]));
+      throw err;
+    } finally {
+      await stopOperators(op);
+      k([
+        "delete",
+        "workloadprocess",
+        "from-config",
+        "-n",
+        ns,
+        "--ignore-not-found",
+        "--wait=false",
+      ]);
+    }
+  });
+
+  // Last: it takes the policy's binding away for a while.
+  it("without the policy the operator says so: /api/status and a Warning event on the fence", async () => {
+    const tenant = tenantFor("fence-unenforced");
+    const bindingJson = k([
+      "get",
+      "validatingadmissionpolicybinding",
+      "highlander-fence",
+      "-o",
+      "json",
+    ]);
+    k(["delete", "validatingadmissionpolicybinding", "highlander-fence"]);
+    const op = await operator("unenforced-a", tenant);
+    try {
+      const leader = await leaderOf([op]);
+      const status = await waitFor("the fence reported unenforced", async () => {
+        const s = await leader.api<{ fence: { name: string; enforcedByApiServer: boolean | null } }>(
+          "/api/status",
+        );
+        return s.fence.enforcedByApiServer === false ? s : undefined;
+      }, 30_000, 200); // prettier-ignore
+      const reasons = await waitFor("a FenceNotEnforced event", () => {
+        const events = JSON.parse(
+          k(["get", "events", "-n", "default", "--field-selector",
+            `involvedObject.kind=HighlanderFence,involvedObject.name=${status.fence.name}`, "-o", "json"]),
+        ) as { items: Array<{ type: string; reason: string; message: string }> }; // prettier-ignore
+        const found = events.items.filter(e => e.reason === "FenceNotEnforced");
+        return found.length > 0 ? found : undefined;
+      }, 30_000, 250); // prettier-ignore
+      expect(reasons[0]?.type).toBe("Warning");
+      expect(reasons[0]?.message).toContain("not installed");
+    } catch (err) {
+      process.stderr.write(logs([op]));
+      throw err;
+    } finally {
+      await stopOperators(op);
+      const binding = JSON.parse(bindingJson) as { metadata: Record<string, unknown> };
+      binding.metadata = { name: "highlander-fence", labels: binding.metadata.labels };
+      k(["create"], JSON.stringify(binding));
     }
   });
 });

@@ -166,6 +166,55 @@ describe("LeaderElector timing", () => {
     expect(elector.isLeader()).toBe(false);
   });
 
+  it("a standby that could not look at the lock watches it for a whole lease again once it can", async () => {
+    store.seed(KEY, "other", timing.leaseDurationMs);
+    elector.start();
+    await vi.advanceTimersByTimeAsync(0);
+    store.mode = "fail"; // the store (or the API server) is down for a minute
+    await vi.advanceTimersByTimeAsync(60_000);
+    store.mode = "ok"; // back: the other holder's lease has run out by the store's clock
+    await vi.advanceTimersByTimeAsync(timing.leaseDurationMs - timing.retryPeriodMs * 1.2);
+    expect(store.calls).not.toContain("acquire");
+    // The leader renewed in that time: we keep following.
+    await store.tryAcquire(KEY, { holderId: "other", clusterName: "", leaseDurationMs: 15_000 });
+    await vi.advanceTimersByTimeAsync(timing.leaseDurationMs - 1);
+    expect(elector.isLeader()).toBe(false);
+    expect((await store.get(KEY))?.holderId).toBe("other");
+    // It never renews again: taken over a lease after we first saw that renewal (next look or two).
+    await vi.advanceTimersByTimeAsync(timing.retryPeriodMs * 2.4 + 1);
+    expect(elector.isLeader()).toBe(true);
+  });
+
+  it("a leader whose lease ran out in a store that was down takes it again: new epoch, same holder", async () => {
+    elector = make({ keepTermPastDeadline: () => true });
+    elector.start();
+    await vi.advanceTimersByTimeAsync(0);
+    store.mode = "fail";
+    await vi.advanceTimersByTimeAsync(60_000); // longer than the lease and the renew deadline
+    expect(elector.isLeader()).toBe(true);
+    expect(elector.renewOverdue()).toBe(true);
+    store.mode = "ok";
+    await vi.advanceTimersByTimeAsync(timing.retryPeriodMs);
+    expect(events).toEqual(["leader:me", "started:1", "leader:me", "started:2"]);
+    expect(elector.guard.check()).toEqual({ epoch: 2 });
+    expect(elector.renewOverdue()).toBe(false);
+  });
+
+  it("keeps its term past the renew deadline only while keepTermPastDeadline says so", async () => {
+    let fenced = true;
+    elector = make({ keepTermPastDeadline: () => fenced });
+    elector.start();
+    await vi.advanceTimersByTimeAsync(0);
+    store.mode = "hang";
+    await vi.advanceTimersByTimeAsync(timing.renewDeadlineMs * 3);
+    expect(elector.isLeader()).toBe(true);
+    expect(elector.guard.check()).toEqual({ epoch: 1 });
+    fenced = false; // the fence is no longer enforced: client-go's rule again
+    expect(() => elector.guard.check()).toThrow(/renew deadline passed/);
+    await vi.advanceTimersByTimeAsync(timing.retryPeriodMs);
+    expect(events).toContain("stopped:renew-deadline");
+  });
+
   it("retries acquisition every 1 to 1.2 retry periods", async () => {
     store.seed(KEY, "other", 1_000_000);
     elector = make({ random: () => 0.999 });

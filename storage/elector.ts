@@ -1,16 +1,24 @@
-// The leader elector, with client-go's semantics over any LockStore:
-// - candidates try to acquire every retryPeriod (jittered); the winner gets a fresh epoch;
-// - the leader renews every retryPeriod on its own timer loop (nothing else shares it);
+// The leader elector over any LockStore, with client-go's semantics plus two changes that the API
+// server's fence makes safe (docs/storage.md, "Liveness and safety"):
+// - candidates look at the lock every retryPeriod (jittered) and try to acquire it when it is free,
+//   or when they have watched it stay unrenewed for a whole lease on their own monotonic clock; a
+//   look that failed (the store or the API server was down) starts that watch again, so a leader
+//   that comes back with its store gets a whole lease to renew before anyone takes over;
+// - the leader renews every renewInterval on its own timer loop (nothing else shares it); when a
+//   renewal finds the lock free (a store whose lease ran out while it was down, nobody took it), the
+//   leader takes it again at once: a new epoch, the same holder;
 // - the leader stops acting the moment renewDeadline has passed since the start of its last
 //   successful renewal, judged on the monotonic clock by a timer set for exactly that instant
-//   (and by WriteGuard.check(), which reads the clock itself, in case timers run late);
+//   (and by WriteGuard.check(), which reads the clock itself, in case timers run late) -- unless
+//   keepTermPastDeadline() says the API server fences stale writes: then it keeps its term until
+//   storage names another holder or resign() is called (the fence showed a newer term);
 // - stop() stops acting, then releases the lock, then resolves, so a standby takes over within
 //   about one retry period.
 import { EventEmitter } from "node:events";
 import { systemClock, type Clock } from "./clock";
 import { WriteGuard, type LeadershipView } from "./guard";
 import { metrics } from "./metrics";
-import { jittered, resolveTiming, type LeaseTiming } from "./timing";
+import { jittered, resolveTiming, type LeaseTiming, type ResolvedTiming } from "./timing";
 import type { LockRecord, LockStore } from "./types";
 
 export type StopReason =
@@ -40,6 +48,12 @@ export interface ElectorOptions extends Partial<LeaseTiming> {
   onNewLeader?: (record: LockRecord) => void;
   /** Storage errors (the elector keeps going; they are also counted in metrics). */
   onError?: (err: unknown, operation: string) => void;
+  /**
+   * Asked whenever the renew deadline matters: true when a stale write of ours cannot land (the API
+   * server enforces the fence), so the leader keeps its term past the deadline instead of stepping
+   * down. Default: never (client-go's rule).
+   */
+  keepTermPastDeadline?: () => boolean;
 }
 
 export interface ElectorEvents {
@@ -58,6 +72,13 @@ interface Leadership {
   deadlineTimer?: NodeJS.Timeout;
 }
 
+/** What a candidate last saw of another holder's lock, and since when (monotonic). */
+interface Watched {
+  state: string;
+  sinceMs: number;
+  leaseMs: number;
+}
+
 class TimeoutError extends Error {
   override readonly name = "TimeoutError";
 }
@@ -71,7 +92,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 export class LeaderElector extends EventEmitter<ElectorEvents> implements LeadershipView {
-  readonly timing: LeaseTiming;
+  readonly timing: ResolvedTiming;
   readonly clock: Clock;
   readonly guard: WriteGuard;
   private readonly random: () => number;
@@ -85,6 +106,10 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
   private lastReported: { holderId: string; epoch: number } | undefined;
   /** The newest record storage returned to us (newLeader fires only when holder or epoch change). */
   private lastSeen: LockRecord | undefined;
+  /** Another holder's lock as this candidate watches it expire (see acquireOnce). */
+  private watched: Watched | undefined;
+  /** A look at the lock failed since the last one that worked: what we watched proves nothing. */
+  private blind = false;
 
   constructor(private readonly opts: ElectorOptions) {
     super();
@@ -126,9 +151,23 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
 
   currentLease(): { epoch: number; deadlineMs: number } | undefined {
     const l = this.leading;
-    return l
-      ? { epoch: l.epoch, deadlineMs: l.lastRenewMs + this.timing.renewDeadlineMs }
-      : undefined;
+    if (!l) return undefined;
+    const deadlineMs = this.keepsTerm()
+      ? Number.POSITIVE_INFINITY
+      : l.lastRenewMs + this.timing.renewDeadlineMs;
+    return { epoch: l.epoch, deadlineMs };
+  }
+
+  /** True while this leader has not renewed within renewDeadline (it may still keep its term). */
+  renewOverdue(): boolean {
+    const l = this.leading;
+    return (
+      l !== undefined && this.clock.monotonicMs() >= l.lastRenewMs + this.timing.renewDeadlineMs
+    );
+  }
+
+  private keepsTerm(): boolean {
+    return this.opts.keepTermPastDeadline?.() ?? false;
   }
 
   /** Starts campaigning (or observing). Returns at once; events report what happens. */
@@ -194,13 +233,13 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
     if (!this.running) return;
     if (this.leading) {
       await this.renewOnce();
-      this.schedule(this.timing.retryPeriodMs);
+      this.schedule(this.timing.renewIntervalMs);
       return;
     }
     if (this.opts.observer) await this.observeOnce();
     else await this.acquireOnce();
     this.schedule(
-      this.leading ? this.timing.retryPeriodMs : jittered(this.timing.retryPeriodMs, this.random),
+      this.leading ? this.timing.renewIntervalMs : jittered(this.timing.retryPeriodMs, this.random),
     );
   }
 
@@ -217,7 +256,57 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
     }
   }
 
+  /**
+   * Whether to try acquiring now: the lock is free, released or ours, or another holder's lock has
+   * stayed unrenewed (or vanished: a lease that ran out in the store) for a whole lease while we
+   * watched. A failed look blinds us: the watch starts again at the next look that works.
+   */
+  private async mayAcquire(): Promise<boolean> {
+    let record: LockRecord | undefined;
+    try {
+      record = await withTimeout(
+        this.opts.store.get(this.opts.key),
+        this.timing.renewDeadlineMs,
+        "get",
+      );
+    } catch (err) {
+      this.blind = true;
+      metrics.failedAttempts.inc({ backend: this.backend });
+      this.emit("error", err, "get");
+      return false;
+    }
+    const now = this.clock.monotonicMs();
+    const foreign =
+      record !== undefined && record.holderId !== "" && record.holderId !== this.opts.identity;
+    if (record !== undefined && !foreign) {
+      this.watched = undefined;
+      this.blind = false;
+      return true;
+    }
+    if (record === undefined && this.watched === undefined) {
+      this.blind = false;
+      return true;
+    }
+    if (record) this.report(record);
+    const state = record
+      ? `${record.holderId}|${record.epoch}|${record.renewedAt.getTime()}`
+      : this.watched!.state;
+    const leaseMs = record
+      ? Math.max(
+          this.timing.leaseDurationMs,
+          record.expiresAt.getTime() - record.renewedAt.getTime(),
+        )
+      : this.watched!.leaseMs;
+    if (this.blind || this.watched?.state !== state) {
+      this.watched = { state, sinceMs: now, leaseMs };
+      this.blind = false;
+      return false;
+    }
+    return now - this.watched.sinceMs >= this.watched.leaseMs;
+  }
+
   private async acquireOnce(): Promise<void> {
+    if (!(await this.mayAcquire())) return;
     const started = this.clock.monotonicMs();
     let result;
     try {
@@ -243,6 +332,7 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
       return;
     }
     const { record, previous } = result;
+    this.watched = undefined;
     // The lease started on the server no earlier than `started`, so our deadline counts from there.
     if (!this.running) {
       this.orphanEpochs.push(record.epoch); // stop() releases it
@@ -274,7 +364,9 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
     const leading = this.leading;
     if (!leading) return;
     const started = this.clock.monotonicMs();
-    const remaining = leading.lastRenewMs + this.timing.renewDeadlineMs - started;
+    const remaining = this.keepsTerm()
+      ? this.timing.renewDeadlineMs
+      : leading.lastRenewMs + this.timing.renewDeadlineMs - started;
     if (remaining <= 0) return; // the deadline timer is about to fire
     let record: LockRecord | undefined;
     try {
@@ -295,7 +387,7 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
     }
     if (this.leading !== leading) return; // lost or stopped while the call was out
     if (!record) {
-      this.stopLeading("lost");
+      await this.reacquire(leading, started);
       return;
     }
     leading.lastRenewMs = started;
@@ -304,6 +396,49 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
     metrics.leadershipDuration.set(b, (this.clock.monotonicMs() - leading.startedMs) / 1000);
     metrics.dbLockTtl.set(b, (record.expiresAt.getTime() - record.renewedAt.getTime()) / 1000);
     this.armDeadline();
+  }
+
+  /**
+   * A renewal found the lock no longer ours as (id, epoch). If nobody else holds it (its lease ran
+   * out in a store that was down, or the store lost its state), take it again: a new epoch for the
+   * same holder, so no other candidate gets a turn and no workload moves. Otherwise it is lost.
+   */
+  private async reacquire(leading: Leadership, started: number): Promise<void> {
+    let result;
+    try {
+      result = await withTimeout(
+        this.opts.store.tryAcquire(this.opts.key, {
+          holderId: this.opts.identity,
+          clusterName: this.opts.clusterName ?? "",
+          leaseDurationMs: this.timing.leaseDurationMs,
+          metadata: this.opts.metadata,
+        }),
+        this.timing.renewDeadlineMs,
+        "acquire",
+      );
+    } catch (err) {
+      this.emit("error", err, "acquire"); // next renewal tries again; the deadline rules meanwhile
+      return;
+    }
+    if (this.leading !== leading) {
+      if (result.acquired) await this.releaseQuietly(result.record.epoch);
+      return;
+    }
+    if (!result.acquired) {
+      if (result.current && result.current.holderId !== "") this.report(result.current);
+      this.stopLeading("lost");
+      return;
+    }
+    const { record } = result;
+    leading.epoch = record.epoch;
+    leading.record = record;
+    leading.lastRenewMs = started;
+    const b = { backend: this.backend };
+    metrics.acquisitions.inc(b);
+    metrics.leaderEpoch.set(b, record.epoch);
+    this.armDeadline();
+    this.report(record);
+    this.emit("startedLeading", record.epoch);
   }
 
   /** (Re)arms the timer that ends leadership at lastRenew + renewDeadline. */
@@ -316,6 +451,11 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
       const left = leading.lastRenewMs + this.timing.renewDeadlineMs - this.clock.monotonicMs();
       if (left > 0) {
         leading.deadlineTimer = setTimeout(fire, left); // timers may fire a hair early
+        return;
+      }
+      if (this.keepsTerm()) {
+        // Fenced: keep the term; look again later in case the fence stops being enforced.
+        leading.deadlineTimer = setTimeout(fire, this.timing.renewIntervalMs);
         return;
       }
       const epoch = leading.epoch;

@@ -8,7 +8,14 @@ describe("resolveTiming", () => {
       leaseDurationMs: 15_000,
       renewDeadlineMs: 10_000,
       retryPeriodMs: 2_000,
+      renewIntervalMs: 2_000,
     });
+  });
+
+  it("renews every retryPeriod unless a renewInterval is given, which must fit the deadline", () => {
+    expect(resolveTiming({ retryPeriodMs: 500 }).renewIntervalMs).toBe(500);
+    expect(resolveTiming({ retryPeriodMs: 250, renewIntervalMs: 1000 }).renewIntervalMs).toBe(1000);
+    expect(() => resolveTiming({ renewIntervalMs: 9_000 })).toThrow(/renewInterval/);
   });
 
   it("requires leaseDuration > renewDeadline > 1.2 × retryPeriod", () => {
@@ -19,7 +26,12 @@ describe("resolveTiming", () => {
     expect(() => resolveTiming({ retryPeriodMs: -1 })).toThrow(/positive/);
     expect(
       resolveTiming({ leaseDurationMs: 5000, renewDeadlineMs: 3000, retryPeriodMs: 500 }),
-    ).toEqual({ leaseDurationMs: 5000, renewDeadlineMs: 3000, retryPeriodMs: 500 });
+    ).toEqual({
+      leaseDurationMs: 5000,
+      renewDeadlineMs: 3000,
+      retryPeriodMs: 500,
+      renewIntervalMs: 500,
+    });
   });
 
   it("jitters between 1 and 1.2 retry periods", () => {

@@ -73,7 +73,13 @@ describe("describeConfig", () => {
       redis: { password: "****" },
       databaseURL: "postgres://u:****@db/x",
       storageAddress: "postgres://u:****@db/x",
-      lease: { duration: "15s", renewDeadline: "10s", retryPeriod: "2s" },
+      lease: {
+        duration: "3s",
+        renewDeadline: "2s",
+        retryPeriod: "250ms",
+        renewInterval: "1s",
+        stepDownAtRenewDeadline: false,
+      },
       terminationGracePeriod: "30s",
     });
   });

@@ -72,6 +72,8 @@ export function describeConfig(config: HighlanderConfig): Record<string, unknown
       duration: formatDuration(config.lease.durationMs),
       renewDeadline: formatDuration(config.lease.renewDeadlineMs),
       retryPeriod: formatDuration(config.lease.retryPeriodMs),
+      renewInterval: formatDuration(config.lease.renewIntervalMs),
+      stepDownAtRenewDeadline: config.lease.stepDownAtRenewDeadline,
     },
     leaseNamespace: config.leaseNamespace,
     readyOnlyWhenLeader: config.readyOnlyWhenLeader,

@@ -54,6 +54,8 @@ function valueAt(config: HighlanderConfig, path: string): unknown {
     "lease.duration": config.lease.durationMs,
     "lease.renewDeadline": config.lease.renewDeadlineMs,
     "lease.retryPeriod": config.lease.retryPeriodMs,
+    "lease.renewInterval": config.lease.renewIntervalMs,
+    "lease.stepDownAtRenewDeadline": config.lease.stepDownAtRenewDeadline,
     leaseNamespace: config.leaseNamespace,
     readyOnlyWhenLeader: config.readyOnlyWhenLeader,
     logLevel: config.logLevel,
@@ -82,7 +84,13 @@ describe("defaults", () => {
       spanner: { projectID: "", instanceID: "highlander-instance", databaseID: "highlander-db" },
       cluster: { name: "default", kubeconfig: "" },
       terminationGracePeriodMs: 30_000,
-      lease: { durationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 },
+      lease: {
+        durationMs: 3_000,
+        renewDeadlineMs: 2_000,
+        retryPeriodMs: 250,
+        renewIntervalMs: 1_000,
+        stepDownAtRenewDeadline: false,
+      },
       leaseNamespace: "pepr-system",
       readyOnlyWhenLeader: false,
       logLevel: "info",
@@ -165,7 +173,13 @@ describe("a file setting every key", () => {
       spanner: { projectID: "my-project", instanceID: "my-instance", databaseID: "my-db" },
       cluster: { name: "primary", kubeconfig: "/etc/kube/config" },
       terminationGracePeriodMs: 45_000,
-      lease: { durationMs: 20_000, renewDeadlineMs: 12_000, retryPeriodMs: 3_000 },
+      lease: {
+        durationMs: 20_000,
+        renewDeadlineMs: 12_000,
+        retryPeriodMs: 3_000,
+        renewIntervalMs: 4_000,
+        stepDownAtRenewDeadline: true,
+      },
       leaseNamespace: "highlander-system",
       readyOnlyWhenLeader: true,
       logLevel: "debug",
@@ -265,8 +279,20 @@ const SAMPLES: Record<
   },
   terminationGracePeriod: { file: "10s", env: "20s", flag: "30", expect: [10_000, 20_000, 30_000] },
   "lease.duration": { file: "20s", env: "30s", flag: "40", expect: [20_000, 30_000, 40_000] },
-  "lease.renewDeadline": { file: "5s", env: "6s", flag: "7000ms", expect: [5_000, 6_000, 7_000] },
-  "lease.retryPeriod": { file: "1s", env: "2s", flag: "3", expect: [1_000, 2_000, 3_000] },
+  "lease.renewDeadline": {
+    file: "2500ms",
+    env: "2600ms",
+    flag: "2700ms",
+    expect: [2_500, 2_600, 2_700],
+  },
+  "lease.retryPeriod": { file: "1s", env: "1100ms", flag: "1300ms", expect: [1_000, 1_100, 1_300] },
+  "lease.renewInterval": { file: "500ms", env: "600ms", flag: "700ms", expect: [500, 600, 700] },
+  "lease.stepDownAtRenewDeadline": {
+    file: true,
+    env: "false",
+    flag: "true",
+    expect: [true, false, true],
+  },
   leaseNamespace: {
     file: "ln-file",
     env: "ln-env",
@@ -351,6 +377,8 @@ describe("environment variables", () => {
       "HIGHLANDER_LEASE_DURATION",
       "HIGHLANDER_RENEW_DEADLINE",
       "HIGHLANDER_RETRY_PERIOD",
+      "HIGHLANDER_RENEW_INTERVAL",
+      "HIGHLANDER_STEP_DOWN_AT_RENEW_DEADLINE",
       "HIGHLANDER_REMAINS_FOLLOWER",
       "HIGHLANDER_READY_ONLY_WHEN_LEADER",
       "HIGHLANDER_LEASE_NAMESPACE",
@@ -359,14 +387,20 @@ describe("environment variables", () => {
     }
   });
 
-  it("maps the predecessor's lock TTL and renew interval (seconds) onto lease duration and retry period", () => {
+  it("maps the predecessor's lock TTL and renew interval (seconds) onto lease duration and renew interval", () => {
     const { config, origins } = load({
-      env: { HIGHLANDER_LEADER_LOCK_TTL: "30", HIGHLANDER_LEADER_RENEW_INTERVAL: "5" },
+      env: {
+        HIGHLANDER_LEADER_LOCK_TTL: "30",
+        HIGHLANDER_LEADER_RENEW_INTERVAL: "5",
+      },
     });
+    // The renew deadline, unset, is two thirds of that lease.
     expect(config.lease).toEqual({
       durationMs: 30_000,
-      renewDeadlineMs: 10_000,
-      retryPeriodMs: 5_000,
+      renewDeadlineMs: 20_000,
+      retryPeriodMs: 250,
+      renewIntervalMs: 5_000,
+      stepDownAtRenewDeadline: false,
     });
     expect(origins["lease.duration"]).toBe("env HIGHLANDER_LEADER_LOCK_TTL");
   });
@@ -377,11 +411,12 @@ describe("environment variables", () => {
         HIGHLANDER_LEADER_LOCK_TTL: "100",
         HIGHLANDER_LEASE_DURATION: "20s",
         HIGHLANDER_LEADER_RENEW_INTERVAL: "9",
-        HIGHLANDER_RETRY_PERIOD: "1s",
+        HIGHLANDER_RENEW_INTERVAL: "1s",
+        HIGHLANDER_RENEW_DEADLINE: "10s",
       },
     });
     expect(config.lease.durationMs).toBe(20_000);
-    expect(config.lease.retryPeriodMs).toBe(1_000);
+    expect(config.lease.renewIntervalMs).toBe(1_000);
     expect(warnings).toContain(
       "HIGHLANDER_LEADER_LOCK_TTL is ignored: HIGHLANDER_LEASE_DURATION is set too and takes precedence",
     );
@@ -613,14 +648,28 @@ describe("validation", () => {
     });
 
     it("rejects a lease not longer than the renew deadline", () => {
-      expect(problemsOf({ env: { HIGHLANDER_LEASE_DURATION: "10s" } })).toEqual([
-        "lease.duration: must be greater than lease.renewDeadline (10s), got 10s",
-      ]);
+      expect(
+        problemsOf({ env: { HIGHLANDER_LEASE_DURATION: "2s", HIGHLANDER_RENEW_DEADLINE: "2s" } }),
+      ).toEqual(["lease.duration: must be greater than lease.renewDeadline (2s), got 2s"]);
     });
 
     it("rejects a renew deadline within 1.2 retry periods", () => {
-      expect(problemsOf({ env: { HIGHLANDER_RETRY_PERIOD: "9s" } })).toEqual([
+      expect(
+        problemsOf({
+          env: {
+            HIGHLANDER_RENEW_DEADLINE: "10s",
+            HIGHLANDER_LEASE_DURATION: "15s",
+            HIGHLANDER_RETRY_PERIOD: "9s",
+          },
+        }),
+      ).toEqual([
         "lease.renewDeadline: must be greater than 1.2 × lease.retryPeriod (10s800ms), got 10s",
+      ]);
+    });
+
+    it("rejects a renew interval that does not fit the renew deadline more than 1.2 times", () => {
+      expect(problemsOf({ env: { HIGHLANDER_RENEW_INTERVAL: "2s" } })).toEqual([
+        "lease.renewInterval: must be less than lease.renewDeadline / 1.2 (1s667ms), got 2s",
       ]);
     });
 

@@ -8,6 +8,7 @@ import { envLayer, type Env } from "./env-layer";
 import { fileLayer } from "./file-layer";
 import { flagLayer } from "./flag-layer";
 import { CONFIG_FILE_ENV, CONFIG_FILE_FLAG, CONFIG_KEYS, DEFAULT_CONFIG_PATH } from "./keys";
+import { effectiveLease } from "./lease";
 import { mergeLayers, type Layer, type RawValue } from "./layer";
 import type { HighlanderConfig, StorageType } from "./types";
 import { validateValues } from "./validate";
@@ -166,8 +167,9 @@ function assemble(
     terminationGracePeriodMs: n("terminationGracePeriod"),
     lease: {
       durationMs: n("lease.duration"),
-      renewDeadlineMs: n("lease.renewDeadline"),
+      ...effectiveLease(n("lease.duration"), n("lease.renewDeadline"), n("lease.renewInterval")),
       retryPeriodMs: n("lease.retryPeriod"),
+      stepDownAtRenewDeadline: b("lease.stepDownAtRenewDeadline"),
     },
     leaseNamespace: s("leaseNamespace"),
     readyOnlyWhenLeader: b("readyOnlyWhenLeader"),

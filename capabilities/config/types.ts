@@ -43,7 +43,14 @@ export interface HighlanderConfig {
   cluster: { name: string; kubeconfig: string };
   terminationGracePeriodMs: number;
   /** Lease timings, in the sense of client-go's leader election. */
-  lease: { durationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
+  lease: {
+    durationMs: number;
+    renewDeadlineMs: number;
+    retryPeriodMs: number;
+    /** As configured, or derived when 0 (storage/timing.ts defaultRenewInterval). */
+    renewIntervalMs: number;
+    stepDownAtRenewDeadline: boolean;
+  };
   /** Namespace of the Lease object when storageType is "kubernetes". */
   leaseNamespace: string;
   /** When true, /readyz reports ready only on the leader. */

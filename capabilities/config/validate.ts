@@ -1,6 +1,7 @@
 // Rules beyond a key's type: formats, what each storage type requires, and the lease timing
 // relations. Works on the typed values by path; a key that failed to parse is absent, and every
 // rule that needs it is skipped, so one typo produces one problem, not a cascade.
+import { effectiveLease } from "./lease";
 import { formatDuration } from "./duration";
 import { DNS_LABEL } from "./workloads";
 
@@ -80,32 +81,40 @@ export function validateValues(values: TypedValues): string[] {
   }
 
   const lease = num("lease.duration");
-  const renew = num("lease.renewDeadline");
   const retry = num("lease.retryPeriod");
   for (const [path, value] of [
     ["lease.duration", lease],
-    ["lease.renewDeadline", renew],
     ["lease.retryPeriod", retry],
   ] as const) {
     if (value === 0) problems.push(`${path}: must be greater than 0`);
   }
-  // client-go's rules: a leader must give up (renewDeadline) before its lease can be taken over
-  // (leaseDuration), and must get more than one renewal attempt (retryPeriod, with 20% jitter) in.
-  if (lease !== undefined && renew !== undefined && lease > 0 && renew > 0 && lease <= renew) {
-    problems.push(
-      `lease.duration: must be greater than lease.renewDeadline (${formatDuration(renew)}), got ${formatDuration(lease)}`,
+  const rawRenew = num("lease.renewDeadline");
+  const rawInterval = num("lease.renewInterval");
+  if (lease !== undefined && lease > 0 && rawRenew !== undefined && rawInterval !== undefined) {
+    // client-go's rules, on the values in use (0s ones derived): a leader must give up
+    // (renewDeadline) before its lease can be taken over (leaseDuration), and several renewals
+    // (renewInterval) and attempts (retryPeriod, with 20% jitter) must fit in the deadline.
+    const { renewDeadlineMs: renew, renewIntervalMs: every } = effectiveLease(
+      lease,
+      rawRenew,
+      rawInterval,
     );
-  }
-  if (
-    renew !== undefined &&
-    retry !== undefined &&
-    renew > 0 &&
-    retry > 0 &&
-    renew <= 1.2 * retry
-  ) {
-    problems.push(
-      `lease.renewDeadline: must be greater than 1.2 × lease.retryPeriod (${formatDuration(1.2 * retry)}), got ${formatDuration(renew)}`,
-    );
+    const derived = rawRenew === 0 ? " (two thirds of lease.duration)" : "";
+    if (lease <= renew) {
+      problems.push(
+        `lease.duration: must be greater than lease.renewDeadline (${formatDuration(renew)}), got ${formatDuration(lease)}`,
+      );
+    }
+    if (retry !== undefined && retry > 0 && renew <= 1.2 * retry) {
+      problems.push(
+        `lease.renewDeadline: must be greater than 1.2 × lease.retryPeriod (${formatDuration(1.2 * retry)}), got ${formatDuration(renew)}${derived}`,
+      );
+    }
+    if (rawInterval > 0 && renew <= 1.2 * every) {
+      problems.push(
+        `lease.renewInterval: must be less than lease.renewDeadline / 1.2 (${formatDuration(Math.round(renew / 1.2))}), got ${formatDuration(every)}`,
+      );
+    }
   }
 
   if (bool("remainsFollower") === true && bool("readyOnlyWhenLeader") === true) {

@@ -1,13 +1,14 @@
 // Workloads declared in the config file (the predecessor's `workloads:` section) become custom
-// resources, applied by the leader under their own field manager. From then on the same reconcilers
+// resources, applied by the leader through the guarded writer (stamped with its fence epoch, so the
+// API server refuses a stale leader's apply like any other write). From then on the same reconcilers
 // manage them and `kubectl get`, the API and the dashboard show them like any other.
 import type { ConfigWorkload, HighlanderConfig } from "../config";
 import { API_VERSION } from "../workloads/crd/kinds";
 import { LABEL_TENANT } from "../workloads/controllers/common/labels";
 import { durationToSeconds } from "../workloads/controllers/common/duration";
-import { KubeClient, type KubeObject } from "./kube-client";
+import type { KubeObject } from "./kube-client";
+import type { GuardedWriter } from "./writer";
 
-export const CONFIG_FIELD_MANAGER = "highlander-config";
 export const SOURCE_LABEL = "highlander.plexobject.io/source";
 
 /**
@@ -46,12 +47,14 @@ export function configWorkloadResource(
 }
 
 /** Applies every config-file workload; collects failures (one bad entry does not stop the others). */
-export async function applyConfigWorkloads(config: HighlanderConfig): Promise<void> {
-  const kube = new KubeClient(undefined, CONFIG_FIELD_MANAGER);
+export async function applyConfigWorkloads(
+  config: HighlanderConfig,
+  writer: Pick<GuardedWriter, "apply">,
+): Promise<void> {
   const failures: string[] = [];
   for (const w of config.workloads) {
     try {
-      await kube.apply(configWorkloadResource(w, config.tenant));
+      await writer.apply(configWorkloadResource(w, config.tenant));
     } catch (err) {
       failures.push(
         `${w.source} (${w.kind} ${w.namespace}/${w.name}): ${err instanceof Error ? err.message : String(err)}`,

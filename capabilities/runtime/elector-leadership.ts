@@ -58,6 +58,11 @@ export class ElectorLeadership implements Leadership {
     return this.elector.guard.check();
   }
 
+  /** True while we lead but have not renewed within the renew deadline (the term may be kept). */
+  renewOverdue(): boolean {
+    return this.elector.renewOverdue();
+  }
+
   /** Gives up the current term (the fence names a newer one) and campaigns again. */
   resign(): void {
     this.elector.resign();

@@ -30,7 +30,9 @@ export class EventRecorder implements EventSink {
 
   async record(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
     const meta = obj.metadata;
-    if (!meta?.name || !meta.namespace || !obj.kind || !obj.apiVersion) return;
+    if (!meta?.name || !obj.kind || !obj.apiVersion) return;
+    // Events about a cluster-scoped object (a HighlanderFence) live in "default", as kubectl's do.
+    const namespace = meta.namespace ?? "default";
     const key = `${meta.uid ?? meta.name}|${reason}|${message}`;
     const now = Date.now();
     const last = this.#recent.get(key);
@@ -43,14 +45,14 @@ export class EventRecorder implements EventSink {
       kind: "Event",
       metadata: {
         name: `${meta.name}.${now.toString(16)}${Math.random().toString(16).slice(2, 8)}`,
-        namespace: meta.namespace,
+        namespace,
         labels: { [LABEL_TENANT]: tenantLabelValue(this.tenant) },
       },
       involvedObject: {
         apiVersion: obj.apiVersion,
         kind: obj.kind,
         name: meta.name,
-        namespace: meta.namespace,
+        ...(meta.namespace ? { namespace: meta.namespace } : {}),
         uid: meta.uid,
         resourceVersion: meta.resourceVersion,
       },

@@ -99,6 +99,13 @@ describe("Fence.advance", () => {
     expect(api.writes).toHaveLength(1);
   });
 
+  it("keeps the epoch for the same holder taking its lock again, and records the new lock epoch", async () => {
+    const api = fakeApi({ ...fenceAt(8, "op-a", 3), spec: { ...fenceAt(8, "op-a", 3).spec, cluster: "east" } }); // prettier-ignore
+    const fence = new Fence({ client: api.client, tenant: "t", stampedObjects: async () => [] });
+    expect(await fence.advance({ ...term, lockEpoch: 1 })).toBe(8);
+    expect(api.stored()?.spec).toMatchObject({ epoch: 8, holder: "op-a", lockEpoch: 1 });
+  });
+
   it("reads again when another term wins the compare-and-swap, and goes above it", async () => {
     let raced = false;
     const api = fakeApi(fenceAt(8), () => {

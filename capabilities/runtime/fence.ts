@@ -54,6 +54,15 @@ export function fenceHeldBy(spec: FenceSpec | undefined, term: Term): boolean {
 }
 
 /**
+ * Was the fence last advanced for the same holder (one process: identities are unique per process)?
+ * Then no other term has acted since, whatever the lock epoch says: a holder that took its lock
+ * again (a new lock epoch without losing it in between) continues under the same fence epoch.
+ */
+export function fenceNamesHolder(spec: FenceSpec | undefined, term: Term): boolean {
+  return spec?.holder === term.holder && spec.cluster === term.cluster;
+}
+
+/**
  * The epoch a new term gets: above the fence (and above any stamp found when there is no fence yet),
  * and never below the lock's own epoch, so the two series agree whenever the lock kept its state.
  */
@@ -107,6 +116,13 @@ export interface FenceOptions {
 const MAX_ROUNDS = 10;
 
 export class Fence {
+  /**
+   * The fence as last read or written here. An advance starts from it instead of reading first (a
+   * standby reads the fence when it sees a new term begin, so its takeover is one write): the write
+   * is a compare-and-swap on its resourceVersion, so a stale copy only costs a conflict and a read.
+   */
+  #known: FenceObject | undefined;
+
   constructor(private readonly opts: FenceOptions) {}
 
   get name(): string {
@@ -114,11 +130,12 @@ export class Fence {
   }
 
   async read(): Promise<FenceObject | undefined> {
-    return this.opts.client.get<FenceObject>({
+    this.#known = await this.opts.client.get<FenceObject>({
       apiVersion: FENCE_API_VERSION,
       kind: FENCE_KIND,
       name: this.name,
     });
+    return this.#known;
   }
 
   /**
@@ -128,24 +145,25 @@ export class Fence {
   async advance(term: Term): Promise<number> {
     const tenant = tenantLabelValue(this.opts.tenant);
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const current = await this.read();
+      const current = round === 0 && this.#known ? this.#known : await this.read();
       if (current && fenceHeldBy(current.spec, term)) return current.spec.epoch;
       const floor = current ? current.spec.epoch : highestStamp(await this.opts.stampedObjects());
+      const epoch = fenceNamesHolder(current?.spec, term)
+        ? Math.max(floor, term.lockEpoch)
+        : nextFenceEpoch(floor, term);
       const spec: FenceSpec = {
         tenant,
-        epoch: nextFenceEpoch(floor, term),
+        epoch,
         holder: term.holder,
         cluster: term.cluster,
         lockEpoch: term.lockEpoch,
         advancedAt: (this.opts.now?.() ?? new Date()).toISOString(),
       };
       try {
-        if (current) {
-          const rv = current.metadata?.resourceVersion;
-          await this.opts.client.replace(fenceObject(this.opts.tenant, spec, rv));
-        } else {
-          await this.opts.client.create(fenceObject(this.opts.tenant, spec));
-        }
+        const rv = current?.metadata?.resourceVersion;
+        this.#known = current
+          ? await this.opts.client.replace(fenceObject(this.opts.tenant, spec, rv))
+          : await this.opts.client.create(fenceObject(this.opts.tenant, spec));
         return spec.epoch;
       } catch (err) {
         // Someone else advanced (or created) it between our read and our write: read again.

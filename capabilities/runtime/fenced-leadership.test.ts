@@ -23,6 +23,7 @@ function fakeLock(cluster = "east") {
     },
     leader: () => state.leader,
     onChange: l => void listeners.push(l),
+    renewOverdue: () => false,
     resign: () => {
       state.resigned++;
       state.leading = false;
@@ -97,6 +98,38 @@ describe("FencedLeadership", () => {
     await settle();
     expect(state.resigned).toBe(1);
     expect(leadership.isLeader()).toBe(false);
+  });
+
+  it("keeps acting, under the same fence epoch, when it takes its lock again with a new lock epoch", async () => {
+    const { lock, state, fire } = fakeLock();
+    let spec: FenceObject["spec"] = { tenant: "t", epoch: 7 };
+    let advances = 0;
+    const fence = {
+      name: "t",
+      advance: async (term: Term) => {
+        advances++;
+        const continuing = spec.holder === term.holder;
+        spec = { ...spec, epoch: continuing ? spec.epoch : spec.epoch + 1, holder: term.holder, cluster: term.cluster, lockEpoch: term.lockEpoch }; // prettier-ignore
+        return spec.epoch;
+      },
+      read: async () => ({ spec }) as FenceObject,
+    };
+    const leadership = new FencedLeadership({ inner: lock, fence: fence as unknown as Fence, retryMs: 10, log }); // prettier-ignore
+    state.leading = true;
+    state.lockEpoch = 3;
+    fire();
+    await settle();
+    expect(leadership.check()).toEqual({ epoch: 8 });
+    state.lockEpoch = 1; // the store lost its state; the renewal found the lock free and took it again
+    fire();
+    expect(leadership.isLeader()).toBe(true); // no gap while the fence records the new lock epoch
+    expect(leadership.check()).toEqual({ epoch: 8 });
+    await settle();
+    expect(advances).toBe(2);
+    expect(spec).toMatchObject({ epoch: 8, holder: "me", lockEpoch: 1 });
+    leadership.refused(); // a refusal now finds the fence naming us: no resignation
+    await settle();
+    expect(state.resigned).toBe(0);
   });
 
   it("shows a remote leader only once this cluster's fence was advanced for its term", async () => {

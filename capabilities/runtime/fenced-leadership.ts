@@ -3,15 +3,19 @@
 // fence's epoch, not the lock's. A standby cluster's keepers likewise advance their cluster's fence for
 // the remote leader's term before they stop anything, so a stale local leader is fenced out there too.
 // When the API server refuses one of our writes, the fence is read again: a newer term there means ours
-// is over, and we resign (release the lock and campaign again) instead of acting on a stale term.
+// is over, and we resign (release the lock and campaign again) instead of acting on a stale term. A
+// leader that cannot renew keeps its term (storage/elector.ts) and reads the fence every retry
+// period meanwhile, so it resigns as soon as another candidate has taken over, even if it writes nothing.
 import { NotLeaderError } from "../../storage/guard";
 import type { Fence, Term } from "./fence";
-import { fenceHeldBy } from "./fence";
+import { fenceNamesHolder } from "./fence";
 import type { LeaderInfo, Leadership } from "./leadership";
 
 /** What this needs from the lock-based leadership (ElectorLeadership). */
 export interface LockLeadership extends Leadership {
   resign(): void;
+  /** We lead but have not renewed within the renew deadline. */
+  renewOverdue(): boolean;
 }
 
 export interface FencedLeadershipOptions {
@@ -29,6 +33,8 @@ export interface FencedLeadershipOptions {
 interface FenceTerm {
   key: string;
   epoch: number;
+  /** Acting already; the fence is still being told the new lock epoch. */
+  recording?: boolean;
 }
 
 function keyOf(term: Term): string {
@@ -44,9 +50,14 @@ export class FencedLeadership implements Leadership {
   /** The term an advance is running for (at most one at a time). */
   #advancing: string | undefined;
   #retry: NodeJS.Timeout | undefined;
+  /** The local leader's term whose fence this standby has read (so a takeover is one write). */
+  #warmed: string | undefined;
 
   constructor(private readonly opts: FencedLeadershipOptions) {
     opts.inner.onChange(() => this.#sync());
+    setInterval(() => {
+      if (this.isLeader() && opts.inner.renewOverdue()) this.refused();
+    }, opts.retryMs).unref();
   }
 
   get id(): string {
@@ -111,7 +122,7 @@ export class FencedLeadership implements Leadership {
   async #verify(): Promise<void> {
     const current = (await this.opts.fence.read())?.spec;
     const own = this.#ownTerm();
-    if (own && this.#own?.key === keyOf(own) && !fenceHeldBy(current, own)) {
+    if (own && this.#own?.key === keyOf(own) && !fenceNamesHolder(current, own)) {
       this.opts.log.error(
         { fence: current, lockEpoch: own.lockEpoch },
         `the fence names a newer term (epoch ${current?.epoch}, ${current?.holder}): resigning`,
@@ -122,7 +133,7 @@ export class FencedLeadership implements Leadership {
       return;
     }
     const remote = this.#remoteTerm();
-    if (remote && this.#standby?.key === keyOf(remote) && !fenceHeldBy(current, remote)) {
+    if (remote && this.#standby?.key === keyOf(remote) && !fenceNamesHolder(current, remote)) {
       this.#standby = undefined;
       this.#sync();
     }
@@ -150,17 +161,33 @@ export class FencedLeadership implements Leadership {
     const remote = this.#remoteTerm();
     if (!own) this.#own = undefined;
     if (!remote) this.#standby = undefined;
+    // We took the lock again without losing it in between (a renewal found it free): the same
+    // process, so the term continues under its fence epoch while the fence records the lock epoch.
+    if (own && this.#own && this.#own.key !== keyOf(own))
+      this.#own = { key: keyOf(own), epoch: this.#own.epoch, recording: true };
     const wanted = own ?? remote;
+    this.#warm(own === undefined && remote === undefined);
     if (wanted) {
       const held = own ? this.#own : this.#standby;
-      if (held?.key !== keyOf(wanted)) this.#advance(wanted, own !== undefined);
+      if (held?.key !== keyOf(wanted) || held.recording) this.#advance(wanted, own !== undefined);
     }
     this.#notify();
+  }
+
+  /** A standby of our own cluster reads the fence once per term it sees begin. */
+  #warm(standby: boolean): void {
+    const leader = this.opts.inner.leader();
+    if (!standby || !leader || leader.id === this.id || leader.cluster !== this.cluster) return;
+    const key = `${leader.cluster}/${leader.id}/${leader.epoch}`;
+    if (this.#warmed === key) return;
+    this.#warmed = key;
+    void this.opts.fence.read().catch(() => (this.#warmed = undefined));
   }
 
   #advance(term: Term, ours: boolean): void {
     const key = keyOf(term);
     if (this.#advancing === key) return;
+    const continuing = ours && this.#own?.recording === true;
     this.#advancing = key;
     clearTimeout(this.#retry);
     const started = performance.now();
@@ -181,9 +208,11 @@ export class FencedLeadership implements Leadership {
             holder: term.holder,
             ms: Math.round(performance.now() - started),
           },
-          ours
-            ? `advanced the fence to epoch ${epoch}: acting as leader`
-            : `advanced the fence to epoch ${epoch} for ${term.holder} in cluster ${term.cluster}: keeping this cluster stopped`,
+          continuing
+            ? `recorded lock epoch ${term.lockEpoch} in the fence (epoch ${epoch}): still acting as leader`
+            : ours
+              ? `advanced the fence to epoch ${epoch}: acting as leader`
+              : `advanced the fence to epoch ${epoch} for ${term.holder} in cluster ${term.cluster}: keeping this cluster stopped`,
         );
         this.#notify();
       })

@@ -170,6 +170,7 @@ export async function startOperator(): Promise<void> {
   }
   let storageError: string | null = null;
   let storageOk = false;
+  let enforcement: FenceEnforcement = { enforced: null, detail: "not checked yet" };
   const elector = new LeaderElector({
     store,
     key: lockKeyFor(config.tenant),
@@ -179,6 +180,11 @@ export async function startOperator(): Promise<void> {
     leaseDurationMs: config.lease.durationMs,
     renewDeadlineMs: config.lease.renewDeadlineMs,
     retryPeriodMs: config.lease.retryPeriodMs,
+    renewIntervalMs: config.lease.renewIntervalMs,
+    // A leader that cannot renew keeps its term while the API server refuses stale writes: another
+    // candidate must advance the fence first, and then our writes are refused (docs/storage.md).
+    keepTermPastDeadline: () =>
+      enforcement.enforced === true && !config.lease.stepDownAtRenewDeadline,
     onError: (err, operation) => {
       storageOk = false;
       storageError = `${operation}: ${err instanceof Error ? err.message : String(err)}`;
@@ -197,12 +203,26 @@ export async function startOperator(): Promise<void> {
     retryMs: config.lease.retryPeriodMs,
     log,
   });
-  let enforcement: FenceEnforcement = { enforced: null, detail: "not checked yet" };
   void fenceEnforcement(client).then(result => {
     enforcement = result;
     if (result.enforced) log.info({ fence: fence.name }, result.detail);
     else log.warn({ fence: fence.name }, result.detail);
+    warnIfUnenforced();
   });
+  // Without the policy (Kubernetes before 1.30, or manifests/fence not installed) each term says so
+  // where users look: a Warning event on its HighlanderFence (`kubectl describe hlfence <tenant>`).
+  let warnedEpoch: number | undefined;
+  const warnIfUnenforced = () => {
+    const epoch = leadership.fenceEpoch();
+    if (enforcement.enforced !== false || epoch === undefined || warnedEpoch === epoch) return;
+    warnedEpoch = epoch;
+    void fence
+      .read()
+      .then(obj => {
+        if (obj) return events.record(obj, "Warning", "FenceNotEnforced", enforcement.detail);
+      })
+      .catch(err => log.debug({ err }, "could not record the FenceNotEnforced event"));
+  };
   const markStorageOk = () => {
     storageOk = true;
     storageError = null;
@@ -262,7 +282,7 @@ export async function startOperator(): Promise<void> {
       log.info({ from, to, leader: leadership.leader() }, `mode ${from} -> ${to}`);
       setClusterHealth(config.cluster.name, to === "active");
       if (to === "active" && config.workloads.length > 0) {
-        applyConfigWorkloads(config).catch(err =>
+        applyConfigWorkloads(config, activeWriter).catch(err =>
           log.error({ err }, "could not apply config-file workloads"),
         );
       }
@@ -326,6 +346,7 @@ export async function startOperator(): Promise<void> {
   leadership.onChange(() => {
     const leader = lockLeadership.leader();
     log.info({ isLeader: leadership.isLeader(), leader }, "leadership changed");
+    warnIfUnenforced();
   });
 
   const snapshot = (): StatusSnapshot => {

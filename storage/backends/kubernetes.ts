@@ -60,6 +60,8 @@ export class KubernetesLockStore implements LockStore {
   private readonly api: CoordinationV1Api;
   private readonly clock: Clock;
   private readonly observed = new Map<string, Observation>();
+  /** The Lease get() read last, and when: the elector reads, then acquires (see tryAcquire). */
+  private readonly lastRead = new Map<string, { lease: V1Lease; atMs: number }>();
 
   constructor(config: KubernetesLockStoreConfig) {
     const kc = new KubeConfig();
@@ -105,7 +107,15 @@ export class KubernetesLockStore implements LockStore {
   async tryAcquire(key: string, req: AcquireRequest): Promise<AcquireResult> {
     const name = leaseNameFor(key);
     const seconds = Math.max(1, Math.ceil(req.leaseDurationMs / 1000));
-    const existing = await this.read(name);
+    // The elector has just read the Lease (get) to decide to acquire: write on that copy instead of
+    // reading again. The write is a compare-and-swap on its resourceVersion, so a copy that went
+    // stale only loses the race (409), as a fresh read would have.
+    const recent = this.lastRead.get(key);
+    this.lastRead.delete(key);
+    const existing =
+      recent && this.clock.monotonicMs() - recent.atMs < 1000
+        ? recent.lease
+        : await this.read(name);
     const now = this.wallNow();
     if (!existing) {
       const body: V1Lease = {
@@ -217,6 +227,7 @@ export class KubernetesLockStore implements LockStore {
   async get(key: string): Promise<LockRecord | undefined> {
     const lease = await this.read(leaseNameFor(key));
     if (!lease) return undefined;
+    this.lastRead.set(key, { lease, atMs: this.clock.monotonicMs() });
     this.observe(key, lease);
     return toRecord(lease);
   }
@@ -232,6 +243,7 @@ export class KubernetesLockStore implements LockStore {
 
   async close(): Promise<void> {
     this.observed.clear();
+    this.lastRead.clear();
   }
 }
 

@@ -25,4 +25,18 @@ describe("redisOptions", () => {
     expect(url).toBe("rediss://h:1/0");
     expect(options.enableOfflineQueue).toBe(false);
   });
+
+  it("takes redis.addr as a URL when it is one, and host:port or [ipv6]:port otherwise", () => {
+    expect(redisOptions({ type: "redis", addr: "redis://127.0.0.1:6390" }).url).toBe(
+      "redis://127.0.0.1:6390",
+    );
+    expect(redisOptions({ type: "redis", addr: "[::1]:6391" }).options).toMatchObject({
+      host: "::1",
+      port: 6391,
+    });
+    expect(redisOptions({ type: "redis", addr: "cache" }).options).toMatchObject({
+      host: "cache",
+      port: 6379,
+    });
+  });
 });

@@ -66,10 +66,13 @@ return append({1}, read(KEYS[1]))
 `;
 
 // KEYS: lock. ARGV: holder, epoch. Returns 1 when released, 0 when not ours.
+// The record stays, holder cleared (as the other backends do), until its TTL runs out: a standby
+// can tell a release (take it now) from a lease that ran out (wait until it has watched a whole
+// lease go by), and the epoch stays readable.
 const RELEASE = `
 local cur = redis.call('HMGET', KEYS[1], 'holder', 'epoch')
 if cur[1] ~= ARGV[1] or cur[2] ~= ARGV[2] then return 0 end
-redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'holder', '')
 return 1
 `;
 
@@ -105,9 +108,14 @@ export function redisOptions(config: RedisLockStoreConfig): {
   if (config.password !== undefined && config.password !== "") options.password = config.password;
   if (config.db !== undefined) options.db = config.db;
   if (config.tls) options.tls = config.tls === true ? {} : config.tls;
-  if (config.url) return { url: config.url, options };
-  const [host, port] = (config.addr ?? "127.0.0.1:6379").split(":");
-  return { options: { ...options, host, port: port ? Number(port) : 6379 } };
+  const addr = config.addr ?? "127.0.0.1:6379";
+  // redis.addr may also be a URL (configuration.md): ioredis takes it as one.
+  const url = config.url ?? (/^rediss?:\/\//.test(addr) ? addr : undefined);
+  if (url) return { url, options };
+  // host:port or [ipv6]:port; a bare host means the default port.
+  const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(addr);
+  const host = m?.[1] ?? m?.[2] ?? addr;
+  return { options: { ...options, host, port: m?.[3] ? Number(m[3]) : 6379 } };
 }
 
 export class RedisLockStore implements LockStore {

@@ -17,6 +17,7 @@ import { candidateIdentity } from "../storage/identity";
 import { instrument } from "../storage/instrumented";
 import type { LockStore } from "../storage/types";
 import { HttpLockStore, LeaseServiceError } from "../functions/client";
+import { toPrintable } from "../functions/validate";
 import type { ParsedArgs } from "./args";
 import { describeExit, exitCodeOf, startCommand, type RunningCommand } from "./run-child";
 import { runPlan, type RunPlan } from "./run-options";
@@ -64,7 +65,8 @@ export async function runLeased(plan: RunPlan): Promise<number> {
     key: plan.key,
     identity,
     clusterName: plan.clusterName,
-    metadata: { command: plan.command.join(" ").slice(0, 512) },
+    // Shown by the service's dashboard: one line, no control characters (the service refuses them).
+    metadata: { command: toPrintable(plan.command.join(" ")).slice(0, 512) },
     ...plan.timing,
   });
 

@@ -1,7 +1,7 @@
 // The `highlander` CLI (bin/highlander.cjs, as `npx highlander` runs it) against two real operator
 // processes on the local control plane: create one workload of each kind from flags, watch
 // `highlander status` report them active and healthy, read the leader, make the leader step down
-// (the other operator takes over; not while it is named alone), and delete each workload; their
+// (the other operator takes over; not while it is named alone, nor without its API token), and delete each workload; their
 // children go with them. Deleting one again exits 1 ("not found") unless --ignore-not-found.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -36,7 +36,8 @@ function highlanderWith(env: Record<string, string>, ...args: string[]): CliResu
   const r = spawnSync(process.execPath, [join(ROOT, "bin", "highlander.cjs"), ...args], {
     cwd: ROOT,
     encoding: "utf8",
-    env: { ...process.env, KUBECONFIG: kubeconfig, ...env },
+    // Credentials only where a test passes --token (or env sets them).
+    env: { ...process.env, KUBECONFIG: kubeconfig, HIGHLANDER_API_TOKEN: "", ...env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
@@ -329,7 +330,14 @@ describe("highlander CLI against running operators", () => {
       const alone = highlander("step-down", "--url", leader.url);
       expect(alone.code).toBe(1);
       expect(alone.stderr).toContain("no standby would take over");
-      expect(ok("step-down", "--url", leader.url, "--url", standby.url)).toContain("stepped down");
+      // Without credentials the leader refuses (401) and keeps leading; with its token it steps down.
+      const anonymous = highlander("step-down", "--url", leader.url, "--url", standby.url);
+      expect(anonymous.code).toBe(1);
+      expect(anonymous.stderr).toContain("401");
+      expect(await currentLeader([leader, standby])).toBe(leader);
+      expect(
+        ok("step-down", "--url", leader.url, "--url", standby.url, "--token", leader.token),
+      ).toContain("stepped down");
       await leader.exited();
       const next = await waitFor(
         "the standby to take over",

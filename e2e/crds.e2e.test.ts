@@ -21,6 +21,7 @@ import {
 } from "../capabilities/workloads/controllers/persistent/build";
 import { buildProcessPod } from "../capabilities/workloads/controllers/process/build-pod";
 import { buildDeployment, buildService } from "../capabilities/workloads/controllers/service/build";
+import { WIDE_PROFILE_LABEL } from "./lib/workload-policy";
 import { kubectl } from "./controlplane/cluster";
 
 const kubeconfig = inject("kubeconfig");
@@ -77,6 +78,9 @@ beforeAll(() => {
     ]);
   }
   k(["create", "namespace", ns]);
+  // The full samples mount Secrets and name a ServiceAccount: an opted-in namespace, as the workload
+  // policy (installed by the deploy e2e on the shared control plane) requires for them.
+  k(["label", "namespace", ns, WIDE_PROFILE_LABEL]);
 });
 
 afterAll(() => {

@@ -128,9 +128,18 @@ afterAll(() => {
     "clusterrolebinding",
     "highlander",
     "highlander-watch",
+    "highlander-auth",
     "--ignore-not-found",
   ]);
-  kubectlResult(["delete", "clusterrole", "highlander", "highlander-watch", "--ignore-not-found"]);
+  kubectlResult([
+    "delete",
+    "clusterrole",
+    "highlander",
+    "highlander-watch",
+    "highlander-auth",
+    "highlander-step-down",
+    "--ignore-not-found",
+  ]);
   kubectlResult([
     "delete",
     "-n",
@@ -318,6 +327,8 @@ describe("the default install, applied for real", () => {
     "update leases.coordination.k8s.io -n highlander-system",
     "create peprstores.pepr.dev -n pepr-system",
     "watch peprstores.pepr.dev -n pepr-system",
+    "create tokenreviews.authentication.k8s.io",
+    "create subjectaccessreviews.authorization.k8s.io",
   ])("allows the ServiceAccount to %s", what => {
     const [verb, resource, ...rest] = what.split(" ");
     expect(canI(`${verb} ${resource}`, rest)).toBe(true);
@@ -339,6 +350,7 @@ describe("the default install, applied for real", () => {
     "delete workloadprocesses.highlander.plexobject.io -n default",
     "create leases.coordination.k8s.io -n default",
     "create peprstores.pepr.dev -n default",
+    "update leaders.highlander.plexobject.io",
   ])("denies the ServiceAccount to %s", what => {
     const [verb, resource, ...rest] = what.split(" ");
     expect(canI(`${verb} ${resource}`, rest)).toBe(false);

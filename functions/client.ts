@@ -2,6 +2,8 @@
 // LeaderElector over this store plus child-process management. Keys are lease keys
 // (`highlander-lease:<tenant>/<name>`, see lease-key.ts). Answers map back onto the contract:
 // 409/404 are "not yours" (undefined/false), anything else unexpected throws ("could not tell").
+// The holder secret each acquire returns is kept per lease key and sent with renew, release and
+// re-acquire; it never leaves this process otherwise.
 import type {
   AcquireRequest,
   AcquireResult,
@@ -45,6 +47,15 @@ interface Answer {
 export class HttpLockStore implements LockStore {
   readonly backend = "http" as const;
   private readonly base: string;
+  /** Lease key → "<holderId>\n<secret>" of this process's current acquisition. */
+  private readonly secrets = new Map<string, string>();
+
+  private secretFor(key: string, holderId: string): string | undefined {
+    const entry = this.secrets.get(key);
+    if (entry === undefined) return undefined;
+    const cut = entry.indexOf("\n");
+    return entry.slice(0, cut) === holderId ? entry.slice(cut + 1) : undefined;
+  }
 
   constructor(private readonly config: HttpLockStoreConfig) {
     this.base = config.serviceUrl.replace(/\/+$/, "");
@@ -98,8 +109,13 @@ export class HttpLockStore implements LockStore {
       clusterName: req.clusterName,
       leaseDurationMs: Math.ceil(req.leaseDurationMs),
       metadata: req.metadata ?? {},
+      holderSecret: this.secretFor(key, req.holderId),
     });
-    if (answer.status === 200) return { acquired: true, record: recordFromView(answer.body.lease) };
+    if (answer.status === 200) {
+      const secret = answer.body.holderSecret;
+      if (typeof secret === "string") this.secrets.set(key, `${req.holderId}\n${secret}`);
+      return { acquired: true, record: recordFromView(answer.body.lease) };
+    }
     if (answer.status === 409) {
       const lease = answer.body.lease;
       return { acquired: false, current: lease ? recordFromView(lease) : undefined };
@@ -115,6 +131,7 @@ export class HttpLockStore implements LockStore {
   ): Promise<LockRecord | undefined> {
     const answer = await this.call("POST", this.path(this.lease(key), "renew"), {
       holderId,
+      holderSecret: this.secretFor(key, holderId),
       epoch,
       leaseDurationMs: Math.ceil(leaseDurationMs),
     });
@@ -126,9 +143,13 @@ export class HttpLockStore implements LockStore {
   async release(key: string, holderId: string, epoch: number): Promise<boolean> {
     const answer = await this.call("POST", this.path(this.lease(key), "release"), {
       holderId,
+      holderSecret: this.secretFor(key, holderId),
       epoch,
     });
-    if (answer.status === 200) return true;
+    if (answer.status === 200) {
+      this.secrets.delete(key);
+      return true;
+    }
     if (answer.status === 409 || answer.status === 404) return false;
     return this.fail("release", answer);
   }

@@ -21,14 +21,20 @@ function sharedStore(): Promise<LockStore> {
 const handle = createLeaseService({
   store: sharedStore,
   token: process.env.HIGHLANDER_LEASE_TOKEN,
+  signingKey: process.env.HIGHLANDER_LEASE_SIGNING_KEY,
 });
 
 export const leases: functions.HttpFunction = async (req, res) => {
   // The framework keeps the exact bytes of every body it read in rawBody (JSON or not); the
   // service parses them itself, so every content type gets the same checks and messages.
+  // The framework has read the body already (up to its own 1 GiB limit; Cloud Functions' front end
+  // caps requests at 32 MiB): the service still refuses anything above its limit with 413. For a
+  // refusal before the body is read, serve the service with server.ts instead.
   const body: unknown = req.rawBody ?? req.body;
+  const length = Number(req.get("content-length") ?? "");
   const out = await handle({
     method: req.method,
+    contentLength: Number.isFinite(length) ? length : undefined,
     path: req.originalUrl || req.url,
     authorization: req.get("authorization"),
     body,

@@ -63,8 +63,11 @@ describe("lease service contract", () => {
     expect(b.body).toMatchObject({ acquired: false, holder: "alice", epoch });
     expect(b.body.error).toMatch(/held by "alice"/);
 
+    const holderSecret = a.body.holderSecret as string;
+    expect(holderSecret).toBeTruthy();
     const r = await call("POST", `${LEASE}:renew`, {
       holderId: "alice",
+      holderSecret,
       epoch,
       leaseDurationMs: 30_000,
     });
@@ -82,7 +85,7 @@ describe("lease service contract", () => {
       metadata: { job: "report" },
     });
 
-    const rel = await call("POST", `${LEASE}:release`, { holderId: "alice", epoch });
+    const rel = await call("POST", `${LEASE}:release`, { holderId: "alice", holderSecret, epoch });
     expect(rel.status).toBe(200);
     expect(rel.body).toMatchObject({ released: true });
     expect((await call("GET", LEASE)).body).toMatchObject({ holder: "", held: false, epoch });
@@ -96,6 +99,7 @@ describe("lease service contract", () => {
     // Renewing with the old epoch is refused even by its former holder: it is fenced off.
     const stale = await call("POST", `${LEASE}:renew`, {
       holderId: "alice",
+      holderSecret,
       epoch,
       leaseDurationMs: 30_000,
     });
@@ -138,7 +142,8 @@ describe("lease service contract", () => {
         "highlander-lease:team-a/report",
         "highlander-lease:team-b/sync",
       ]);
-      expect(rows[0].record.holderId).toBe("bob");
+      // Stored with the mark of bob's holder secret (holder-secret.ts); every answer shows "bob".
+      expect(rows[0].record.holderId).toMatch(/^bob#[0-9a-f]{32}$/);
       expect(await store.list("highlander-lease:team-b/")).toHaveLength(1);
       expect(await store.list("highlander-lease:", 1)).toHaveLength(1);
       expect(await store.list("nothing-here:")).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkToken } from "./auth";
-import { checkAcquire, checkRelease, checkRenew, parseBody } from "./validate";
+import { checkAcquire, checkRelease, checkRenew, parseBody, toPrintable } from "./validate";
 
 describe("parseBody", () => {
   it("accepts objects, JSON text and bytes; refuses the rest with a reason", () => {
@@ -70,5 +70,15 @@ describe("checkToken", () => {
     expect(checkToken("s3cret", undefined)).toMatchObject({ error: /missing bearer/ });
     expect(checkToken(undefined, "Bearer x")).toMatchObject({ error: /no HIGHLANDER_LEASE_TOKEN/ });
     expect(checkToken("", "Bearer ")).toMatchObject({ ok: false });
+  });
+});
+
+describe("toPrintable", () => {
+  it("replaces what the service refuses (control, separator, bidi characters) by spaces", () => {
+    expect(toPrintable("sh -c 'a\nb\tc\u001b[2J\u202e'")).toBe("sh -c 'a b c [2J '");
+    expect(
+      checkAcquire({ holderId: "a", leaseDurationMs: 5000, metadata: { c: toPrintable("x\ny") } })
+        .ok,
+    ).toBe(true);
   });
 });

@@ -7,10 +7,43 @@ export const MAX_LEASE_MS = 3_600_000;
 /** Holder ids and cluster names are stored and shown; keep them bounded. */
 const MAX_ID_LENGTH = 256;
 const MAX_METADATA_ENTRIES = 32;
+const MAX_METADATA_KEY = 128;
 const MAX_METADATA_VALUE = 1024;
+/** Largest holder secret accepted (the service issues 43 characters). */
+const MAX_SECRET_LENGTH = 128;
+/** Largest request body the lease actions accept, checked before a body is read in full. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * Control characters (C0, DEL, C1: terminal escapes among them), line and paragraph separators and
+ * bidirectional overrides: none belong in an id a dashboard or a terminal shows.
+ */
+function unprintable(code: number): boolean {
+  return (
+    code <= 0x1f ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
+
+/** `text` with every character the service refuses replaced by a space (for values we compose). */
+export function toPrintable(text: string): string {
+  return [...text].map(ch => (unprintable(ch.codePointAt(0) ?? 0) ? " " : ch)).join("");
+}
+
+function printable(what: string, text: string): string | undefined {
+  return [...text].some(ch => unprintable(ch.codePointAt(0) ?? 0))
+    ? `${what} contains a control or formatting character (not allowed)`
+    : undefined;
+}
 
 export interface AcquireBody {
   holderId: string;
+  /** The secret of the current acquisition, when re-acquiring a lease one holds. */
+  holderSecret?: string;
   leaseDurationMs: number;
   clusterName: string;
   metadata: Record<string, string>;
@@ -18,12 +51,14 @@ export interface AcquireBody {
 
 export interface RenewBody {
   holderId: string;
+  holderSecret?: string;
   epoch: number;
   leaseDurationMs: number;
 }
 
 export interface ReleaseBody {
   holderId: string;
+  holderSecret?: string;
   epoch: number;
 }
 
@@ -34,6 +69,11 @@ type Json = Record<string, unknown>;
 /** Parses a request body: an object already parsed by the framework, or JSON text/bytes. */
 export function parseBody(body: unknown): Checked<Json> {
   let value: unknown = body;
+  const size =
+    typeof body === "string" ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : 0;
+  if (size > MAX_BODY_BYTES) {
+    return { ok: false, error: `request body is larger than ${MAX_BODY_BYTES} bytes` };
+  }
   if (body === undefined || body === null || body === "") {
     return { ok: false, error: "request body must be a JSON object; got an empty body" };
   }
@@ -63,7 +103,18 @@ function holder(body: Json): Checked<string> {
   if (id.length > MAX_ID_LENGTH) {
     return { ok: false, error: `holderId is longer than ${MAX_ID_LENGTH} characters` };
   }
+  const bad = printable("holderId", id);
+  if (bad) return { ok: false, error: bad };
   return { ok: true, value: id };
+}
+
+function secret(body: Json): Checked<string | undefined> {
+  const s = body.holderSecret;
+  if (s === undefined || s === null || s === "") return { ok: true, value: undefined };
+  if (typeof s !== "string" || s.length > MAX_SECRET_LENGTH || printable("", s)) {
+    return { ok: false, error: `holderSecret must be the secret the acquire answer returned` };
+  }
+  return { ok: true, value: s };
 }
 
 function duration(body: Json): Checked<number> {
@@ -102,7 +153,14 @@ function metadata(body: Json): Checked<Record<string, string>> {
     return { ok: false, error: `metadata has more than ${MAX_METADATA_ENTRIES} entries` };
   }
   for (const [k, v] of entries) {
+    if (k === "" || k.length > MAX_METADATA_KEY) {
+      return { ok: false, error: `metadata keys must be 1 to ${MAX_METADATA_KEY} characters` };
+    }
+    const badKey = printable("a metadata key", k);
+    if (badKey) return { ok: false, error: badKey };
     if (typeof v !== "string") return { ok: false, error: `metadata.${k} must be a string` };
+    const badValue = printable(`metadata.${k}`, v);
+    if (badValue) return { ok: false, error: badValue };
     if (v.length > MAX_METADATA_VALUE) {
       return { ok: false, error: `metadata.${k} is longer than ${MAX_METADATA_VALUE} characters` };
     }
@@ -116,6 +174,8 @@ function clusterName(body: Json): Checked<string> {
   if (typeof c !== "string" || c.length > MAX_ID_LENGTH) {
     return { ok: false, error: `clusterName must be a string of at most ${MAX_ID_LENGTH} chars` };
   }
+  const bad = printable("clusterName", c);
+  if (bad) return { ok: false, error: bad };
   return { ok: true, value: c };
 }
 
@@ -128,9 +188,17 @@ export function checkAcquire(body: Json): Checked<AcquireBody> {
   if (!c.ok) return c;
   const m = metadata(body);
   if (!m.ok) return m;
+  const s = secret(body);
+  if (!s.ok) return s;
   return {
     ok: true,
-    value: { holderId: h.value, leaseDurationMs: d.value, clusterName: c.value, metadata: m.value },
+    value: {
+      holderId: h.value,
+      holderSecret: s.value,
+      leaseDurationMs: d.value,
+      clusterName: c.value,
+      metadata: m.value,
+    },
   };
 }
 
@@ -141,7 +209,12 @@ export function checkRenew(body: Json): Checked<RenewBody> {
   if (!e.ok) return e;
   const d = duration(body);
   if (!d.ok) return d;
-  return { ok: true, value: { holderId: h.value, epoch: e.value, leaseDurationMs: d.value } };
+  const s = secret(body);
+  if (!s.ok) return s;
+  return {
+    ok: true,
+    value: { holderId: h.value, holderSecret: s.value, epoch: e.value, leaseDurationMs: d.value },
+  };
 }
 
 export function checkRelease(body: Json): Checked<ReleaseBody> {
@@ -149,5 +222,7 @@ export function checkRelease(body: Json): Checked<ReleaseBody> {
   if (!h.ok) return h;
   const e = epoch(body);
   if (!e.ok) return e;
-  return { ok: true, value: { holderId: h.value, epoch: e.value } };
+  const s = secret(body);
+  if (!s.ok) return s;
+  return { ok: true, value: { holderId: h.value, holderSecret: s.value, epoch: e.value } };
 }

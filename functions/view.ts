@@ -1,6 +1,7 @@
 // The JSON shape of a lease, shared by the service (which writes it) and the client (which reads
 // it back into a LockRecord). Times are ISO strings from the storage's own (server) clock.
 import type { LockRecord } from "../storage/types";
+import { shownHolder } from "./holder-secret";
 import type { LeaseName } from "./lease-key";
 
 export interface LeaseView {
@@ -22,7 +23,8 @@ export function leaseView(lease: LeaseName, record: LockRecord, nowMs: number): 
   return {
     tenant: lease.tenant,
     name: lease.name,
-    holder: record.holderId,
+    // Never the stored form: it carries a mark of the holder's secret (holder-secret.ts).
+    holder: shownHolder(record.holderId),
     clusterName: record.clusterName,
     epoch: record.epoch,
     held: record.holderId !== "" && record.expiresAt.getTime() > nowMs,

@@ -9,6 +9,9 @@
 // kubeconfig is set (localhost:8080), so a shell without KUBECONFIG would send `kubectl apply` to
 // Highlander. `npm start` therefore uses START_PORT unless a port is configured (HIGHLANDER_PORT, or
 // `port` in the config file); in a pod the default stays 8080.
+//
+// Flags after `--` go to the operator (`npm start -- --observer`); its HTTP port listens on 127.0.0.1
+// unless --bind-address or HIGHLANDER_BIND_ADDRESS says otherwise.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
@@ -25,6 +28,7 @@ import {
 } from "../e2e/lib/module";
 import { run, sleep } from "../e2e/lib/processes";
 import { withProgress } from "../e2e/lib/progress";
+import { startOptions } from "./start-options";
 
 /** `npm start`'s HTTP port when none is configured: not kubectl's fallback 8080. */
 export const START_PORT = 8090;
@@ -75,8 +79,11 @@ async function resolveKubeconfig(): Promise<Target> {
 }
 
 /** The port the operator will listen on with `env`; sets START_PORT when nothing chose one. */
-export function choosePort(env: NodeJS.ProcessEnv): number | undefined {
-  const resolved = resolveConfig({ env, argv: [] });
+export function choosePort(
+  env: NodeJS.ProcessEnv,
+  argv: readonly string[] = [],
+): number | undefined {
+  const resolved = resolveConfig({ env, argv: [...argv] });
   if (resolved.origins.port === "default") {
     env.HIGHLANDER_PORT = String(START_PORT);
     return START_PORT;
@@ -143,16 +150,21 @@ async function main(): Promise<void> {
   say("applying the CRDs, Pepr's store CRD and namespace, and the fence policy");
   prepareCluster(target.kubeconfig);
   const tls = peprTls(join(localClusterDir, "pepr-tls"));
+  const options = startOptions(process.argv.slice(2), process.env);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...options.env,
     KUBECONFIG: target.kubeconfig,
     PEPR_WATCH_MODE: "true",
     SSL_KEY_PATH: tls.key,
     SSL_CERT_PATH: tls.cert,
   };
-  const port = choosePort(env);
-  say(`starting the operator: node ${relative(ROOT, MODULE_FILE)} (HTTP port ${port ?? "?"})`);
-  const child = spawn(process.execPath, [MODULE_FILE], { env, stdio: "inherit" });
+  const port = choosePort(env, options.args);
+  const args = [MODULE_FILE, ...options.args];
+  say(
+    `starting the operator: node ${[relative(ROOT, MODULE_FILE), ...options.args].join(" ")} (HTTP port ${port ?? "?"})`,
+  );
+  const child = spawn(process.execPath, args, { env, stdio: "inherit" });
   let exited = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => child.kill(signal));

@@ -239,6 +239,42 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     description: "/readyz succeeds only on the leader (route a Service to the leader only)",
   },
   {
+    path: "http.bindAddress",
+    kind: "string",
+    env: ["HIGHLANDER_BIND_ADDRESS"],
+    flag: "--bind-address",
+    default: "",
+    description:
+      "Address the HTTP port listens on (empty: every interface, as a pod needs for probes)",
+  },
+  {
+    path: "http.allowedHosts",
+    kind: "string",
+    env: ["HIGHLANDER_ALLOWED_HOSTS"],
+    flag: "--allowed-hosts",
+    default: "",
+    description:
+      "Comma-separated host names the HTTP port answers to, besides IP addresses, localhost and *.svc names",
+  },
+  {
+    path: "api.token",
+    kind: "string",
+    env: ["HIGHLANDER_API_TOKEN"],
+    flag: "--api-token",
+    default: "",
+    secret: true,
+    description:
+      "Bearer token that may call mutating API routes (step-down); empty: TokenReview only",
+  },
+  {
+    path: "api.tokenFile",
+    kind: "string",
+    env: ["HIGHLANDER_API_TOKEN_FILE"],
+    flag: "--api-token-file",
+    default: "",
+    description: "File holding that bearer token (a mounted Secret), re-read on every request",
+  },
+  {
     path: "logLevel",
     kind: "enum",
     env: ["HIGHLANDER_LOG_LEVEL"],

@@ -31,6 +31,10 @@ function problemsOf(input: LoadInput): string[] {
 function valueAt(config: HighlanderConfig, path: string): unknown {
   const table: Record<string, unknown> = {
     id: config.id,
+    "http.bindAddress": config.http.bindAddress,
+    "http.allowedHosts": config.http.allowedHosts,
+    "api.token": config.api.token,
+    "api.tokenFile": config.api.tokenFile,
     tenant: config.tenant,
     port: config.port,
     namespace: config.namespace,
@@ -90,6 +94,8 @@ describe("defaults", () => {
       leaseNamespace: "pepr-system",
       readyOnlyWhenLeader: false,
       logLevel: "info",
+      http: { bindAddress: "", allowedHosts: [] },
+      api: { token: "", tokenFile: "" },
       workloads: [],
     } satisfies HighlanderConfig);
   });
@@ -177,6 +183,8 @@ describe("a file setting every key", () => {
       leaseNamespace: "highlander-system",
       readyOnlyWhenLeader: true,
       logLevel: "debug",
+      http: { bindAddress: "10.0.0.5", allowedHosts: ["highlander.example", "ops.example"] },
+      api: { token: "file-api-token", tokenFile: "/etc/highlander/api-token" },
     });
     for (const key of CONFIG_KEYS) {
       if (key.path !== "remainsFollower") expect(origins[key.path]).toBe("file /full.yaml");
@@ -199,6 +207,20 @@ const SAMPLES: Record<
   string,
   { file: unknown; env: string; flag: string; expect: [unknown, unknown, unknown] }
 > = {
+  "http.bindAddress": {
+    file: "10.0.0.1",
+    env: "10.0.0.2",
+    flag: "127.0.0.1",
+    expect: ["10.0.0.1", "10.0.0.2", "127.0.0.1"],
+  },
+  "http.allowedHosts": {
+    file: "a.example, B.example",
+    env: "e.example",
+    flag: "f.example",
+    expect: [["a.example", "b.example"], ["e.example"], ["f.example"]],
+  },
+  "api.token": { file: "tf", env: "te", flag: "tg", expect: ["tf", "te", "tg"] },
+  "api.tokenFile": { file: "/f", env: "/e", flag: "/g", expect: ["/f", "/e", "/g"] },
   id: { file: "file-id", env: "env-id", flag: "flag-id", expect: ["file-id", "env-id", "flag-id"] },
   tenant: { file: "file-t", env: "env-t", flag: "flag-t", expect: ["file-t", "env-t", "flag-t"] },
   port: { file: 1111, env: "2222", flag: "3333", expect: [1111, 2222, 3333] },

@@ -174,6 +174,14 @@ function assemble(
     leaseNamespace: s("leaseNamespace"),
     readyOnlyWhenLeader: b("readyOnlyWhenLeader"),
     logLevel: s("logLevel") as LogLevel,
+    http: {
+      bindAddress: s("http.bindAddress"),
+      allowedHosts: s("http.allowedHosts")
+        .split(",")
+        .map(h => h.trim().toLowerCase())
+        .filter(h => h !== ""),
+    },
+    api: { token: s("api.token"), tokenFile: s("api.tokenFile") },
     workloads,
   };
 }

@@ -56,5 +56,9 @@ export interface HighlanderConfig {
   /** When true, /readyz reports ready only on the leader. */
   readyOnlyWhenLeader: boolean;
   logLevel: LogLevel;
+  /** The HTTP port's bind address ("" = all interfaces) and extra Host names it answers to. */
+  http: { bindAddress: string; allowedHosts: string[] };
+  /** Credentials for mutating API routes besides TokenReview: a static token or a file holding one. */
+  api: { token: string; tokenFile: string };
   workloads: ConfigWorkload[];
 }

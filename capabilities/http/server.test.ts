@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { Writable } from "node:stream";
 import { Counter, Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
@@ -6,6 +7,9 @@ import { DASHBOARD_CSP, DASHBOARD_HTML } from "./dashboard";
 import { createHttpServer, type HttpServerOptions } from "./server";
 import type { StatusSnapshot, StatusSource } from "./source";
 import { sampleSnapshot } from "./test-fixtures";
+
+const TOKEN = "test-api-token";
+const AUTH = { authorization: `Bearer ${TOKEN}` };
 
 const logLines: string[] = [];
 const logger = createLogger(
@@ -46,7 +50,14 @@ async function start(
       state.stepDowns++;
     };
   }
-  const server = createHttpServer({ port: 0, host: "127.0.0.1", source, logger, ...options });
+  const server = createHttpServer({
+    port: 0,
+    host: "127.0.0.1",
+    source,
+    logger,
+    auth: { staticToken: () => TOKEN },
+    ...options,
+  });
   running.push(server);
   const port = await server.listen();
   state.base = `http://127.0.0.1:${port}`;
@@ -259,7 +270,10 @@ describe("errors", () => {
 describe("POST /api/leader/step-down", () => {
   it("asks the runtime to step down when this instance leads", async () => {
     const s = await start();
-    const { status, body } = await getJson(`${s.base}/api/leader/step-down`, { method: "POST" });
+    const { status, body } = await getJson(`${s.base}/api/leader/step-down`, {
+      method: "POST",
+      headers: AUTH,
+    });
     expect(status).toBe(200);
     expect(body).toEqual({ status: "success", data: { steppedDown: true, id: "pod-a", epoch: 7 } });
     expect(s.stepDowns).toBe(1);
@@ -275,7 +289,10 @@ describe("POST /api/leader/step-down", () => {
       epoch: null,
       leaderSince: null,
     };
-    const { status, body } = await getJson(`${s.base}/api/leader/step-down`, { method: "POST" });
+    const { status, body } = await getJson(`${s.base}/api/leader/step-down`, {
+      method: "POST",
+      headers: AUTH,
+    });
     expect(status).toBe(409);
     expect(body).toEqual({
       status: "error",
@@ -287,22 +304,73 @@ describe("POST /api/leader/step-down", () => {
 
   it("answers 501 when the runtime offers no step-down", async () => {
     const s = await start({ withStepDown: false });
-    expect((await fetch(`${s.base}/api/leader/step-down`, { method: "POST" })).status).toBe(501);
+    expect(
+      (await fetch(`${s.base}/api/leader/step-down`, { method: "POST", headers: AUTH })).status,
+    ).toBe(501);
+  });
+
+  it("answers 401 without or with a wrong token, and the leader keeps leading", async () => {
+    const s = await start();
+    const none = await fetch(`${s.base}/api/leader/step-down`, { method: "POST" });
+    expect(none.status).toBe(401);
+    expect(none.headers.get("www-authenticate")).toContain("Bearer");
+    const wrong = await fetch(`${s.base}/api/leader/step-down`, {
+      method: "POST",
+      headers: { authorization: "Bearer nope" },
+    });
+    expect(wrong.status).toBe(401);
+    expect(s.stepDowns).toBe(0);
+  });
+
+  it("answers 403 to a Kubernetes user RBAC does not allow", async () => {
+    const s = await start({
+      auth: {
+        kube: {
+          tokenReview: async () => ({ username: "alice" }),
+          subjectAccessReview: async () => false,
+        },
+      },
+    });
+    const res = await getJson(`${s.base}/api/leader/step-down`, {
+      method: "POST",
+      headers: { authorization: "Bearer kube" },
+    });
+    expect(res.status).toBe(403);
+    expect(s.stepDowns).toBe(0);
   });
 
   it("refuses cross-origin browser requests", async () => {
     const s = await start();
     const foreign = await fetch(`${s.base}/api/leader/step-down`, {
       method: "POST",
-      headers: { origin: "http://evil.example" },
+      headers: { ...AUTH, origin: "http://evil.example" },
     });
     expect(foreign.status).toBe(403);
     const same = await fetch(`${s.base}/api/leader/step-down`, {
       method: "POST",
-      headers: { origin: s.base },
+      headers: { ...AUTH, origin: s.base },
     });
     expect(same.status).toBe(200);
     expect(s.stepDowns).toBe(1);
+  });
+});
+
+describe("Host allow-list", () => {
+  it("refuses a DNS-rebinding Host on every route", async () => {
+    const s = await start();
+    const port = new URL(s.base).port;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        { host: "127.0.0.1", port, path: "/api/status", headers: { host: "evil.example" } },
+        res => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    expect(status).toBe(421);
   });
 });
 

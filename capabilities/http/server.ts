@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { register, type Registry } from "prom-client";
 import type { Logger } from "../logging/logger";
+import { authorizeMutation, hostAllowed, type AuthOptions } from "./auth";
 import { DASHBOARD_CSP, DASHBOARD_HTML } from "./dashboard";
 import { failure, success, type Envelope } from "./envelope";
 import { evaluateReadiness } from "./readiness";
@@ -31,6 +32,10 @@ export interface HttpServerOptions {
   readyOnlyWhenLeader?: boolean;
   /** Extra facts for /debug/status, e.g. describeConfig(config); must already be masked. */
   debugInfo?: () => Record<string, unknown>;
+  /** Credentials for mutating routes; without any, step-down answers 401 to everyone. */
+  auth?: AuthOptions;
+  /** Host names answered besides IP literals, localhost and *.svc (DNS-rebinding defence). */
+  allowedHosts?: readonly string[];
   /** For tests. */
   now?: () => Date;
 }
@@ -75,6 +80,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   async function handle(req: IncomingMessage): Promise<Reply> {
     const method = req.method ?? "GET";
+    if (!hostAllowed(req.headers.host, options.allowedHosts ?? [])) {
+      return json(421, failure(`host not allowed: ${req.headers.host ?? "(none)"}`));
+    }
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
     const match = matchRoute(method, pathname);
     if (match.kind === "not-found") return json(404, failure(`not found: ${pathname}`));
@@ -203,6 +211,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       originHost !== req.headers.host || req.headers["sec-fetch-site"] === "cross-site";
     if (crossOrigin)
       return json(403, failure("cross-origin requests may not step down the leader"));
+    const auth = await authorizeMutation(req.headers.authorization, options.auth ?? {});
+    if (!auth.ok) {
+      log.warn({ status: auth.status, reason: auth.reason }, "step-down refused");
+      const headers: Record<string, string> =
+        auth.status === 401 ? { "www-authenticate": 'Bearer realm="highlander"' } : {};
+      return json(auth.status, failure(`step-down refused: ${auth.reason}`), headers);
+    }
     if (options.source.stepDown === undefined) {
       return json(501, failure("step-down is not supported by this instance"));
     }
@@ -216,7 +231,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       );
     }
     log.warn(
-      { id: snapshot.instance.id, epoch: snapshot.instance.epoch },
+      { id: snapshot.instance.id, epoch: snapshot.instance.epoch, user: auth.user },
       "stepping down on HTTP request",
     );
     await options.source.stepDown();

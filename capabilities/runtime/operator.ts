@@ -1,6 +1,7 @@
 // The operator runtime beside Pepr's watcher: it owns the process-wide pieces Pepr lacks — leader
 // election, our work queue, the HTTP port — and shuts them down in order on SIGTERM/SIGINT:
 // stop acting, release the lock, close the port, exit.
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import {
   loadConfig,
@@ -19,6 +20,7 @@ import {
   setClusterHealth,
 } from "../metrics";
 import { createHttpServer, type HttpServer } from "../http";
+import { kubeAuthApi } from "../http/kube-auth";
 import type { StatusSnapshot } from "../http/source";
 import { createLockStore } from "../../storage/factory";
 import { LeaderElector } from "../../storage/elector";
@@ -106,13 +108,13 @@ export function onChildEvent(obj: KubeObject): void {
   rt.manager.enqueue({ kind: KINDS[type].kind, namespace: obj.metadata.namespace, name });
 }
 
-function loadOrExit(): HighlanderConfig {
+function loadOrExit(): { config: HighlanderConfig; warnings: string[] } {
   try {
     return loadConfig({
       argv: operatorArgs(process.argv.slice(2)),
       env: process.env,
       hostname: hostname(),
-    }).config;
+    });
   } catch (err) {
     const problems = err instanceof ConfigError ? [...err.problems] : [String(err)];
     processLogger().fatal({ problems }, `invalid configuration: ${problems.join("; ")}`);
@@ -150,9 +152,11 @@ async function listStamped(client: KubeClient, tenant: string): Promise<KubeObje
 }
 
 export async function startOperator(): Promise<void> {
-  const config = loadOrExit();
+  const { config, warnings } = loadOrExit();
   const log = createLogger(config.logLevel);
   setProcessLogger(log);
+  // Unknown keys and conflicting sources (docs/configuration.md promises they are logged).
+  for (const warning of warnings) log.warn({ warning }, "configuration warning");
   registerOperatorMetrics();
   const client = new KubeClient();
   log.info({ apiServer: client.server, config: describeConfig(config) }, "starting highlander");
@@ -398,6 +402,16 @@ export async function startOperator(): Promise<void> {
 
   const http: HttpServer = createHttpServer({
     port: config.port,
+    host: config.http.bindAddress === "" ? undefined : config.http.bindAddress,
+    allowedHosts: config.http.allowedHosts,
+    auth: {
+      // Re-read on every request so a rotated Secret takes effect without a restart.
+      staticToken: () =>
+        config.api.tokenFile === ""
+          ? config.api.token
+          : readFileSync(config.api.tokenFile, "utf8").trim(),
+      kube: kubeAuthApi((path, body) => client.request("POST", path, body)),
+    },
     source: {
       snapshot,
       stepDown: async () => {

@@ -12,6 +12,8 @@ export interface OperatorProcess {
   port: number;
   url: string;
   logFile: string;
+  /** The static API token it accepts for step-down (HIGHLANDER_API_TOKEN). */
+  token: string;
   child: ChildProcess;
   /** GET a JSON API path and return `data` from the envelope. */
   api<T>(path: string): Promise<T>;
@@ -28,6 +30,12 @@ export interface OperatorOptions {
   /** HIGHLANDER_* settings (tenant, storage, cluster name, lease timings, …). */
   env?: Record<string, string>;
 }
+
+/**
+ * The static API token every e2e operator accepts for step-down unless a test sets its own
+ * HIGHLANDER_API_TOKEN (the CLI sends it with --token or HIGHLANDER_API_TOKEN).
+ */
+export const E2E_API_TOKEN = "e2e-step-down-token";
 
 /** Short lease timings so failover tests take seconds, not minutes. */
 export const FAST_LEASE = {
@@ -69,6 +77,7 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
       HIGHLANDER_PEPR_PORT: String(peprPort),
       HIGHLANDER_ID: opts.name,
       HIGHLANDER_LOG_LEVEL: "debug",
+      HIGHLANDER_API_TOKEN: E2E_API_TOKEN,
       ...opts.env,
     },
     stdio: ["ignore", out, out],
@@ -84,6 +93,7 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
     port,
     url,
     logFile,
+    token: opts.env?.HIGHLANDER_API_TOKEN ?? E2E_API_TOKEN,
     child,
     async api<T>(path: string): Promise<T> {
       const res = await httpGet(`${url}${path}`);

@@ -31,6 +31,8 @@ export interface LeaseServiceProcess {
 export async function startLeaseService(opts: {
   emulatorHost: string;
   token: string;
+  /** HIGHLANDER_LEASE_SIGNING_KEY: the key tenant tokens are signed with. */
+  signingKey?: string;
   logDir: string;
 }): Promise<LeaseServiceProcess> {
   const databaseId = `leases-${randomBytes(4).toString("hex")}`;
@@ -61,6 +63,7 @@ export async function startLeaseService(opts: {
       HIGHLANDER_SPANNER_INSTANCE_ID: INSTANCE,
       HIGHLANDER_SPANNER_DATABASE_ID: databaseId,
       HIGHLANDER_LEASE_TOKEN: opts.token,
+      ...(opts.signingKey ? { HIGHLANDER_LEASE_SIGNING_KEY: opts.signingKey } : {}),
     },
   });
   const url = `http://127.0.0.1:${port}`;

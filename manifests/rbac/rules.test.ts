@@ -85,6 +85,23 @@ describe("operator RBAC", () => {
     );
   });
 
+  it("grants the token and access reviews of authenticated step-down, the same in every copy", () => {
+    const auth = rulesOf("manifests/core/rbac-auth.yaml", "ClusterRole");
+    expect(grants(auth)).toEqual([
+      "authentication.k8s.io/tokenreviews:create",
+      "authorization.k8s.io/subjectaccessreviews:create",
+    ]);
+    const chart = readFileSync(join(root, "charts/highlander/templates/auth-rbac.yaml"), "utf8");
+    const chartAuth = parseAllDocuments(chart.replace(/\{\{[^}]*\}\}/g, "x")).map(
+      d => d.toJS() as { kind: string; metadata: { name: string }; rules?: V1PolicyRule[] },
+    );
+    expect(chartAuth.find(d => d.metadata.name === "highlander-auth-x")?.rules).toEqual(auth);
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      pepr: { rbac: V1PolicyRule[] };
+    };
+    expect(grants(pkg.pepr.rbac)).toEqual(expect.arrayContaining(grants(auth)));
+  });
+
   it("in namespaced mode, grants only read access to our own kinds cluster-wide", () => {
     expect(
       grants(rulesOf("manifests/rbac/namespaced/watch-clusterrole.yaml", "ClusterRole")),

@@ -184,13 +184,18 @@ describe("pod template", () => {
     expect(podSpec.imagePullSecrets).toEqual([{ name: "regcred" }]);
     expect(podSpec.serviceAccountName).toBe("worker");
     expect(podSpec.tolerations).toHaveLength(1);
-    expect(podSpec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000 });
+    expect(podSpec.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
     const main = buildMainContainer(spec);
     expect(main.env?.map(e => e.name)).toEqual(["A_VAR", "B_VAR", "LITERAL", "POD_NAME"]);
     expect(main.envFrom).toHaveLength(2);
     expect(main.securityContext).toEqual({
       readOnlyRootFilesystem: true,
       allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
     });
     expect(main.startupProbe).toEqual({ exec: { command: ["true"] }, failureThreshold: 30 });
   });

@@ -14,6 +14,11 @@ import type { CommonSpec, SidecarSpec } from "../../crd/types";
 import { buildEnv, buildEnvFrom } from "./env";
 import { workloadLabels } from "./labels";
 import { buildResources } from "./resources";
+import {
+  automountServiceAccountToken,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from "./security";
 import { buildVolumes, mainVolumeMounts, toVolumeMount } from "./volumes";
 
 export const MAIN_CONTAINER = "main";
@@ -56,7 +61,7 @@ export function buildMainContainer(spec: CommonSpec, opts: MainContainerOptions 
     readinessProbe: opts.readinessProbe,
     livenessProbe: opts.livenessProbe,
     startupProbe: spec.startupProbe,
-    securityContext: spec.securityContext,
+    securityContext: restrictedContainerSecurityContext(spec.securityContext),
   });
 }
 
@@ -73,7 +78,7 @@ export function buildSidecar(sidecar: SidecarSpec): V1Container {
       sidecar.volumeMounts && sidecar.volumeMounts.length > 0
         ? sidecar.volumeMounts.map(toVolumeMount)
         : undefined,
-    securityContext: sidecar.securityContext,
+    securityContext: restrictedContainerSecurityContext(sidecar.securityContext),
   });
 }
 
@@ -92,6 +97,7 @@ export function buildPodSpec(spec: CommonSpec, opts: PodSpecOptions): V1PodSpec 
         ? spec.imagePullSecrets.map(s => ({ name: s.name }))
         : undefined,
     serviceAccountName: spec.serviceAccountName,
+    automountServiceAccountToken: automountServiceAccountToken(spec.serviceAccountName),
     priorityClassName: spec.priorityClassName,
     nodeSelector:
       spec.nodeSelector && Object.keys(spec.nodeSelector).length > 0
@@ -102,7 +108,7 @@ export function buildPodSpec(spec: CommonSpec, opts: PodSpecOptions): V1PodSpec 
         ? spec.tolerations.map(t => ({ ...t }))
         : undefined,
     affinity: spec.affinity,
-    securityContext: spec.podSecurityContext,
+    securityContext: restrictedPodSecurityContext(spec.podSecurityContext),
     terminationGracePeriodSeconds:
       opts.terminationGracePeriodSeconds ?? spec.terminationGracePeriodSeconds,
   });

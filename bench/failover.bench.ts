@@ -1,5 +1,5 @@
 // `npm run bench -- failover [--runs N] [--backends kubernetes,redis,db,spanner] [--profiles highlander,client-go]
-//   [--outage-s S] [--no-outages]`
+//   [--outage-s S] [--no-outages] [--no-takeovers]`
 //
 // The whole operator, lock and fence together, as users run it: three operator processes (the built
 // module, `startOperator`) of one tenant on the local control plane, for each lock backend and each
@@ -13,7 +13,7 @@
 // Prints p50/p99 per backend, profile and mode, and the outage counts. Starts its own services and
 // control plane. docs/benchmarks.md records runs.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCluster, type Cluster } from "../e2e/controlplane/cluster";
@@ -44,6 +44,7 @@ interface Options {
   profiles: Profile[];
   outageMs: number;
   outages: boolean;
+  takeovers: boolean;
 }
 
 function parseArgs(args: string[]): Options {
@@ -53,11 +54,13 @@ function parseArgs(args: string[]): Options {
     profiles: ["highlander", "client-go"],
     outageMs: 60_000,
     outages: true,
+    takeovers: true,
   };
   for (let i = 0; i < args.length; i++) {
     const value = args[i + 1] ?? "";
-    if (args[i] === "--no-outages") {
-      opts.outages = false;
+    if (args[i] === "--no-outages" || args[i] === "--no-takeovers") {
+      if (args[i] === "--no-outages") opts.outages = false;
+      else opts.takeovers = false;
       continue;
     }
     if (args[i] === "--runs") opts.runs = Number.parseInt(value, 10);
@@ -164,13 +167,37 @@ async function takeoverOnce(group: Group, signal: "SIGKILL" | "SIGTERM"): Promis
   return at - t0;
 }
 
-/** Pauses a process group for `ms`, then resumes it. */
+/** `pid` and every process below it (PostgreSQL's and the emulator's children are in sessions of their own). */
+function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so split after ")".
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const all: number[] = [];
+  const visit = (p: number) => {
+    all.push(p);
+    for (const c of children.get(p) ?? []) visit(c);
+  };
+  visit(pid);
+  return all;
+}
+
+/** Pauses a process and everything below it for `ms` (SIGSTOP), then resumes them. */
 async function pause(pid: number, ms: number): Promise<void> {
-  process.kill(-pid, "SIGSTOP");
+  const tree = processTree(pid);
+  for (const p of tree) process.kill(p, "SIGSTOP");
   try {
     await sleep(ms);
   } finally {
-    process.kill(-pid, "SIGCONT");
+    for (const p of tree) process.kill(p, "SIGCONT");
   }
 }
 
@@ -212,6 +239,12 @@ export async function run(args: string[]): Promise<void> {
     results.push(line);
     console.log(line);
   };
+  // Ctrl-C: stop the operators too (the servers have watchdogs of their own).
+  const interrupted = () => {
+    void Promise.all(groups.map(g => stopOperators(...g.ops))).finally(() => process.exit(130));
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   try {
     ensureModuleBuilt();
     services = await startAllServices({ dir: join(dir, "services"), ownerPid: process.pid });
@@ -251,10 +284,12 @@ export async function run(args: string[]): Promise<void> {
           label,
         );
         groups.push(group);
-        for (const [mode, signal] of [
-          ["crash (SIGKILL)", "SIGKILL"],
-          ["graceful (SIGTERM)", "SIGTERM"],
-        ] as const) {
+        for (const [mode, signal] of opts.takeovers
+          ? ([
+              ["crash (SIGKILL)", "SIGKILL"],
+              ["graceful (SIGTERM)", "SIGTERM"],
+            ] as const)
+          : []) {
           const samples: number[] = [];
           for (let i = 0; i < opts.runs; i++) {
             const ms = await takeoverOnce(group, signal);

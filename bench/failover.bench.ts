@@ -82,6 +82,8 @@ function log(line: string): void {
 interface LogLine {
   at: number;
   msg: string;
+  /** On "acting as leader" lines: how long advancing the fence took. */
+  ms?: number;
 }
 
 /** The operator's JSON log lines that matter here, with their times. */
@@ -90,9 +92,13 @@ function readLog(op: OperatorProcess): LogLine[] {
   for (const text of readFileSync(op.logFile, "utf8").split("\n")) {
     if (!text.includes("acting as leader") && !text.includes('"msg":"mode active')) continue;
     try {
-      const entry = JSON.parse(text) as { time?: string; msg?: string };
+      const entry = JSON.parse(text) as { time?: string; msg?: string; ms?: unknown };
       if (typeof entry.time === "string" && typeof entry.msg === "string")
-        lines.push({ at: Date.parse(entry.time), msg: entry.msg });
+        lines.push({
+          at: Date.parse(entry.time),
+          msg: entry.msg,
+          ms: typeof entry.ms === "number" ? entry.ms : undefined,
+        });
     } catch {
       // not one of ours
     }
@@ -145,26 +151,29 @@ async function waitForLeader(ops: OperatorProcess[]): Promise<OperatorProcess> {
   return waitFor("a leader acting", () => leaderOf(ops), 120_000, 100);
 }
 
-/** Kill (or stop) the leader; the time until another operator acts. Replaces the stopped one. */
-async function takeoverOnce(group: Group, signal: "SIGKILL" | "SIGTERM"): Promise<number> {
+/** Kill (or stop) the leader; the time until another operator acts, and its fence advance's share. */
+async function takeoverOnce(
+  group: Group,
+  signal: "SIGKILL" | "SIGTERM",
+): Promise<{ ms: number; fenceMs: number | undefined }> {
   const leader = await waitForLeader(group.ops);
   // Standbys that have looked at the lock a few times since they started.
   await sleep(2_000);
   const t0 = Date.now();
   leader.kill(signal);
   const others = group.ops.filter(op => op !== leader);
-  const at = await waitFor(
+  const first = await waitFor(
     "another operator to act",
-    () => {
-      const times = others.flatMap(op => readLog(op).filter(l => started(l) && l.at >= t0));
-      return times.length > 0 ? Math.min(...times.map(l => l.at)) : undefined;
-    },
+    () =>
+      others
+        .flatMap(op => readLog(op).filter(l => started(l) && l.at >= t0))
+        .sort((a, b) => a.at - b.at)[0],
     120_000,
     50,
   );
   await leader.exited();
   group.ops.splice(group.ops.indexOf(leader), 1, await group.spawn());
-  return at - t0;
+  return { ms: first.at - t0, fenceMs: first.ms };
 }
 
 /** `pid` and every process below it (PostgreSQL's and the emulator's children are in sessions of their own). */
@@ -291,13 +300,17 @@ export async function run(args: string[]): Promise<void> {
             ] as const)
           : []) {
           const samples: number[] = [];
+          const fence: number[] = [];
           for (let i = 0; i < opts.runs; i++) {
-            const ms = await takeoverOnce(group, signal);
+            const { ms, fenceMs } = await takeoverOnce(group, signal);
             samples.push(ms);
-            log(`${label} ${mode} run ${i + 1}/${opts.runs}: ${ms} ms`);
+            if (fenceMs !== undefined) fence.push(fenceMs);
+            log(
+              `${label} ${mode} run ${i + 1}/${opts.runs}: ${ms} ms (fence ${fenceMs ?? "?"} ms)`,
+            );
           }
           report(
-            `${backend.padEnd(10)} ${profile.padEnd(10)} ${mode.padEnd(19)} ${summary(samples)}`,
+            `${backend.padEnd(10)} ${profile.padEnd(10)} ${mode.padEnd(19)} ${summary(samples)}; fence advance ${summary(fence)}`,
           );
         }
         if (opts.outages) {

@@ -332,6 +332,18 @@ export async function startOperator(): Promise<void> {
         // retry (the leadership reads the fence again and resigns if a newer term holds it).
         if (err instanceof FenceRefusedError || err instanceof FencedError) {
           log.warn({ resource: key, err: message }, "write refused by the fence; retrying");
+          // On the resource too (kubectl describe). Written through the writer like any other write:
+          // it lands only if we still hold the fence; a stale replica's event is refused as well.
+          void events.record(
+            {
+              apiVersion: API_VERSION,
+              kind: key.kind,
+              metadata: { name: key.name, namespace: key.namespace },
+            },
+            "Warning",
+            "WriteRefusedByFence",
+            message,
+          );
           throw err;
         }
         // Losing leadership mid-reconcile is expected, not an error of the workload.

@@ -19,7 +19,7 @@ import { systemClock, type Clock } from "./clock";
 import { WriteGuard, type LeadershipView } from "./guard";
 import { metrics } from "./metrics";
 import { jittered, resolveTiming, type LeaseTiming, type ResolvedTiming } from "./timing";
-import type { LockRecord, LockStore } from "./types";
+import type { AcquireResult, LockRecord, LockStore } from "./types";
 
 export type StopReason =
   /** No successful renewal within renewDeadline. */
@@ -305,22 +305,27 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
     return now - this.watched.sinceMs >= this.watched.leaseMs;
   }
 
+  /** One acquisition attempt for this candidate, bounded by the renew deadline. */
+  private tryAcquire(onLastRead: boolean): Promise<AcquireResult> {
+    return withTimeout(
+      this.opts.store.tryAcquire(this.opts.key, {
+        holderId: this.opts.identity,
+        clusterName: this.opts.clusterName ?? "",
+        leaseDurationMs: this.timing.leaseDurationMs,
+        metadata: this.opts.metadata,
+        onLastRead,
+      }),
+      this.timing.renewDeadlineMs,
+      "acquire",
+    );
+  }
+
   private async acquireOnce(): Promise<void> {
     if (!(await this.mayAcquire())) return;
     const started = this.clock.monotonicMs();
     let result;
     try {
-      result = await withTimeout(
-        this.opts.store.tryAcquire(this.opts.key, {
-          holderId: this.opts.identity,
-          clusterName: this.opts.clusterName ?? "",
-          leaseDurationMs: this.timing.leaseDurationMs,
-          metadata: this.opts.metadata,
-          onLastRead: true,
-        }),
-        this.timing.renewDeadlineMs,
-        "acquire",
-      );
+      result = await this.tryAcquire(true);
     } catch (err) {
       metrics.failedAttempts.inc({ backend: this.backend });
       metrics.failoverErrors.inc({ backend: this.backend });
@@ -407,16 +412,7 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
   private async reacquire(leading: Leadership, started: number): Promise<void> {
     let result;
     try {
-      result = await withTimeout(
-        this.opts.store.tryAcquire(this.opts.key, {
-          holderId: this.opts.identity,
-          clusterName: this.opts.clusterName ?? "",
-          leaseDurationMs: this.timing.leaseDurationMs,
-          metadata: this.opts.metadata,
-        }),
-        this.timing.renewDeadlineMs,
-        "acquire",
-      );
+      result = await this.tryAcquire(false);
     } catch (err) {
       this.emit("error", err, "acquire"); // next renewal tries again; the deadline rules meanwhile
       return;

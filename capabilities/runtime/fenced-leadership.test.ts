@@ -56,18 +56,17 @@ function fakeFence(start: number) {
 }
 
 const log = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** The leadership under test, over a fake lock and a fake fence. */
+const fenced = (lock: LockLeadership, fence: Pick<Fence, "name" | "advance" | "read">) =>
+  new FencedLeadership({ inner: lock, fence: fence as unknown as Fence, retryMs: 10, log });
 const settle = () => new Promise(resolve => setTimeout(resolve, 0));
 
 describe("FencedLeadership", () => {
   it("acts only once the fence was advanced for the term, and stamps the fence's epoch", async () => {
     const { lock, state, fire } = fakeLock();
     const fence = fakeFence(40);
-    const leadership = new FencedLeadership({
-      inner: lock,
-      fence: fence as unknown as Fence,
-      retryMs: 10,
-      log,
-    });
+    const leadership = fenced(lock, fence);
     state.leading = true;
     state.lockEpoch = 1; // a lock store that started again at 1
     fire();
@@ -81,12 +80,7 @@ describe("FencedLeadership", () => {
   it("resigns when a refused write shows a newer term holding the fence", async () => {
     const { lock, state, fire } = fakeLock();
     const fence = fakeFence(5);
-    const leadership = new FencedLeadership({
-      inner: lock,
-      fence: fence as unknown as Fence,
-      retryMs: 10,
-      log,
-    });
+    const leadership = fenced(lock, fence);
     state.leading = true;
     state.lockEpoch = 6;
     fire();
@@ -114,7 +108,7 @@ describe("FencedLeadership", () => {
       },
       read: async () => ({ spec }) as FenceObject,
     };
-    const leadership = new FencedLeadership({ inner: lock, fence: fence as unknown as Fence, retryMs: 10, log }); // prettier-ignore
+    const leadership = fenced(lock, fence);
     state.leading = true;
     state.lockEpoch = 3;
     fire();
@@ -135,12 +129,7 @@ describe("FencedLeadership", () => {
   it("shows a remote leader only once this cluster's fence was advanced for its term", async () => {
     const { lock, state, fire } = fakeLock("west");
     const fence = fakeFence(3);
-    const leadership = new FencedLeadership({
-      inner: lock,
-      fence: fence as unknown as Fence,
-      retryMs: 10,
-      log,
-    });
+    const leadership = fenced(lock, fence);
     state.leader = { id: "them", cluster: "east", epoch: 8 };
     fire();
     expect(leadership.leader()).toBeUndefined();

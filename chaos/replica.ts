@@ -3,6 +3,7 @@
 // its own client identity, talking to kube-apiserver and to the lock store through its own TCP proxies.
 import { join } from "node:path";
 import { MODULE_FILE, peprTls } from "../e2e/lib/module";
+import { operatorEnv } from "../e2e/lib/operator";
 import { freePort, isAlive, startServer, waitFor, type ServerProcess } from "../e2e/lib/processes";
 import type { TcpProxy } from "../e2e/lib/tcp-proxy";
 
@@ -78,15 +79,7 @@ export async function createReplica(opts: ReplicaOptions): Promise<Replica> {
         logDir: opts.dir,
         ownerPid: process.pid,
         env: {
-          ...process.env,
-          KUBECONFIG: opts.kubeconfig,
-          PEPR_WATCH_MODE: "true",
-          SSL_KEY_PATH: tls.key,
-          SSL_CERT_PATH: tls.cert,
-          HIGHLANDER_PORT: String(port),
-          HIGHLANDER_PEPR_PORT: String(peprPort),
-          HIGHLANDER_ID: opts.name,
-          HIGHLANDER_LOG_LEVEL: "debug",
+          ...operatorEnv({ name: opts.name, kubeconfig: opts.kubeconfig, tls, port, peprPort }),
           ...opts.env,
           ...extraEnv,
         },

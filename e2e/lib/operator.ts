@@ -59,6 +59,27 @@ export async function httpGet(url: string): Promise<Response> {
   }
 }
 
+/** The environment of an operator process started as `npm start` starts it, on ports of its own. */
+export function operatorEnv(o: {
+  name: string;
+  kubeconfig: string;
+  tls: { key: string; cert: string };
+  port: number;
+  peprPort: number;
+}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    KUBECONFIG: o.kubeconfig,
+    PEPR_WATCH_MODE: "true",
+    SSL_KEY_PATH: o.tls.key,
+    SSL_CERT_PATH: o.tls.cert,
+    HIGHLANDER_PORT: String(o.port),
+    HIGHLANDER_PEPR_PORT: String(o.peprPort),
+    HIGHLANDER_ID: o.name,
+    HIGHLANDER_LOG_LEVEL: "debug",
+  };
+}
+
 export async function startOperator(opts: OperatorOptions): Promise<OperatorProcess> {
   mkdirSync(opts.dir, { recursive: true });
   const port = await freePort();
@@ -68,15 +89,7 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
   const out = openSync(logFile, "a");
   const child = spawn(process.execPath, [MODULE_FILE], {
     env: {
-      ...process.env,
-      KUBECONFIG: opts.kubeconfig,
-      PEPR_WATCH_MODE: "true",
-      SSL_KEY_PATH: tls.key,
-      SSL_CERT_PATH: tls.cert,
-      HIGHLANDER_PORT: String(port),
-      HIGHLANDER_PEPR_PORT: String(peprPort),
-      HIGHLANDER_ID: opts.name,
-      HIGHLANDER_LOG_LEVEL: "debug",
+      ...operatorEnv({ name: opts.name, kubeconfig: opts.kubeconfig, tls, port, peprPort }),
       HIGHLANDER_API_TOKEN: E2E_API_TOKEN,
       ...opts.env,
     },

@@ -2,7 +2,7 @@
 // Epoch). Each operation is one read-write transaction, which Spanner runs serializably; expiry is
 // judged against the server's CURRENT_TIMESTAMP(), never a client clock. Rows are never deleted, so
 // epochs keep growing across releases.
-import type { Database, Spanner } from "@google-cloud/spanner";
+import type { Database, Spanner, Transaction } from "@google-cloud/spanner";
 import { loadDriver } from "../driver";
 import { parseMetadata, toDate, toInt } from "../record";
 import type {
@@ -77,6 +77,19 @@ function grpcCode(err: unknown): number | undefined {
 }
 
 const ALREADY_EXISTS = 6;
+const ABORTED = 10;
+
+/**
+ * How long one operation keeps retrying transactions that Spanner aborted for contention (two
+ * candidates at once, or the emulator's one-transaction-at-a-time rule) before it gives up with the
+ * abort, and the pause between tries. The client library's own retry sleeps 2-3 s after the first
+ * abort and doubles from there, which alone would push a takeover past the lease; the elector
+ * retries every retry period anyway, so a short budget of our own is enough.
+ */
+const CONTENTION_BUDGET_MS = 1_000;
+const CONTENTION_PAUSE_MS = { min: 100, max: 300 };
+
+type Attempt<T> = { value: T } | { aborted: unknown };
 
 export class SpannerLockStore implements LockStore {
   readonly backend = "spanner" as const;
@@ -138,9 +151,38 @@ export class SpannerLockStore implements LockStore {
     }
   }
 
+  /**
+   * Runs `body` in one read-write transaction, retrying contention aborts within the budget; resolves
+   * `{ aborted }` when they outlast it.
+   */
+  private async transact<T>(body: (tx: Transaction) => Promise<T>): Promise<Attempt<T>> {
+    const deadline = Date.now() + CONTENTION_BUDGET_MS;
+    for (;;) {
+      const attempt = await this.database.runTransactionAsync(async (tx): Promise<Attempt<T>> => {
+        try {
+          return { value: await body(tx) };
+        } catch (err) {
+          // Returned, not thrown, so that the library does not sleep and retry by itself.
+          if (grpcCode(err) === ABORTED) return { aborted: err };
+          throw err;
+        }
+      });
+      if ("value" in attempt || Date.now() >= deadline) return attempt;
+      const { min, max } = CONTENTION_PAUSE_MS;
+      await new Promise(resolve => setTimeout(resolve, min + Math.random() * (max - min)));
+    }
+  }
+
+  /** Renew and release: contention that outlasts the budget is an error the elector retries. */
+  private async transactOrThrow<T>(body: (tx: Transaction) => Promise<T>): Promise<T> {
+    const attempt = await this.transact(body);
+    if ("value" in attempt) return attempt.value;
+    throw attempt.aborted;
+  }
+
   async tryAcquire(key: string, req: AcquireRequest): Promise<AcquireResult> {
     await this.ensureReady();
-    return this.database.runTransactionAsync(async tx => {
+    const attempt = await this.transact(async (tx): Promise<AcquireResult> => {
       const [rows] = await tx.run({ sql: SELECT, params: { key }, json: true });
       const current = rows[0] as Row | undefined;
       if (
@@ -192,6 +234,9 @@ export class SpannerLockStore implements LockStore {
         previous: current ? toRecord(current) : undefined,
       };
     });
+    if ("value" in attempt) return attempt.value;
+    // Another candidate kept the row busy for the whole budget: that is losing the race.
+    return { acquired: false, current: await this.get(key) };
   }
 
   async renew(
@@ -201,7 +246,7 @@ export class SpannerLockStore implements LockStore {
     leaseDurationMs: number,
   ): Promise<LockRecord | undefined> {
     await this.ensureReady();
-    return this.database.runTransactionAsync(async tx => {
+    return this.transactOrThrow(async tx => {
       const [count] = await tx.runUpdate({
         sql: `UPDATE LeaderLocks SET UpdatedAt = CURRENT_TIMESTAMP(),
                 ExpiresAt = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL @ms MILLISECOND),
@@ -224,7 +269,7 @@ export class SpannerLockStore implements LockStore {
 
   async release(key: string, holderId: string, epoch: number): Promise<boolean> {
     await this.ensureReady();
-    return this.database.runTransactionAsync(async tx => {
+    return this.transactOrThrow(async tx => {
       const [count] = await tx.runUpdate({
         sql: `UPDATE LeaderLocks SET LockValue = '', UpdatedAt = CURRENT_TIMESTAMP(),
                 ExpiresAt = CURRENT_TIMESTAMP(), LockVersion = LockVersion + 1

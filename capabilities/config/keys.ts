@@ -1,6 +1,7 @@
 // Every scalar configuration key in one table: its YAML path, type, environment variables, flag and
 // default. Loading, validation and the documentation test all read this table, so a key cannot be
 // added in one place and forgotten in another. Workloads are not scalars and live in workloads.ts.
+import { READ_AUTH_MODES } from "../http/auth";
 import { LOG_LEVELS } from "../logging/levels";
 import { STORAGE_TYPES } from "./types";
 
@@ -273,6 +274,16 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     flag: "--api-token-file",
     default: "",
     description: "File holding that bearer token (a mounted Secret), re-read on every request",
+  },
+  {
+    path: "api.readAuth",
+    kind: "enum",
+    env: ["HIGHLANDER_API_READ_AUTH"],
+    flag: "--api-read-auth",
+    default: "open",
+    choices: READ_AUTH_MODES,
+    description:
+      "Who may call the read routes (dashboard, /api/*, /metrics; never the probes): open, token (the api.token bearer only) or kubernetes (that token, or a Kubernetes token RBAC lets get leaders.highlander.plexobject.io)",
   },
   {
     path: "logLevel",

@@ -35,6 +35,7 @@ function valueAt(config: HighlanderConfig, path: string): unknown {
     "http.allowedHosts": config.http.allowedHosts,
     "api.token": config.api.token,
     "api.tokenFile": config.api.tokenFile,
+    "api.readAuth": config.api.readAuth,
     tenant: config.tenant,
     port: config.port,
     namespace: config.namespace,
@@ -95,7 +96,7 @@ describe("defaults", () => {
       readyOnlyWhenLeader: false,
       logLevel: "info",
       http: { bindAddress: "", allowedHosts: [] },
-      api: { token: "", tokenFile: "" },
+      api: { token: "", tokenFile: "", readAuth: "open" },
       workloads: [],
     } satisfies HighlanderConfig);
   });
@@ -184,7 +185,11 @@ describe("a file setting every key", () => {
       readyOnlyWhenLeader: true,
       logLevel: "debug",
       http: { bindAddress: "10.0.0.5", allowedHosts: ["highlander.example", "ops.example"] },
-      api: { token: "file-api-token", tokenFile: "/etc/highlander/api-token" },
+      api: {
+        token: "file-api-token",
+        tokenFile: "/etc/highlander/api-token",
+        readAuth: "kubernetes",
+      },
     });
     for (const key of CONFIG_KEYS) {
       if (key.path !== "remainsFollower") expect(origins[key.path]).toBe("file /full.yaml");
@@ -220,6 +225,13 @@ const SAMPLES: Record<
     expect: [["a.example", "b.example"], ["e.example"], ["f.example"]],
   },
   "api.token": { file: "tf", env: "te", flag: "tg", expect: ["tf", "te", "tg"] },
+  // "token" is left out: without api.token it is refused (see validate.ts).
+  "api.readAuth": {
+    file: "kubernetes",
+    env: "open",
+    flag: "kubernetes",
+    expect: ["kubernetes", "open", "kubernetes"],
+  },
   "api.tokenFile": { file: "/f", env: "/e", flag: "/g", expect: ["/f", "/e", "/g"] },
   id: { file: "file-id", env: "env-id", flag: "flag-id", expect: ["file-id", "env-id", "flag-id"] },
   tenant: { file: "file-t", env: "env-t", flag: "flag-t", expect: ["file-t", "env-t", "flag-t"] },

@@ -2,6 +2,7 @@
 // everything and reports every problem at once (fixing one typo per restart is slow in a cluster).
 import { readFileSync } from "node:fs";
 import { hostname as osHostname } from "node:os";
+import type { ReadAuthMode } from "../http/auth";
 import type { LogLevel } from "../logging/levels";
 import { coerce } from "./coerce";
 import { envLayer, type Env } from "./env-layer";
@@ -181,7 +182,11 @@ function assemble(
         .map(h => h.trim().toLowerCase())
         .filter(h => h !== ""),
     },
-    api: { token: s("api.token"), tokenFile: s("api.tokenFile") },
+    api: {
+      token: s("api.token"),
+      tokenFile: s("api.tokenFile"),
+      readAuth: s("api.readAuth") as ReadAuthMode,
+    },
     workloads,
   };
 }

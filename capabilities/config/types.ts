@@ -1,4 +1,5 @@
 // The operator's resolved configuration: every value present, typed, validated.
+import type { ReadAuthMode } from "../http/auth";
 import type { LogLevel } from "../logging/levels";
 
 export const STORAGE_TYPES = ["kubernetes", "redis", "db", "spanner"] as const;
@@ -59,6 +60,6 @@ export interface HighlanderConfig {
   /** The HTTP port's bind address ("" = all interfaces) and extra Host names it answers to. */
   http: { bindAddress: string; allowedHosts: string[] };
   /** Credentials for mutating API routes besides TokenReview: a static token or a file holding one. */
-  api: { token: string; tokenFile: string };
+  api: { token: string; tokenFile: string; readAuth: ReadAuthMode };
   workloads: ConfigWorkload[];
 }

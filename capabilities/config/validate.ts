@@ -80,6 +80,12 @@ export function validateValues(values: TypedValues): string[] {
       break;
   }
 
+  if (str("api.readAuth") === "token" && str("api.token") === "" && str("api.tokenFile") === "") {
+    problems.push(
+      'api.readAuth: "token" needs api.token or api.tokenFile (otherwise every read is refused)',
+    );
+  }
+
   const lease = num("lease.duration");
   const retry = num("lease.retryPeriod");
   for (const [path, value] of [

@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
 import {
   authorizeMutation,
+  authorizeRead,
   bearerToken,
+  READ_ACCESS,
   hostAllowed,
   STEP_DOWN_ACCESS,
   tokensEqual,
@@ -63,6 +65,26 @@ describe("authorizeMutation", () => {
     const denied = await authorizeMutation("Bearer t", { kube: kube("alice", false) });
     expect(denied).toMatchObject({ ok: false, status: 403 });
     expect(denied.ok ? "" : denied.reason).toContain("leaders.highlander.plexobject.io");
+  });
+});
+
+describe("authorizeRead", () => {
+  it("open needs nothing; token takes only the static token, never TokenReview", async () => {
+    expect(await authorizeRead(undefined, "open", {})).toMatchObject({ ok: true });
+    const api = kube("alice", true);
+    const opts = { staticToken: () => "s3cret", kube: api };
+    expect(await authorizeRead("Bearer s3cret", "token", opts)).toMatchObject({ ok: true });
+    expect(await authorizeRead("Bearer kube", "token", opts)).toMatchObject({ status: 401 });
+    expect(api.tokenReview).not.toHaveBeenCalled();
+  });
+
+  it("kubernetes asks SubjectAccessReview for get on leaders", async () => {
+    const api = kube("alice", true);
+    expect(await authorizeRead("Bearer kube", "kubernetes", { kube: api })).toMatchObject({
+      ok: true,
+      user: "alice",
+    });
+    expect(api.subjectAccessReview).toHaveBeenCalledWith({ username: "alice" }, READ_ACCESS);
   });
 });
 

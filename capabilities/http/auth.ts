@@ -1,6 +1,8 @@
-// Who may call a mutating route (step-down). Either the static token an administrator configured
-// (compared in constant time), or a Kubernetes token that TokenReview accepts and whose user RBAC lets
-// `update` the virtual resource leaders.highlander.plexobject.io, so RBAC decides who may force a failover.
+// Who may call a route. Mutating routes (step-down) always need credentials: either the static token
+// an administrator configured (compared in constant time), or a Kubernetes token that TokenReview
+// accepts and whose user RBAC lets `update` the virtual resource leaders.highlander.plexobject.io, so
+// RBAC decides who may force a failover. Read routes follow api.readAuth: open (the predecessor's
+// behaviour and the dashboard's), the static token only, or either credential with RBAC's `get`.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
 
@@ -34,6 +36,13 @@ export const STEP_DOWN_ACCESS = {
   resource: "leaders",
 } as const;
 
+export const READ_ACCESS = { ...STEP_DOWN_ACCESS, verb: "get" } as const;
+
+export const READ_AUTH_MODES = ["open", "token", "kubernetes"] as const;
+export type ReadAuthMode = (typeof READ_AUTH_MODES)[number];
+
+type Access = { readonly verb: string; readonly group: string; readonly resource: string };
+
 export type AuthResult =
   | { ok: true; user: string }
   | { ok: false; status: 401 | 403; reason: string };
@@ -49,9 +58,33 @@ export function tokensEqual(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-export async function authorizeMutation(
+export function authorizeMutation(
   authorization: string | undefined,
   opts: AuthOptions,
+): Promise<AuthResult> {
+  return authorize(authorization, opts, STEP_DOWN_ACCESS);
+}
+
+/** Read routes under api.readAuth; probes never come here (the kubelet sends no credentials). */
+export async function authorizeRead(
+  authorization: string | undefined,
+  mode: ReadAuthMode,
+  opts: AuthOptions,
+): Promise<AuthResult> {
+  switch (mode) {
+    case "open":
+      return { ok: true, user: "anonymous" };
+    case "token":
+      return authorize(authorization, { staticToken: opts.staticToken }, READ_ACCESS);
+    case "kubernetes":
+      return authorize(authorization, opts, READ_ACCESS);
+  }
+}
+
+async function authorize(
+  authorization: string | undefined,
+  opts: AuthOptions,
+  access: Access,
 ): Promise<AuthResult> {
   const token = bearerToken(authorization);
   if (token === undefined) {
@@ -62,14 +95,12 @@ export async function authorizeMutation(
   if (opts.kube === undefined) return { ok: false, status: 401, reason: "invalid token" };
   const user = await opts.kube.tokenReview(token);
   if (user === undefined) return { ok: false, status: 401, reason: "invalid token" };
-  const allowed = await opts.kube.subjectAccessReview(user, STEP_DOWN_ACCESS);
+  const allowed = await opts.kube.subjectAccessReview(user, access);
   if (!allowed) {
     return {
       ok: false,
       status: 403,
-      reason:
-        `${user.username} may not ${STEP_DOWN_ACCESS.verb} ` +
-        `${STEP_DOWN_ACCESS.resource}.${STEP_DOWN_ACCESS.group}`,
+      reason: `${user.username} may not ${access.verb} ${access.resource}.${access.group}`,
     };
   }
   return { ok: true, user: user.username };

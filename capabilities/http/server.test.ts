@@ -355,6 +355,50 @@ describe("POST /api/leader/step-down", () => {
   });
 });
 
+describe("api.readAuth", () => {
+  const reads = ["/", "/api/status", "/api/workloads", "/api/leader", "/metrics"];
+
+  it("open (the default) answers reads without credentials", async () => {
+    const s = await start();
+    for (const path of reads) expect((await fetch(`${s.base}${path}`)).status).toBe(200);
+  });
+
+  it("token: reads need the api.token bearer; probes stay open for the kubelet", async () => {
+    const s = await start({ readAuth: "token" });
+    for (const path of reads) {
+      const none = await fetch(`${s.base}${path}`);
+      expect(none.status, path).toBe(401);
+      expect(none.headers.get("www-authenticate")).toContain("Bearer");
+      expect((await fetch(`${s.base}${path}`, { headers: AUTH })).status, path).toBe(200);
+    }
+    expect((await fetch(`${s.base}/healthz`)).status).toBe(200);
+    expect([200, 503]).toContain((await fetch(`${s.base}/readyz`)).status);
+  });
+
+  it("kubernetes: a token RBAC lets get leaders reads; one it refuses gets 403", async () => {
+    const allowed = new Set(["reader"]);
+    const s = await start({
+      readAuth: "kubernetes",
+      auth: {
+        kube: {
+          tokenReview: async token => ({ username: token }),
+          subjectAccessReview: async (user, attrs) =>
+            attrs.verb === "get" && allowed.has(user.username),
+        },
+      },
+    });
+    const as = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+    expect((await fetch(`${s.base}/api/status`, as("reader"))).status).toBe(200);
+    const denied = await getJson(`${s.base}/api/status`, as("stranger"));
+    expect(denied.status).toBe(403);
+    expect(JSON.stringify(denied.body)).toContain("may not get leaders.highlander.plexobject.io");
+    // A reader may not step the leader down: that takes update.
+    const post = await fetch(`${s.base}/api/leader/step-down`, { method: "POST", ...as("reader") });
+    expect(post.status).toBe(403);
+    expect(s.stepDowns).toBe(0);
+  });
+});
+
 describe("Host allow-list", () => {
   it("refuses a DNS-rebinding Host on every route", async () => {
     const s = await start();

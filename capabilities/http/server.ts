@@ -3,7 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { register, type Registry } from "prom-client";
 import type { Logger } from "../logging/logger";
-import { authorizeMutation, hostAllowed, type AuthOptions } from "./auth";
+import {
+  authorizeMutation,
+  authorizeRead,
+  hostAllowed,
+  type AuthOptions,
+  type AuthResult,
+  type ReadAuthMode,
+} from "./auth";
 import { DASHBOARD_CSP, DASHBOARD_HTML } from "./dashboard";
 import { failure, success, type Envelope } from "./envelope";
 import { evaluateReadiness } from "./readiness";
@@ -34,6 +41,8 @@ export interface HttpServerOptions {
   debugInfo?: () => Record<string, unknown>;
   /** Credentials for mutating routes; without any, step-down answers 401 to everyone. */
   auth?: AuthOptions;
+  /** Who may call the read routes (everything but the probes and step-down); default open. */
+  readAuth?: ReadAuthMode;
   /** Host names answered besides IP literals, localhost and *.svc (DNS-rebinding defence). */
   allowedHosts?: readonly string[];
   /** For tests. */
@@ -54,6 +63,9 @@ interface Reply {
 }
 
 const SECURITY_HEADERS = { "x-content-type-options": "nosniff", "cache-control": "no-store" };
+
+/** Probes answer the kubelet, which sends no credentials; step-down checks its own, stricter ones. */
+const UNGUARDED: ReadonlySet<RouteName> = new Set(["healthz", "readyz", "stepDown"]);
 
 function json(status: number, envelope: Envelope, headers: Record<string, string> = {}): Reply {
   return {
@@ -90,6 +102,14 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       return json(405, failure(`method ${method} not allowed on ${pathname}`), {
         allow: match.allow.join(", "),
       });
+    }
+    if (!UNGUARDED.has(match.name)) {
+      const auth = await authorizeRead(
+        req.headers.authorization,
+        options.readAuth ?? "open",
+        options.auth ?? {},
+      );
+      if (!auth.ok) return refused(`${pathname} refused`, auth);
     }
     return route(match.name, match.params, req);
   }
@@ -202,6 +222,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     );
   }
 
+  function refused(what: string, auth: Extract<AuthResult, { ok: false }>): Reply {
+    log.warn({ status: auth.status, reason: auth.reason }, what);
+    const headers: Record<string, string> =
+      auth.status === 401 ? { "www-authenticate": 'Bearer realm="highlander"' } : {};
+    return json(auth.status, failure(`${what}: ${auth.reason}`), headers);
+  }
+
   async function stepDown(snapshot: StatusSnapshot, req: IncomingMessage): Promise<Reply> {
     // A cross-site page must not be able to make an operator's browser force a failover: browsers
     // send Origin (and Sec-Fetch-Site) on cross-origin POSTs; curl and same-origin pages pass.
@@ -212,12 +239,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     if (crossOrigin)
       return json(403, failure("cross-origin requests may not step down the leader"));
     const auth = await authorizeMutation(req.headers.authorization, options.auth ?? {});
-    if (!auth.ok) {
-      log.warn({ status: auth.status, reason: auth.reason }, "step-down refused");
-      const headers: Record<string, string> =
-        auth.status === 401 ? { "www-authenticate": 'Bearer realm="highlander"' } : {};
-      return json(auth.status, failure(`step-down refused: ${auth.reason}`), headers);
-    }
+    if (!auth.ok) return refused("step-down refused", auth);
     if (options.source.stepDown === undefined) {
       return json(501, failure("step-down is not supported by this instance"));
     }

@@ -416,6 +416,7 @@ export async function startOperator(): Promise<void> {
     port: config.port,
     host: config.http.bindAddress === "" ? undefined : config.http.bindAddress,
     allowedHosts: config.http.allowedHosts,
+    readAuth: config.api.readAuth,
     auth: {
       // Re-read on every request so a rotated Secret takes effect without a restart.
       staticToken: () =>

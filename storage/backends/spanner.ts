@@ -87,7 +87,7 @@ const ABORTED = 10;
  * retries every retry period anyway, so a short budget of our own is enough.
  */
 const CONTENTION_BUDGET_MS = 1_000;
-const CONTENTION_PAUSE_MS = { min: 100, max: 300 };
+const CONTENTION_PAUSE_MS = { min: 20, max: 80 };
 
 type Attempt<T> = { value: T } | { aborted: unknown };
 

@@ -23,18 +23,6 @@ interface StepResult {
 }
 
 const results: StepResult[] = [];
-
-/** `npm run chaos` arguments of the smoke run: every backend but the AOF Redis, two faults each. */
-const CHAOS_SMOKE = [
-  "--backend",
-  "kubernetes,redis,postgres,spanner",
-  "--faults",
-  "2",
-  "--minutes",
-  "2",
-  "--seed",
-  "1202",
-];
 const cleanups: Array<() => Promise<void>> = [];
 
 function say(msg: string): void {
@@ -218,14 +206,6 @@ async function main(): Promise<boolean> {
   // runner's lease races slow enough to miss their windows.
   const { HIGHLANDER_TEST_SPANNER_EMULATOR_HOST: _shared, ...functionsEnv } = env;
   await runStep("functions", fCmd, fArgs, { env: functionsEnv, vitestJson: fJson });
-  // A short run of the fault-injection suite (docs/reliability.md), so that the fence cannot regress
-  // unnoticed: two faults per backend with a fixed seed. Each backend gets a control plane and a lock
-  // store of its own (the suite needs an audit log and one client identity per replica).
-  const chaosDir = join(resultsDir, "chaos");
-  rmSync(chaosDir, { recursive: true, force: true });
-  await runStep("chaos", "npx", ["tsx", "chaos/main.ts", ...CHAOS_SMOKE, "--out", chaosDir], {
-    chaosReport: chaosDir,
-  });
   return true;
 }
 

@@ -258,6 +258,15 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
       "Comma-separated host names the HTTP port answers to, besides IP addresses, localhost and *.svc names",
   },
   {
+    path: "watchNamespaces",
+    kind: "string",
+    env: ["HIGHLANDER_WATCH_NAMESPACES"],
+    flag: "--watch-namespaces",
+    default: "",
+    description:
+      "Comma-separated namespaces the operator watches and manages (empty: every namespace); workloads elsewhere are left alone",
+  },
+  {
     path: "api.token",
     kind: "string",
     env: ["HIGHLANDER_API_TOKEN"],

@@ -33,6 +33,7 @@ function valueAt(config: HighlanderConfig, path: string): unknown {
     id: config.id,
     "http.bindAddress": config.http.bindAddress,
     "http.allowedHosts": config.http.allowedHosts,
+    watchNamespaces: config.watchNamespaces,
     "api.token": config.api.token,
     "api.tokenFile": config.api.tokenFile,
     "api.readAuth": config.api.readAuth,
@@ -96,6 +97,7 @@ describe("defaults", () => {
       readyOnlyWhenLeader: false,
       logLevel: "info",
       http: { bindAddress: "", allowedHosts: [] },
+      watchNamespaces: [],
       api: { token: "", tokenFile: "", readAuth: "open" },
       workloads: [],
     } satisfies HighlanderConfig);
@@ -223,6 +225,12 @@ const SAMPLES: Record<
     env: "e.example",
     flag: "f.example",
     expect: [["a.example", "b.example"], ["e.example"], ["f.example"]],
+  },
+  watchNamespaces: {
+    file: "team-a, team-b",
+    env: "team-e",
+    flag: "team-f",
+    expect: [["team-a", "team-b"], ["team-e"], ["team-f"]],
   },
   "api.token": { file: "tf", env: "te", flag: "tg", expect: ["tf", "te", "tg"] },
   // "token" is left out: without api.token it is refused (see validate.ts).

@@ -177,18 +177,23 @@ function assemble(
     logLevel: s("logLevel") as LogLevel,
     http: {
       bindAddress: s("http.bindAddress"),
-      allowedHosts: s("http.allowedHosts")
-        .split(",")
-        .map(h => h.trim().toLowerCase())
-        .filter(h => h !== ""),
+      allowedHosts: commaList(s("http.allowedHosts")).map(h => h.toLowerCase()),
     },
     api: {
       token: s("api.token"),
       tokenFile: s("api.tokenFile"),
       readAuth: s("api.readAuth") as ReadAuthMode,
     },
+    watchNamespaces: commaList(s("watchNamespaces")),
     workloads,
   };
+}
+
+function commaList(value: string): string[] {
+  return value
+    .split(",")
+    .map(item => item.trim())
+    .filter(item => item !== "");
 }
 
 function errorMessage(error: unknown): string {

@@ -61,5 +61,7 @@ export interface HighlanderConfig {
   http: { bindAddress: string; allowedHosts: string[] };
   /** Credentials for mutating API routes besides TokenReview: a static token or a file holding one. */
   api: { token: string; tokenFile: string; readAuth: ReadAuthMode };
+  /** The namespaces watched and managed; empty: every namespace. */
+  watchNamespaces: string[];
   workloads: ConfigWorkload[];
 }

@@ -14,6 +14,7 @@ export function evaluateReadiness(
 ): ReadinessResult {
   const reasons: string[] = [];
   if (!inputs.watchesSynced) reasons.push("watches have not synced yet");
+  for (const lost of inputs.lostWatches) reasons.push(`watch lost: ${lost}`);
   if (!inputs.storageReachable) reasons.push("lock storage is unreachable");
   if (readyOnlyWhenLeader && !inputs.isLeader)
     reasons.push("not the leader (readyOnlyWhenLeader is set)");

@@ -43,19 +43,28 @@ describe("matchRoute", () => {
 });
 
 describe("evaluateReadiness", () => {
-  const all = { watchesSynced: true, storageReachable: true, isLeader: false };
+  const all = { watchesSynced: true, lostWatches: [], storageReachable: true, isLeader: false };
   it("is ready when watches are synced and storage is reachable", () => {
     expect(evaluateReadiness(all, false)).toMatchObject({ ready: true, reasons: [] });
   });
   it("lists every reason it is not", () => {
     expect(
-      evaluateReadiness({ watchesSynced: false, storageReachable: false, isLeader: false }, true)
-        .reasons,
+      evaluateReadiness(
+        { watchesSynced: false, lostWatches: [], storageReachable: false, isLeader: false },
+        true,
+      ).reasons,
     ).toEqual([
       "watches have not synced yet",
       "lock storage is unreachable",
       "not the leader (readyOnlyWhenLeader is set)",
     ]);
+  });
+  it("is not ready while a watch is lost, and says which", () => {
+    const lost = ["Pod in team-a: Forbidden"];
+    expect(evaluateReadiness({ ...all, lostWatches: lost }, false)).toMatchObject({
+      ready: false,
+      reasons: ["watch lost: Pod in team-a: Forbidden"],
+    });
   });
   it("with readyOnlyWhenLeader, a synced leader is ready", () => {
     expect(evaluateReadiness({ ...all, isLeader: true }, true).ready).toBe(true);

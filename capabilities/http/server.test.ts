@@ -439,7 +439,12 @@ describe("probes", () => {
 
     it(`${path} is 503 with the reasons otherwise`, async () => {
       const s = await start();
-      s.snapshot.readiness = { watchesSynced: false, storageReachable: false, isLeader: true };
+      s.snapshot.readiness = {
+        watchesSynced: false,
+        lostWatches: [],
+        storageReachable: false,
+        isLeader: true,
+      };
       const { status, body } = await getJson(s.base + path);
       expect(status).toBe(503);
       expect(body).toMatchObject({
@@ -452,14 +457,24 @@ describe("probes", () => {
 
   it("/readyz ignores leadership by default", async () => {
     const s = await start();
-    s.snapshot.readiness = { watchesSynced: true, storageReachable: true, isLeader: false };
+    s.snapshot.readiness = {
+      watchesSynced: true,
+      lostWatches: [],
+      storageReachable: true,
+      isLeader: false,
+    };
     expect((await fetch(`${s.base}/readyz`)).status).toBe(200);
   });
 
   it("/readyz with readyOnlyWhenLeader is ready on the leader only", async () => {
     const s = await start({ readyOnlyWhenLeader: true });
     expect((await fetch(`${s.base}/readyz`)).status).toBe(200);
-    s.snapshot.readiness = { watchesSynced: true, storageReachable: true, isLeader: false };
+    s.snapshot.readiness = {
+      watchesSynced: true,
+      lostWatches: [],
+      storageReachable: true,
+      isLeader: false,
+    };
     const { status, body } = await getJson(`${s.base}/readyz`);
     expect(status).toBe(503);
     expect(body.error).toBe("not ready: not the leader (readyOnlyWhenLeader is set)");

@@ -75,6 +75,8 @@ export interface LeadershipEvent {
 
 export interface ReadinessInputs {
   watchesSynced: boolean;
+  /** Watches that gave up (e.g. forbidden by RBAC), each with its error; empty when all run. */
+  lostWatches: string[];
   storageReachable: boolean;
   isLeader: boolean;
 }

@@ -89,6 +89,6 @@ export function sampleSnapshot(): StatusSnapshot {
         detail: "took 14s",
       },
     ],
-    readiness: { watchesSynced: true, storageReachable: true, isLeader: true },
+    readiness: { watchesSynced: true, lostWatches: [], storageReachable: true, isLeader: true },
   };
 }

@@ -53,6 +53,7 @@ import { KubeClient, type KubeObject } from "./kube-client";
 import { Manager, type WorkloadKey } from "./manager";
 import { WorkQueue } from "./queue";
 import { lockStoreConfig, operatorArgs } from "./storage-config";
+import { Watches, watchScopes } from "./watches";
 import { WorkloadTracker, type TrackedWorkload } from "./workload-tracker";
 import { FenceRefusedError, GuardedWriter } from "./writer";
 
@@ -85,8 +86,8 @@ interface Runtime {
 
 let runtime: Runtime | undefined;
 
-/** Watch binding for our custom resources: track it and queue a reconcile, if it is our tenant's. */
-export function onWorkloadEvent(obj: KubeObject, deleted = false): void {
+/** A watch event on our custom resources: track it and queue a reconcile, if it is our tenant's. */
+function onWorkloadEvent(obj: KubeObject, deleted = false): void {
   const rt = runtime;
   const meta = obj.metadata;
   if (!rt || !obj.kind || !meta?.name || !meta.namespace) return;
@@ -97,8 +98,8 @@ export function onWorkloadEvent(obj: KubeObject, deleted = false): void {
   rt.manager.enqueue(key);
 }
 
-/** Watch binding for children (pods, jobs, …): queue their workload, found from the child's labels. */
-export function onChildEvent(obj: KubeObject): void {
+/** A watch event on children (pods, jobs, …): queue their workload, found from the child's labels. */
+function onChildEvent(obj: KubeObject): void {
   const rt = runtime;
   const labels = obj.metadata?.labels ?? {};
   const type = WORKLOAD_TYPES.find(t => t === labels[LABEL_KIND]);
@@ -122,14 +123,23 @@ function loadOrExit(): { config: HighlanderConfig; warnings: string[] } {
   }
 }
 
-async function listWorkloads(client: KubeClient, tenant: string): Promise<TrackedWorkload[]> {
+/** What the operator lists: its tenant, in the watched namespaces ("" is every namespace). */
+interface Scope {
+  tenant: string;
+  namespaces: string[];
+}
+
+async function listWorkloads(client: KubeClient, scope: Scope): Promise<TrackedWorkload[]> {
   const all: TrackedWorkload[] = [];
-  for (const type of WORKLOAD_TYPES) {
-    const items = await client.list<TrackedWorkload & KubeObject>({
-      apiVersion: API_VERSION,
-      kind: KINDS[type].kind,
-    });
-    all.push(...items.filter(item => tenantOf(item) === tenant));
+  for (const namespace of scope.namespaces) {
+    for (const type of WORKLOAD_TYPES) {
+      const items = await client.list<TrackedWorkload & KubeObject>({
+        apiVersion: API_VERSION,
+        kind: KINDS[type].kind,
+        namespace: namespace || undefined,
+      });
+      all.push(...items.filter(item => tenantOf(item) === scope.tenant));
+    }
   }
   return all;
 }
@@ -144,10 +154,14 @@ const STAMPED_KINDS = [
 ];
 
 /** Everything of our tenant that carries an epoch stamp: what a fence created afresh must exceed. */
-async function listStamped(client: KubeClient, tenant: string): Promise<KubeObject[]> {
-  const selector = `${LABEL_MANAGED_BY}=${MANAGED_BY},${LABEL_TENANT}=${tenantLabelValue(tenant)}`;
-  const all: KubeObject[] = [...(await listWorkloads(client, tenant))];
-  for (const ref of STAMPED_KINDS) all.push(...(await client.list(ref, selector)));
+async function listStamped(client: KubeClient, scope: Scope): Promise<KubeObject[]> {
+  const selector = `${LABEL_MANAGED_BY}=${MANAGED_BY},${LABEL_TENANT}=${tenantLabelValue(scope.tenant)}`;
+  const all: KubeObject[] = [...(await listWorkloads(client, scope))];
+  for (const namespace of scope.namespaces) {
+    for (const ref of STAMPED_KINDS) {
+      all.push(...(await client.list({ ...ref, namespace: namespace || undefined }, selector)));
+    }
+  }
   return all;
 }
 
@@ -160,6 +174,13 @@ export async function startOperator(): Promise<void> {
   registerOperatorMetrics();
   const client = new KubeClient();
   log.info({ apiServer: client.server, config: describeConfig(config) }, "starting highlander");
+  const scope: Scope = { tenant: config.tenant, namespaces: watchScopes(config.watchNamespaces) };
+  if (config.watchNamespaces.length > 0) {
+    log.info(
+      { watchNamespaces: config.watchNamespaces },
+      `watching only ${config.watchNamespaces.join(", ")}: workloads in other namespaces are left alone`,
+    );
+  }
 
   let store: LockStore;
   try {
@@ -195,7 +216,7 @@ export async function startOperator(): Promise<void> {
   const fence = new Fence({
     client,
     tenant: config.tenant,
-    stampedObjects: () => listStamped(client, config.tenant),
+    stampedObjects: () => listStamped(client, scope),
   });
   const leadership = new FencedLeadership({
     inner: lockLeadership,
@@ -274,7 +295,7 @@ export async function startOperator(): Promise<void> {
     leadership,
     resyncPeriodMs: 60_000,
     listAll: async () => {
-      const items = await listWorkloads(client, config.tenant);
+      const items = await listWorkloads(client, scope);
       tracker.replaceAll(items);
       return items.map(item => ({
         kind: item.kind,
@@ -358,6 +379,11 @@ export async function startOperator(): Promise<void> {
   });
 
   runtime = { config, manager, tracker, log };
+  const watches = new Watches(
+    config.watchNamespaces,
+    { onWorkload: onWorkloadEvent, onChild: onChildEvent },
+    log,
+  );
 
   // Notified on every lock record change (renewals of a new term included); logged only when who
   // leads, or whether we do, changed.
@@ -408,7 +434,12 @@ export async function startOperator(): Promise<void> {
       },
       workloads: tracker.view(),
       events: lockLeadership.changes(),
-      readiness: { watchesSynced: tracker.synced, storageReachable: storageOk, isLeader },
+      readiness: {
+        watchesSynced: tracker.synced,
+        lostWatches: watches.lost(),
+        storageReachable: storageOk,
+        isLeader,
+      },
     };
   };
 
@@ -452,12 +483,13 @@ export async function startOperator(): Promise<void> {
 
   // The dashboard lists workloads on standby replicas too; the first list also marks watches synced.
   const refresh = () =>
-    listWorkloads(client, config.tenant)
+    listWorkloads(client, scope)
       .then(items => tracker.replaceAll(items))
       .catch(err => log.debug({ err }, "listing workloads for the dashboard failed"));
   void refresh();
   setInterval(() => void refresh(), 10_000).unref();
 
+  watches.start();
   manager.start();
   elector.start();
 
@@ -469,6 +501,7 @@ export async function startOperator(): Promise<void> {
     // Exit even if a step hangs (the Spanner client's own signal handlers do not exit).
     setTimeout(() => process.exit(1), config.terminationGracePeriodMs).unref();
     manager.stop();
+    watches.stop();
     await elector.stop();
     await store.close().catch(() => {});
     await http.close().catch(() => {});

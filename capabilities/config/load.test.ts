@@ -192,6 +192,7 @@ describe("a file setting every key", () => {
         tokenFile: "/etc/highlander/api-token",
         readAuth: "kubernetes",
       },
+      watchNamespaces: ["apps", "batch"],
     });
     for (const key of CONFIG_KEYS) {
       if (key.path !== "remainsFollower") expect(origins[key.path]).toBe("file /full.yaml");

@@ -23,7 +23,7 @@ import {
   moduleIsFresh,
   MODULE_FILE,
   peprTls,
-  prepareCluster,
+  prepareClusterIfAllowed,
   ROOT,
 } from "../e2e/lib/module";
 import { run, sleep } from "../e2e/lib/processes";
@@ -147,8 +147,7 @@ async function main(): Promise<void> {
     say("building the Pepr module: 1-2 min on an idle machine, skipped while it is up to date");
     await withProgress("pepr build", ensureModuleBuiltAsync);
   }
-  say("applying the CRDs, Pepr's store CRD and namespace, and the fence policy");
-  prepareCluster(target.kubeconfig);
+  say(prepareClusterIfAllowed(target.kubeconfig));
   const tls = peprTls(join(localClusterDir, "pepr-tls"));
   const options = startOptions(process.argv.slice(2), process.env);
   const env: NodeJS.ProcessEnv = {

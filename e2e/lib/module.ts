@@ -128,6 +128,36 @@ export function prepareCluster(kubeconfig: string): void {
   ]); // prettier-ignore
 }
 
+/**
+ * `npm start` as a limited identity (e.g. `KUBECONFIG=<the namespaced ServiceAccount>`), which may
+ * not write CRDs: skip the install when the CRDs are already there (API discovery is open to every
+ * authenticated user), refuse with what to do when they are not. Returns what it did, for the log.
+ */
+export function prepareClusterIfAllowed(kubeconfig: string): string {
+  if (allowed(kubeconfig, ["patch", "customresourcedefinitions.apiextensions.k8s.io"])) {
+    prepareCluster(kubeconfig);
+    return "applied the CRDs, Pepr's store CRD and namespace, and the fence policy";
+  }
+  const served = kubectl(kubeconfig, [
+    "api-resources", "--api-group=highlander.plexobject.io", "-o", "name",
+  ]); // prettier-ignore
+  if (!served.includes("workloadprocesses")) {
+    throw new Error(
+      "this identity may not install CRDs and Highlander's CRDs are not installed: have an administrator run " +
+        "`kubectl apply --server-side -k manifests/crds` and `kubectl apply --server-side -k manifests/fence` first",
+    );
+  }
+  return "skipped installing the CRDs: this identity may not write CRDs, and they are already installed";
+}
+
+function allowed(kubeconfig: string, args: string[]): boolean {
+  try {
+    return kubectl(kubeconfig, ["auth", "can-i", ...args]).trim() === "yes";
+  } catch {
+    return false; // `kubectl auth can-i` exits 1 for "no"
+  }
+}
+
 /** A throwaway self-signed pair for Pepr's HTTPS port (it refuses to start without one). */
 export function peprTls(dir: string): { key: string; cert: string } {
   const key = join(dir, "tls.key");

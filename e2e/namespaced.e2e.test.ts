@@ -1,0 +1,229 @@
+// Namespaced mode end to end: the built module runs as a ServiceAccount holding exactly the grants of
+// manifests/namespaced (the per-namespace Role from manifests/rbac/namespaced, the Lease and
+// Pepr-store Roles, the fence ClusterRole — the rules read from those files), with
+// HIGHLANDER_WATCH_NAMESPACES naming one namespace. It reconciles one workload of every kind there
+// with no Forbidden in its log, leaves a workload in another namespace alone (and says so), and a
+// watch its RBAC forbids makes /readyz fail with a JSON error line instead of crashing.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { kubectl } from "./controlplane/cluster";
+import {
+  FAST_LEASE,
+  httpGet,
+  startOperator,
+  stopOperators,
+  type OperatorProcess,
+} from "./lib/operator";
+import { waitFor } from "./lib/processes";
+import { serviceAccountKubeconfig } from "./lib/service-account";
+
+const kubeconfig = inject("kubeconfig");
+const root = resolve(import.meta.dirname, "..");
+const id = Date.now().toString(36);
+const system = `hl-nsop-${id}`; // the operator's own namespace (SA, Lease)
+const watched = `hl-watched-${id}`;
+const unwatched = `hl-unwatched-${id}`;
+const tenant = `ns-${id}`;
+const k = (args: string[], input?: string) => kubectl(kubeconfig, args, input);
+const dir = mkdtempSync(join(tmpdir(), "highlander-namespaced-"));
+const operators: OperatorProcess[] = [];
+
+interface Obj {
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  subjects?: { kind: string; name: string; namespace: string }[];
+  roleRef?: { name: string };
+  [key: string]: unknown;
+}
+
+function docs(file: string): Obj[] {
+  return parseAllDocuments(readFileSync(join(root, file), "utf8")).map(d => d.toJS() as Obj);
+}
+
+/** A manifest's RBAC objects, re-pointed at this test's ServiceAccount, names made unique. */
+function rbacFor(file: string, namespace?: string): Obj[] {
+  return docs(file).map(o => {
+    const name = `${o.metadata.name}-${id}`;
+    return {
+      ...o,
+      metadata: {
+        name,
+        ...(namespace || o.metadata.namespace
+          ? { namespace: namespace ?? o.metadata.namespace }
+          : {}),
+      },
+      ...(o.roleRef ? { roleRef: { ...o.roleRef, name: `${o.roleRef.name}-${id}` } } : {}),
+      ...(o.subjects
+        ? { subjects: [{ kind: "ServiceAccount", name: "highlander", namespace: system }] }
+        : {}),
+    };
+  });
+}
+
+function applyObjects(objs: Obj[]): void {
+  k(["apply"], JSON.stringify({ apiVersion: "v1", kind: "List", items: objs }));
+}
+
+/** `kubectl auth can-i … --as` the test's ServiceAccount ("no" exits 1). */
+function canI(verb: string, resource: string, where: string[]): boolean {
+  const sa = `system:serviceaccount:${system}:highlander`;
+  const r = spawnSync(
+    "kubectl",
+    ["--kubeconfig", kubeconfig, "auth", "can-i", verb, resource, `--as=${sa}`, ...where],
+    {
+      encoding: "utf8",
+    },
+  );
+  const answer = r.stdout.trim();
+  if (answer !== "yes" && answer !== "no")
+    throw new Error(`kubectl auth can-i: ${r.stdout} ${r.stderr}`);
+  return answer === "yes";
+}
+
+/** The four examples, moved into `namespace`. */
+function examples(namespace: string): Obj[] {
+  return ["workloadprocess", "workloadcronjob", "workloadservice", "workloadpersistent"].map(f => {
+    const [o] = docs(`manifests/examples/${f}.yaml`);
+    const labels = { ...o.metadata.labels, "highlander.plexobject.io/tenant": tenant };
+    return { ...o, metadata: { ...o.metadata, namespace, labels } };
+  });
+}
+
+interface Status {
+  active?: boolean;
+  healthy?: boolean;
+}
+
+function statusOf(kind: string, name: string, namespace: string): Status | undefined {
+  const out = k(["get", kind, name, "-n", namespace, "-o", "json"]);
+  return (JSON.parse(out) as { status?: Status }).status;
+}
+
+function operatorEnv(namespaces: string): Record<string, string> {
+  return {
+    ...FAST_LEASE,
+    HIGHLANDER_TENANT: tenant,
+    HIGHLANDER_LEASE_NAMESPACE: system,
+    HIGHLANDER_WATCH_NAMESPACES: namespaces,
+  };
+}
+
+let saKubeconfig = "";
+
+beforeAll(() => {
+  k(["apply", "--server-side", "--force-conflicts", "-k", join(root, "manifests", "crds")]);
+  k(["apply", "--server-side", "--force-conflicts", "-k", join(root, "manifests", "fence")]);
+  for (const ns of [system, watched, unwatched]) k(["create", "namespace", ns]);
+  k(["create", "serviceaccount", "highlander", "-n", system]);
+  applyObjects([
+    ...rbacFor("manifests/rbac/namespaced/watched-namespace-role.yaml", watched),
+    ...rbacFor("manifests/core/rbac-leader-election.yaml", system),
+    ...rbacFor("manifests/core/rbac-pepr-store.yaml"),
+    // The fence ClusterRole itself comes from manifests/fence; only the binding is this test's.
+    ...rbacFor("manifests/fence/rbac.yaml")
+      .filter(o => o.kind === "ClusterRoleBinding")
+      .map(o => ({ ...o, roleRef: { ...o.roleRef, name: "highlander-fence" } })),
+  ]);
+  saKubeconfig = serviceAccountKubeconfig(
+    kubeconfig,
+    system,
+    "highlander",
+    join(dir, "sa.kubeconfig"),
+  );
+}, 300_000);
+
+afterAll(async () => {
+  await stopOperators(...operators);
+  k(["delete", "namespace", system, watched, unwatched, "--wait=false", "--ignore-not-found"]);
+  k(["delete", "clusterrolebinding", `highlander-fence-${id}`, "--ignore-not-found"]);
+  k([
+    "delete",
+    "-n",
+    "pepr-system",
+    "role,rolebinding",
+    `highlander-pepr-store-${id}`,
+    "--ignore-not-found",
+  ]);
+});
+
+describe("namespaced mode as the manifests/namespaced ServiceAccount", () => {
+  it("has no cluster-wide grant on pods or on our kinds", () => {
+    const ours = "workloadprocesses.highlander.plexobject.io";
+    expect(canI("watch", "pods", ["--all-namespaces"])).toBe(false);
+    expect(canI("list", ours, ["--all-namespaces"])).toBe(false);
+    expect(canI("watch", ours, ["-n", unwatched])).toBe(false);
+    expect(canI("watch", "pods", ["-n", watched])).toBe(true);
+    expect(canI("watch", ours, ["-n", watched])).toBe(true);
+  });
+
+  it("reconciles every kind in the watched namespace, leaves the other alone, logs no Forbidden", async () => {
+    const op = await startOperator({
+      name: `nsop-${id}`,
+      kubeconfig: saKubeconfig,
+      dir,
+      env: operatorEnv(watched),
+    });
+    operators.push(op);
+    applyObjects([...examples(watched), examples(unwatched)[0]]);
+    for (const o of examples(watched)) {
+      await waitFor(
+        `${o.kind}/${o.metadata.name} in ${watched} to be Active and Healthy`,
+        () => {
+          const s = statusOf(o.kind, o.metadata.name, watched);
+          return s?.active === true && s.healthy === true ? s : undefined;
+        },
+        90_000,
+        500,
+      );
+    }
+    // By now the unwatched one has been through several of the operator's resyncs: untouched.
+    const [outside] = examples(unwatched);
+    expect(statusOf(outside.kind, outside.metadata.name, unwatched)).toBeUndefined();
+    expect(k(["get", "pods", "-n", unwatched, "-o", "name"]).trim()).toBe("");
+    const status = await op.api<{ workloads: { namespace: string }[] }>("/api/status");
+    expect(status.workloads.filter(w => w.namespace === watched)).toHaveLength(4);
+    expect(status.workloads.some(w => w.namespace === unwatched)).toBe(false);
+    expect((await httpGet(`${op.url}/readyz`)).status).toBe(200);
+
+    const log = readFileSync(op.logFile, "utf8");
+    const lines = log.split("\n").filter(l => l.trim() !== "");
+    expect(lines.every(l => l.startsWith("{"))).toBe(true);
+    expect(log).not.toMatch(/forbidden/i);
+    expect(log).toContain(`watching only ${watched}: workloads in other namespaces are left alone`);
+  }, 180_000);
+
+  it("a watch its RBAC forbids is a JSON error line and a not-ready /readyz, not a crash", async () => {
+    // The same identity told to watch a namespace it holds no Role in.
+    const op = await startOperator({
+      name: `nsop-denied-${id}`,
+      kubeconfig: saKubeconfig,
+      dir,
+      env: { ...operatorEnv(`${watched},${unwatched}`), HIGHLANDER_TENANT: `${tenant}-denied` },
+    });
+    operators.push(op);
+    const reasons = await waitFor(
+      "/readyz to report a lost watch",
+      async () => {
+        const res = await httpGet(`${op.url}/readyz`);
+        const body = (await res.json()) as { data?: { reasons?: string[] } };
+        const lost = (body.data?.reasons ?? []).filter(r => r.startsWith("watch lost:"));
+        return res.status === 503 && lost.length > 0 ? lost : undefined;
+      },
+      120_000,
+      1_000,
+    );
+    expect(reasons.join("\n")).toContain(`in ${unwatched}`);
+    expect(reasons.join("\n")).not.toContain(`in ${watched}:`);
+    expect(op.child.exitCode).toBeNull();
+    const lost = readFileSync(op.logFile, "utf8")
+      .split("\n")
+      .filter(l => l.includes("lost the watch on"))
+      .map(l => JSON.parse(l) as { level: unknown; watch: string });
+    expect(lost.length).toBeGreaterThan(0);
+    expect(lost.every(l => l.watch.endsWith(`in ${unwatched}`))).toBe(true);
+  }, 180_000);
+});

@@ -105,6 +105,9 @@ function writeChart(pkg: PackageJson, mod: PackedModule): string {
   values.setIn(["module", "hash"], mod.hash);
   values.setIn(["module", "parts"], mod.parts.length);
   writeFileSync(valuesFile, values.toString({ lineWidth: 0 }));
+  // The same Pepr HTTPS pair as the kustomize component, so every render of the chart is identical.
+  for (const f of ["tls.crt", "tls.key"])
+    cpSync(join(root, "manifests/module", f), join(out, "files", f));
   writeFileSync(join(root, "dist/highlander-module.yaml"), toYamlStream(moduleSecrets(mod)));
   return out;
 }

@@ -247,6 +247,61 @@ describe.skipIf(!helm)("the Helm chart (needs helm: HIGHLANDER_HELM or PATH)", (
     kubectlResult(["delete", "namespace", ns, "--wait=false"]);
   });
 
+  const chart = join(root, "dist", "highlander-chart");
+  const helmRun = (args: string[]) =>
+    spawnSync(helm ?? "helm", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+
+  it("passes helm lint", () => {
+    const r = helmRun(["lint", chart]);
+    expect(r.stderr + r.stdout).toContain("0 chart(s) failed");
+    expect(r.status).toBe(0);
+  });
+
+  it.each([
+    ["storage.type=mysql", "/storage/type"],
+    ["replicaCount=two", "/replicaCount"],
+    ["lease.duration=5seconds", "/lease/duration"],
+    ["watchNamespaces={Team_A}", "/watchNamespaces/0"],
+    ["replicas=3", "replicas"],
+  ])("refuses %s, naming the field", (bad, field) => {
+    const r = helmRun(["template", "hl", chart, "--set", bad]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("values don't meet the specifications of the schema");
+    expect(r.stderr).toContain(field);
+  });
+
+  it("renders identically twice (a GitOps re-render is a no-op), TLS Secret included", () => {
+    const args = ["-n", ns, "--set", `watchNamespaces={default,${other}}`];
+    const first = helmTemplate(args);
+    expect(first).toContain("name: highlander-tls");
+    expect(helmTemplate(args)).toBe(first);
+  });
+
+  it("renders the pod options as given", () => {
+    const out = helmTemplate([
+      "--set", "priorityClassName=system-cluster-critical",
+      "--set", "serviceAccount.annotations.iam\\.gke\\.io/gcp-service-account=hl@p.iam.gserviceaccount.com",
+      "--set", "extraEnv[0].name=EXTRA", "--set", "extraEnv[0].value=1",
+      "--set", "initContainers[0].name=wait", "--set", "initContainers[0].image=busybox",
+      "--set", "topologySpreadConstraints[0].maxSkew=1",
+      "--set", "topologySpreadConstraints[0].topologyKey=topology.kubernetes.io/zone",
+      "--set", "topologySpreadConstraints[0].whenUnsatisfiable=ScheduleAnyway",
+    ]); // prettier-ignore
+    const objs = parseAllDocuments(out).map(d => d.toJS() as Record<string, unknown>);
+    const deploy = objs.find(o => o?.kind === "Deployment") as V1Deployment;
+    const pod = deploy.spec!.template.spec!;
+    expect(pod.priorityClassName).toBe("system-cluster-critical");
+    expect(pod.initContainers?.map(c => c.name)).toEqual(["wait"]);
+    expect(pod.containers[0].env).toContainEqual({ name: "EXTRA", value: "1" });
+    expect(pod.topologySpreadConstraints?.[0].topologyKey).toBe("topology.kubernetes.io/zone");
+    const sa = objs.find(o => o?.kind === "ServiceAccount") as {
+      metadata: { annotations?: Record<string, string> };
+    };
+    expect(sa.metadata.annotations).toEqual({
+      "iam.gke.io/gcp-service-account": "hl@p.iam.gserviceaccount.com",
+    });
+  });
+
   it.each([
     ["cluster-wide", []],
     ["namespaced", ["--set", `watchNamespaces={default,${other}}`]],

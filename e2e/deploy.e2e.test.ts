@@ -251,10 +251,13 @@ describe.skipIf(!helm)("the Helm chart (needs helm: HIGHLANDER_HELM or PATH)", (
   const helmRun = (args: string[]) =>
     spawnSync(helm ?? "helm", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
 
-  it("passes helm lint", () => {
-    const r = helmRun(["lint", chart]);
-    expect(r.stderr + r.stdout).toContain("0 chart(s) failed");
-    expect(r.status).toBe(0);
+  it("passes helm lint, as built and as the packaged release .tgz", () => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
+    for (const c of [chart, join(root, "dist", `highlander-${pkg.version}.tgz`)]) {
+      const r = helmRun(["lint", c]);
+      expect(r.stderr + r.stdout).toContain("0 chart(s) failed");
+      expect(r.status).toBe(0);
+    }
   });
 
   it.each([

@@ -108,8 +108,31 @@ function writeChart(pkg: PackageJson, mod: PackedModule): string {
   // The same Pepr HTTPS pair as the kustomize component, so every render of the chart is identical.
   for (const f of ["tls.crt", "tls.key"])
     cpSync(join(root, "manifests/module", f), join(out, "files", f));
+  const chartFile = join(out, "Chart.yaml");
+  const chartMeta = parseDocument(readFileSync(chartFile, "utf8"));
+  chartMeta.set("version", pkg.version);
+  chartMeta.set("appVersion", pkg.version);
+  writeFileSync(chartFile, chartMeta.toString({ lineWidth: 0 }));
   writeFileSync(join(root, "dist/highlander-module.yaml"), toYamlStream(moduleSecrets(mod)));
   return out;
+}
+
+/**
+ * The chart as `helm package` lays it out (a gzipped tar of highlander/…), made with tar so the build
+ * needs no helm; fixed order, owner and times, so one build's .tgz is byte-for-byte reproducible.
+ */
+function packChart(pkg: PackageJson, chartDir: string): string {
+  const staging = join(root, "dist", ".chart-package");
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  cpSync(chartDir, join(staging, "highlander"), { recursive: true });
+  const file = join(root, "dist", `highlander-${pkg.version}.tgz`);
+  run("tar", [
+    "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner",
+    "--use-compress-program=gzip -n", "-cf", file, "-C", staging, "highlander",
+  ]); // prettier-ignore
+  rmSync(staging, { recursive: true, force: true });
+  return file;
 }
 
 function main(): void {
@@ -137,6 +160,10 @@ function main(): void {
 
   const chart = writeChart(pkg, mod);
   say(`wrote ${chart.slice(root.length + 1)} and dist/highlander-module.yaml`);
+  const tgz = packChart(pkg, chart);
+  say(
+    `wrote ${tgz.slice(root.length + 1)} (helm install highlander ${tgz.slice(root.length + 1)})`,
+  );
 
   writeFileSync(
     join(root, "dist/zarf.yaml"),

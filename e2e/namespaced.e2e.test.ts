@@ -89,7 +89,11 @@ function examples(namespace: string): Obj[] {
   return ["workloadprocess", "workloadcronjob", "workloadservice", "workloadpersistent"].map(f => {
     const [o] = docs(`manifests/examples/${f}.yaml`);
     const labels = { ...o.metadata.labels, "highlander.plexobject.io/tenant": tenant };
-    return { ...o, metadata: { ...o.metadata, namespace, labels } };
+    const moved: Obj = { ...o, metadata: { ...o.metadata, namespace, labels } };
+    // The local control plane has no volume provisioner: the claim binds the volume made below.
+    const spec = moved.spec as { persistentVolumes?: { storageClassName?: string }[] };
+    for (const pv of spec.persistentVolumes ?? []) pv.storageClassName = "manual";
+    return moved;
   });
 }
 
@@ -119,6 +123,10 @@ beforeAll(() => {
   k(["apply", "--server-side", "--force-conflicts", "-k", join(root, "manifests", "fence")]);
   for (const ns of [system, watched, unwatched]) k(["create", "namespace", ns]);
   k(["create", "serviceaccount", "highlander", "-n", system]);
+  k(["apply"], JSON.stringify({
+    apiVersion: "v1", kind: "PersistentVolume", metadata: { name: `${watched}-pv0` },
+    spec: { capacity: { storage: "1Gi" }, accessModes: ["ReadWriteOnce"], hostPath: { path: `/tmp/${watched}-pv0` }, storageClassName: "manual" },
+  })); // prettier-ignore
   applyObjects([
     ...rbacFor("manifests/rbac/namespaced/watched-namespace-role.yaml", watched),
     ...rbacFor("manifests/core/rbac-leader-election.yaml", system),
@@ -140,6 +148,7 @@ afterAll(async () => {
   await stopOperators(...operators);
   k(["delete", "namespace", system, watched, unwatched, "--wait=false", "--ignore-not-found"]);
   k(["delete", "clusterrolebinding", `highlander-fence-${id}`, "--ignore-not-found"]);
+  k(["delete", "persistentvolume", `${watched}-pv0`, "--wait=false", "--ignore-not-found"]);
   k([
     "delete",
     "-n",

@@ -284,7 +284,7 @@ describe.skipIf(!helm)("the Helm chart (needs helm: HIGHLANDER_HELM or PATH)", (
     const out = helmTemplate([
       "--set", "priorityClassName=system-cluster-critical",
       "--set", "serviceAccount.annotations.iam\\.gke\\.io/gcp-service-account=hl@p.iam.gserviceaccount.com",
-      "--set", "extraEnv[0].name=EXTRA", "--set", "extraEnv[0].value=1",
+      "--set", "extraEnv[0].name=EXTRA", "--set-string", "extraEnv[0].value=1",
       "--set", "initContainers[0].name=wait", "--set", "initContainers[0].image=busybox",
       "--set", "topologySpreadConstraints[0].maxSkew=1",
       "--set", "topologySpreadConstraints[0].topologyKey=topology.kubernetes.io/zone",
@@ -296,6 +296,7 @@ describe.skipIf(!helm)("the Helm chart (needs helm: HIGHLANDER_HELM or PATH)", (
     expect(pod.priorityClassName).toBe("system-cluster-critical");
     expect(pod.initContainers?.map(c => c.name)).toEqual(["wait"]);
     expect(pod.containers[0].env).toContainEqual({ name: "EXTRA", value: "1" });
+    expect(pod.affinity?.podAntiAffinity).toBeDefined();
     expect(pod.topologySpreadConstraints?.[0].topologyKey).toBe("topology.kubernetes.io/zone");
     const sa = objs.find(o => o?.kind === "ServiceAccount") as {
       metadata: { annotations?: Record<string, string> };
@@ -620,8 +621,9 @@ describe("namespaced mode", () => {
     expect(canI("create events", ["-n", other])).toBe(false);
   });
 
-  it("keeps cluster-wide read access to our own kinds only, for Pepr's cluster-wide watches", () => {
-    expect(canI("watch workloadprocesses.highlander.plexobject.io", ["-A"])).toBe(true);
+  it("grants nothing cluster-wide: the operator lists and watches only the watched namespaces", () => {
+    expect(canI("watch workloadprocesses.highlander.plexobject.io", ["-A"])).toBe(false);
+    expect(canI("watch workloadprocesses.highlander.plexobject.io", ["-n", "default"])).toBe(true);
     expect(canI("list pods", ["-A"])).toBe(false);
     expect(canI("patch workloadprocesses.highlander.plexobject.io", ["-n", other])).toBe(false);
   });

@@ -18,9 +18,9 @@ function rulesOf(file: string, kind: string): V1PolicyRule[] {
 }
 
 function helmRules(): V1PolicyRule[] {
-  const tpl = readFileSync(join(root, "charts/highlander/templates/_helpers.tpl"), "utf8");
+  const tpl = readFileSync(join(root, "charts/highlander/templates/_rules.tpl"), "utf8");
   const body = /\{\{- define "highlander\.rules" -\}\}\n([\s\S]*?)\{\{- end \}\}/.exec(tpl)?.[1];
-  if (!body) throw new Error("no highlander.rules in _helpers.tpl");
+  if (!body) throw new Error("no highlander.rules in _rules.tpl");
   return parse(body) as V1PolicyRule[];
 }
 

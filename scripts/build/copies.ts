@@ -4,6 +4,13 @@
 // them and copies.test.ts fails when one has drifted from its source.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import {
+  CHART_RULES_HELPER,
+  chartRulesHelper,
+  packageJsonWithRbac,
+  RBAC_FILES,
+  regenerateRules,
+} from "./rbac";
 
 export interface Copy {
   /** Source path, relative to the repository root. */
@@ -89,9 +96,19 @@ export function argocdConfigMap(healthLua: string): string {
   ].join("\n");
 }
 
-/** Generated files with their expected content (the copies, the CRD kustomization, argocd-cm). */
+/**
+ * Generated files with their expected content (the copies, the CRD kustomization, argocd-cm, and the
+ * RBAC rules from manifests/rbac/rules.ts).
+ */
 export function expectedFiles(root: string): Map<string, string> {
   const files = new Map<string, string>();
+  const read = (path: string) => readFileSync(join(root, path), "utf8");
+  for (const path of RBAC_FILES.filter(p => existsSync(join(root, p)))) {
+    files.set(path, regenerateRules(read(path), path));
+  }
+  files.set(CHART_RULES_HELPER, chartRulesHelper());
+  if (existsSync(join(root, "package.json")))
+    files.set("package.json", packageJsonWithRbac(read("package.json")));
   for (const c of plannedCopies(root)) files.set(c.to, readFileSync(join(root, c.from), "utf8"));
   files.set("manifests/crds/kustomization.yaml", crdKustomization(root));
   files.set(

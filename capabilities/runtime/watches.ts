@@ -33,7 +33,7 @@ const FAILURES_BEFORE_LOST = 5;
 const RESTART_AFTER_MS = 30_000;
 
 /** "Pod in team-a" / "WorkloadProcess cluster-wide": how a watch is named in logs and /readyz. */
-export function watchName(kindName: string, namespace: string): string {
+function watchName(kindName: string, namespace: string): string {
   return `${kindName} ${namespace === "" ? "cluster-wide" : `in ${namespace}`}`;
 }
 

@@ -34,7 +34,7 @@ function field(pad: string, key: string, items: string[]): string[] {
 }
 
 /** A rule list in the compact style the manifests use, at `indent` spaces. */
-export function renderRules(rules: Rule[], indent: number): string[] {
+function renderRules(rules: Rule[], indent: number): string[] {
   const pad = " ".repeat(indent);
   const lines: string[] = [];
   for (const rule of rules) {

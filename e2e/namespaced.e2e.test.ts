@@ -3,7 +3,8 @@
 // Pepr-store Roles, the fence ClusterRole — the rules read from those files), with
 // HIGHLANDER_WATCH_NAMESPACES naming one namespace. It reconciles one workload of every kind there
 // with no Forbidden in its log, leaves a workload in another namespace alone (and says so), and a
-// watch its RBAC forbids makes /readyz fail with a JSON error line instead of crashing.
+// watch its RBAC forbids makes /readyz fail with a JSON error line instead of crashing. Last, the same
+// ServiceAccount bound to the generated cluster-wide ClusterRole reconciles anywhere.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -147,7 +148,14 @@ beforeAll(() => {
 afterAll(async () => {
   await stopOperators(...operators);
   k(["delete", "namespace", system, watched, unwatched, "--wait=false", "--ignore-not-found"]);
-  k(["delete", "clusterrolebinding", `highlander-fence-${id}`, "--ignore-not-found"]);
+  k([
+    "delete",
+    "clusterrolebinding",
+    `highlander-fence-${id}`,
+    `highlander-${id}`,
+    "--ignore-not-found",
+  ]);
+  k(["delete", "clusterrole", `highlander-${id}`, "--ignore-not-found"]);
   k(["delete", "persistentvolume", `${watched}-pv0`, "--wait=false", "--ignore-not-found"]);
   k([
     "delete",
@@ -234,5 +242,39 @@ describe("namespaced mode as the manifests/namespaced ServiceAccount", () => {
       .map(l => JSON.parse(l) as { level: unknown; watch: string });
     expect(lost.length).toBeGreaterThan(0);
     expect(lost.every(l => l.watch.endsWith(`in ${unwatched}`))).toBe(true);
+  }, 180_000);
+
+  it("the cluster-wide identity (manifests/rbac/cluster) reconciles in any namespace, no Forbidden", async () => {
+    // Last: it widens this ServiceAccount's grants to the generated ClusterRole.
+    applyObjects(rbacFor("manifests/rbac/cluster/clusterrole.yaml"));
+    const cw = `${tenant}-cw`;
+    const op = await startOperator({
+      name: `cwop-${id}`,
+      kubeconfig: saKubeconfig,
+      dir,
+      env: { ...operatorEnv(""), HIGHLANDER_TENANT: cw },
+    });
+    operators.push(op);
+    const [proc] = examples(unwatched);
+    const obj = {
+      ...proc,
+      metadata: {
+        name: "cluster-wide",
+        namespace: unwatched,
+        labels: { "highlander.plexobject.io/tenant": cw },
+      },
+    };
+    applyObjects([obj]);
+    await waitFor(
+      `WorkloadProcess/cluster-wide in ${unwatched} to be Active and Healthy`,
+      () => {
+        const st = statusOf("WorkloadProcess", "cluster-wide", unwatched);
+        return st?.active === true && st.healthy === true ? st : undefined;
+      },
+      90_000,
+      500,
+    );
+    expect((await httpGet(`${op.url}/readyz`)).status).toBe(200);
+    expect(readFileSync(op.logFile, "utf8")).not.toMatch(/forbidden/i);
   }, 180_000);
 });

@@ -17,7 +17,7 @@
 import { EventEmitter } from "node:events";
 import { systemClock, type Clock } from "./clock";
 import { WriteGuard, type LeadershipView } from "./guard";
-import { metrics } from "./metrics";
+import { metrics, zeroCounters } from "./metrics";
 import { jittered, resolveTiming, type LeaseTiming, type ResolvedTiming } from "./timing";
 import type { AcquireResult, LockRecord, LockStore } from "./types";
 
@@ -122,7 +122,8 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
     if (opts.onNewLeader) this.on("newLeader", opts.onNewLeader);
     if (opts.onError) this.on("error", opts.onError);
     else this.on("error", () => {}); // EventEmitter throws on unhandled "error"
-    metrics.leadershipDuration.set({ backend: this.backend }, 0);
+    metrics.leadershipCurrentDuration.set({ backend: this.backend }, 0);
+    zeroCounters(this.backend);
     metrics.isLeader.set({ backend: this.backend }, 0);
   }
 
@@ -355,7 +356,7 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
     metrics.isLeader.set(b, 1);
     metrics.leaderEpoch.set(b, record.epoch);
     metrics.lastTransition.set(b, this.clock.wallMs() / 1000);
-    metrics.leadershipDuration.set(b, 0);
+    metrics.leadershipCurrentDuration.set(b, 0);
     metrics.dbLockTtl.set(b, (record.expiresAt.getTime() - record.renewedAt.getTime()) / 1000);
     if (previous && previous.holderId !== "" && previous.holderId !== this.opts.identity) {
       metrics.failovers.inc(b);
@@ -399,7 +400,7 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
     leading.lastRenewMs = started;
     leading.record = record;
     const b = { backend: this.backend };
-    metrics.leadershipDuration.set(b, (this.clock.monotonicMs() - leading.startedMs) / 1000);
+    metrics.leadershipCurrentDuration.set(b, (this.clock.monotonicMs() - leading.startedMs) / 1000);
     metrics.dbLockTtl.set(b, (record.expiresAt.getTime() - record.renewedAt.getTime()) / 1000);
     this.armDeadline();
   }
@@ -474,7 +475,8 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
     const b = { backend: this.backend };
     metrics.isLeader.set(b, 0);
     metrics.leaderEpoch.set(b, 0);
-    metrics.leadershipDuration.set(b, 0);
+    metrics.leadershipCurrentDuration.set(b, 0);
+    metrics.leadershipDuration.observe(b, (this.clock.monotonicMs() - leading.startedMs) / 1000);
     metrics.lastTransition.set(b, this.clock.wallMs() / 1000);
     if (reason !== "stopped") metrics.losses.inc({ ...b, reason });
     this.emit("stoppedLeading", reason);

@@ -58,8 +58,16 @@ export const metrics = {
     "Acquisition attempts that did not get the lock (held elsewhere, or a storage error)",
     ["backend"],
   ),
-  leadershipDuration: gauge(
+  // The predecessor's histogram of finished terms (same buckets: 10 s to about 1.4 h)...
+  leadershipDuration: histogram(
     "leadership_duration_seconds",
+    "Length of each finished leadership term of this process",
+    ["backend"],
+    Array.from({ length: 10 }, (_, i) => 10 * 2 ** i),
+  ),
+  // ...and the running term, which a histogram only shows once it ends.
+  leadershipCurrentDuration: gauge(
+    "leadership_current_duration_seconds",
     "How long this process has been leading without interruption (0 when not leading)",
     ["backend"],
   ),
@@ -113,3 +121,26 @@ export const metrics = {
     ["backend", "source"],
   ),
 };
+
+/** Reasons elector.ts gives leadership_losses_total (all but "stopped", which is not a loss). */
+const LOSS_REASONS = ["renew-deadline", "lost", "superseded"];
+
+/**
+ * Zero series for the label-free-in-the-predecessor counters, so rate() and increase() work from the
+ * first scrape instead of after the first event (the predecessor's counters started at 0).
+ */
+export function zeroCounters(backend: string): void {
+  for (const c of [
+    metrics.transitions,
+    metrics.acquisitions,
+    metrics.failedAttempts,
+    metrics.failovers,
+    metrics.failoverErrors,
+  ]) {
+    c.inc({ backend }, 0);
+  }
+  for (const reason of LOSS_REASONS) metrics.losses.inc({ backend, reason }, 0);
+  for (const source of ["operator", "apiserver"]) {
+    metrics.fencingRejections.inc({ backend, source }, 0);
+  }
+}

@@ -12,6 +12,11 @@ interface Definition<L extends string> {
   labelNames?: readonly L[];
 }
 
+/** A gauge may compute its value when scraped (prom-client calls collect with the gauge as this). */
+interface GaugeDefinition<L extends string> extends Definition<L> {
+  collect?: (this: Gauge<L>) => void;
+}
+
 function existing<T>(
   registry: Registry,
   name: string,
@@ -36,7 +41,7 @@ export function defineCounter<L extends string>(
 }
 
 export function defineGauge<L extends string>(
-  def: Definition<L>,
+  def: GaugeDefinition<L>,
   registry: Registry = register,
 ): Gauge<L> {
   return (

@@ -1,6 +1,7 @@
 // Public surface of the metrics capability. Leadership, failover and storage metrics live in
 // storage/metrics.ts (owned by the storage engine); these are the workload and controller ones.
 import { register, type Registry } from "prom-client";
+import { clientMetrics } from "./client";
 import { controllerMetrics } from "./controller";
 import { enableProcessMetrics } from "./process";
 import { workloadMetrics } from "./workload";
@@ -8,7 +9,8 @@ import { workloadMetrics } from "./workload";
 export { METRIC_PREFIX, defineCounter, defineGauge, defineHistogram } from "./define";
 export * from "./workload";
 export * from "./controller";
-export { enableProcessMetrics } from "./process";
+export { observeApiRequest } from "./client";
+export { enableProcessMetrics, recordBuildInfo, type BuildInfo } from "./process";
 
 /**
  * Defines every metric of this module and the process metrics, once, so /metrics lists the
@@ -17,5 +19,6 @@ export { enableProcessMetrics } from "./process";
 export function registerOperatorMetrics(registry: Registry = register): void {
   workloadMetrics(registry);
   controllerMetrics(registry);
+  clientMetrics(registry);
   enableProcessMetrics(registry);
 }

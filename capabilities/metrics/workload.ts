@@ -27,6 +27,9 @@ export interface WorkloadRef {
 
 export interface WorkloadMetrics {
   status: Gauge<"type" | "name" | "namespace">;
+  ready: Gauge<"type" | "name" | "namespace">;
+  retryAttempts: Counter<"type" | "name">;
+  retrySuccess: Counter<"type" | "name">;
   operations: Counter<"type" | "name" | "operation">;
   errors: Counter<"type" | "name" | "error_type">;
   startupDuration: Histogram<"type" | "name">;
@@ -56,6 +59,30 @@ export function workloadMetrics(registry: Registry = register): WorkloadMetrics 
         name: `${METRIC_PREFIX}workload_status`,
         help: "Status of managed workloads (1=active, 0=inactive)",
         labelNames: ["type", "name", "namespace"],
+      },
+      registry,
+    ),
+    ready: defineGauge(
+      {
+        name: `${METRIC_PREFIX}workload_ready`,
+        help: "1 while the workload's Ready condition is True, else 0",
+        labelNames: ["type", "name", "namespace"],
+      },
+      registry,
+    ),
+    retryAttempts: defineCounter(
+      {
+        name: `${METRIC_PREFIX}workload_retry_attempts_total`,
+        help: "Reconciles of the workload scheduled again after a failure",
+        labelNames: ["type", "name"],
+      },
+      registry,
+    ),
+    retrySuccess: defineCounter(
+      {
+        name: `${METRIC_PREFIX}workload_retry_success_total`,
+        help: "Reconciles of the workload that succeeded after one or more failures",
+        labelNames: ["type", "name"],
       },
       registry,
     ),
@@ -105,10 +132,18 @@ export function setWorkloadActive(ref: WorkloadRef, active: boolean, registry?: 
   m.typeStatus[ref.type].set({ name: ref.name, namespace: ref.namespace }, value);
 }
 
+export function setWorkloadReady(ref: WorkloadRef, ready: boolean, registry?: Registry): void {
+  workloadMetrics(registry).ready.set(
+    { type: ref.type, name: ref.name, namespace: ref.namespace },
+    ready ? 1 : 0,
+  );
+}
+
 /** Drops a deleted workload's series, so /metrics does not report workloads that no longer exist. */
 export function forgetWorkload(ref: WorkloadRef, registry?: Registry): void {
   const m = workloadMetrics(registry);
   m.status.remove({ type: ref.type, name: ref.name, namespace: ref.namespace });
+  m.ready.remove({ type: ref.type, name: ref.name, namespace: ref.namespace });
   m.typeStatus[ref.type].remove({ name: ref.name, namespace: ref.namespace });
 }
 
@@ -138,4 +173,34 @@ export function observeWorkloadShutdown(
   registry?: Registry,
 ): void {
   workloadMetrics(registry).shutdownDuration.observe({ type: ref.type, name: ref.name }, seconds);
+}
+
+export function countWorkloadRetry(ref: WorkloadRef, registry?: Registry): void {
+  workloadMetrics(registry).retryAttempts.inc({ type: ref.type, name: ref.name });
+}
+
+export function countWorkloadRetrySuccess(ref: WorkloadRef, registry?: Registry): void {
+  workloadMetrics(registry).retrySuccess.inc({ type: ref.type, name: ref.name });
+}
+
+/**
+ * The error_type label of workload_errors_total, from what failed: the API server's HTTP status when
+ * it refused (read structurally, so this module needs no Kubernetes client), else the message.
+ */
+export function workloadErrorType(err: unknown): string {
+  const name = (err as { name?: unknown } | null)?.name;
+  if (name === "FenceRefusedError" || name === "FencedError") return "fenced";
+  const status = (err as { status?: unknown } | null)?.status;
+  if (typeof status === "number") {
+    if (status === 403) return "forbidden";
+    if (status === 404) return "not_found";
+    if (status === 409) return "conflict";
+    if (status === 422) return "invalid";
+    if (status >= 500) return "server_error";
+    if (status >= 400) return "rejected";
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (/timed? ?out/i.test(message)) return "timeout";
+  if (/fenc/i.test(message)) return "fenced";
+  return "unknown";
 }

@@ -6,6 +6,7 @@
 import { KubeConfig } from "@kubernetes/client-node";
 import { Agent, request, type RequestOptions } from "node:https";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { observeApiRequest } from "../metrics/client";
 
 export const FIELD_MANAGER = "highlander";
 
@@ -186,6 +187,9 @@ export class KubeClient {
       };
     }
     const send = url.protocol === "http:" ? httpRequest : request;
+    const started = performance.now();
+    const done = (code: number | undefined) =>
+      observeApiRequest(method, code, (performance.now() - started) / 1000);
     return new Promise<T>((resolve, reject) => {
       const req = send(url, opts, res => {
         let text = "";
@@ -193,6 +197,7 @@ export class KubeClient {
         res.on("data", (chunk: string) => (text += chunk));
         res.on("end", () => {
           const status = res.statusCode ?? 0;
+          done(status);
           let parsed: unknown = undefined;
           try {
             parsed = text ? JSON.parse(text) : undefined;
@@ -211,7 +216,10 @@ export class KubeClient {
         });
       });
       req.on("timeout", () => req.destroy(new Error(`${method} ${url.pathname}: timed out`)));
-      req.on("error", reject);
+      req.on("error", err => {
+        done(undefined);
+        reject(err);
+      });
       if (payload !== undefined) req.write(payload);
       req.end();
     });

@@ -10,14 +10,28 @@ import {
   ConfigError,
   type HighlanderConfig,
 } from "../config";
+import { cliVersion } from "../../cli/version";
 import { createLogger, type Logger } from "../logging";
 import { processLogger, setProcessLogger } from "../logging/pepr-bridge";
 import {
   registerOperatorMetrics,
+  recordBuildInfo,
   recordReconcile,
   setWorkqueueDepth,
   countWorkqueueRetry,
+  countWorkqueueAdd,
+  countWorkloadError,
+  countWorkloadRetry,
+  countWorkloadRetrySuccess,
+  countClusterTransition,
+  observeQueueWait,
+  observeWork,
+  reportLongestRunning,
   setClusterHealth,
+  setClusterPriority,
+  setControllerState,
+  workloadErrorType,
+  type WorkloadRef,
 } from "../metrics";
 import { createHttpServer, type HttpServer } from "../http";
 import { kubeAuthApi } from "../http/kube-auth";
@@ -50,7 +64,7 @@ import { EventRecorder } from "./events";
 import { Fence, fenceEnforcement, type FenceEnforcement } from "./fence";
 import { FencedLeadership } from "./fenced-leadership";
 import { KubeClient, type KubeObject } from "./kube-client";
-import { Manager, type WorkloadKey } from "./manager";
+import { Manager, keyOf, parseKey, type WorkloadKey } from "./manager";
 import { WorkQueue } from "./queue";
 import { lockStoreConfig, operatorArgs } from "./storage-config";
 import { Watches, watchScopes } from "./watches";
@@ -165,6 +179,15 @@ async function listStamped(client: KubeClient, scope: Scope): Promise<KubeObject
   return all;
 }
 
+/** A work-queue key as the workload metrics label it. */
+function refOf(key: WorkloadKey): WorkloadRef {
+  return {
+    type: typeOfKind(key.kind as WorkloadKindName),
+    name: key.name,
+    namespace: key.namespace,
+  };
+}
+
 export async function startOperator(): Promise<void> {
   const { config, warnings } = loadOrExit();
   const log = createLogger(config.logLevel);
@@ -172,6 +195,14 @@ export async function startOperator(): Promise<void> {
   // Unknown keys and conflicting sources (docs/configuration.md promises they are logged).
   for (const warning of warnings) log.warn({ warning }, "configuration warning");
   registerOperatorMetrics();
+  setControllerState("idle");
+  recordBuildInfo({
+    version: cliVersion(),
+    tenant: config.tenant,
+    cluster: config.cluster.name,
+    storage: config.storageType,
+  });
+  setClusterPriority(config.cluster.name, config.remainsFollower);
   const client = new KubeClient();
   log.info({ apiServer: client.server, config: describeConfig(config) }, "starting highlander");
   const scope: Scope = { tenant: config.tenant, namespaces: watchScopes(config.watchNamespaces) };
@@ -265,8 +296,12 @@ export async function startOperator(): Promise<void> {
     // reconcile, docs/benchmarks.md). A key still never runs on two workers at once.
     concurrency: 16,
     onDepth: setWorkqueueDepth,
+    onAdd: () => countWorkqueueAdd(),
+    onDequeue: waitedMs => observeQueueWait(waitedMs / 1000),
+    onDone: workedMs => observeWork(workedMs / 1000),
     onRetry: (key, attempt, delayMs, err) => {
       countWorkqueueRetry();
+      countWorkloadRetry(refOf(parseKey(key)));
       // The failure itself was logged once, with its resource, where it happened.
       log.debug(
         { key, attempt, delayMs, err: err instanceof Error ? err.message : String(err) },
@@ -274,6 +309,8 @@ export async function startOperator(): Promise<void> {
       );
     },
   });
+
+  reportLongestRunning(() => queue.longestRunningMs() / 1000);
 
   // The epoch source of each mode: a leader's term once the fence was advanced for it; a standby
   // cluster's keeper, this cluster's fence as advanced for the remote leader's term (it only stops
@@ -306,6 +343,7 @@ export async function startOperator(): Promise<void> {
     onModeChange: (from, to) => {
       log.info({ from, to, leader: leadership.leader() }, `mode ${from} -> ${to}`);
       setClusterHealth(config.cluster.name, to === "active");
+      setControllerState(to);
       if (to === "active" && config.workloads.length > 0) {
         applyConfigWorkloads(config, activeWriter).catch(err =>
           log.error({ err }, "could not apply config-file workloads"),
@@ -330,6 +368,8 @@ export async function startOperator(): Promise<void> {
       try {
         const result = await reconcileWorkload(key, rc);
         tracker.recordError(key, null);
+        // The queue forgets a key's failures only once this handler returns.
+        if (queue.failures(keyOf(key)) > 0) countWorkloadRetrySuccess(refOf(key));
         log.debug(
           {
             resource: key,
@@ -349,6 +389,8 @@ export async function startOperator(): Promise<void> {
         const message = err instanceof Error ? err.message : String(err);
         tracker.recordError(key, message);
         recordReconcile(kind, "error", (performance.now() - started) / 1000);
+        if (!(err instanceof NotLeaderError))
+          countWorkloadError(refOf(key), workloadErrorType(err));
         // A stale stamp refused by the fence while we still think we lead is an error to see and
         // retry (the leadership reads the fence again and resigns if a newer term holds it).
         if (err instanceof FenceRefusedError || err instanceof FencedError) {
@@ -388,8 +430,13 @@ export async function startOperator(): Promise<void> {
   // Notified on every lock record change (renewals of a new term included); logged only when who
   // leads, or whether we do, changed.
   let lastLogged = "";
+  let lastLeaderCluster: string | undefined;
   leadership.onChange(() => {
     const leader = lockLeadership.leader();
+    if (leader) {
+      countClusterTransition(lastLeaderCluster, leader.cluster);
+      lastLeaderCluster = leader.cluster;
+    }
     const isLeader = leadership.isLeader();
     const now = `${isLeader}|${leader?.id ?? ""}|${leader?.epoch ?? ""}`;
     if (now !== lastLogged) {

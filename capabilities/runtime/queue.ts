@@ -14,6 +14,12 @@ export interface QueueOptions {
   concurrency?: number;
   /** Called on every change of depth, for the work-queue depth metric. */
   onDepth?: (depth: number) => void;
+  /** Called when a key joins the queue (not when it merges with one already waiting). */
+  onAdd?: () => void;
+  /** Called when a worker takes a key, with how long it waited in the queue. */
+  onDequeue?: (waitedMs: number) => void;
+  /** Called when a handler finished (either way), with how long it ran. */
+  onDone?: (workedMs: number) => void;
   /** Called when a key is scheduled for a retry after a failure. */
   onRetry?: (key: string, attempt: number, delayMs: number, error: unknown) => void;
 }
@@ -27,13 +33,16 @@ export type Handler = (key: string) => Promise<HandlerResult | void>;
 
 export class WorkQueue {
   readonly #queue: string[] = [];
-  readonly #queued = new Set<string>();
-  readonly #processing = new Set<string>();
+  /** Waiting keys, with when each joined the queue (performance.now()). */
+  readonly #queued = new Map<string, number>();
+  /** Keys being handled, with when their handler started. */
+  readonly #processing = new Map<string, number>();
   /** Keys that got an event while being handled: queued again once the handler returns. */
   readonly #dirty = new Set<string>();
   readonly #failures = new Map<string, number>();
   readonly #timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
-  readonly #opts: Required<Omit<QueueOptions, "onDepth" | "onRetry">> & QueueOptions;
+  readonly #opts: Required<Pick<QueueOptions, "baseDelayMs" | "maxDelayMs" | "concurrency">> &
+    QueueOptions;
   #handler?: Handler;
   #paused = true;
   #stopped = false;
@@ -57,8 +66,9 @@ export class WorkQueue {
     }
     if (this.#queued.has(key)) return;
     this.#clearTimer(key);
-    this.#queued.add(key);
+    this.#queued.set(key, performance.now());
     this.#queue.push(key);
+    this.#opts.onAdd?.();
     this.#depthChanged();
     this.#pump();
   }
@@ -95,6 +105,14 @@ export class WorkQueue {
 
   failures(key: string): number {
     return this.#failures.get(key) ?? 0;
+  }
+
+  /** How long the longest-running handler has been running; 0 when none runs. */
+  longestRunningMs(): number {
+    const now = performance.now();
+    let longest = 0;
+    for (const started of this.#processing.values()) longest = Math.max(longest, now - started);
+    return longest;
   }
 
   get depth(): number {
@@ -162,8 +180,10 @@ export class WorkQueue {
       this.#queue.length > 0
     ) {
       const key = this.#queue.shift() as string;
+      const now = performance.now();
+      this.#opts.onDequeue?.(now - (this.#queued.get(key) ?? now));
       this.#queued.delete(key);
-      this.#processing.add(key);
+      this.#processing.set(key, now);
       this.#depthChanged();
       void this.#handle(handler, key);
     }
@@ -180,6 +200,7 @@ export class WorkQueue {
       const delay = this.addRateLimited(key);
       this.#opts.onRetry?.(key, attempt, delay, error);
     } finally {
+      this.#opts.onDone?.(performance.now() - (this.#processing.get(key) ?? performance.now()));
       this.#processing.delete(key);
       if (this.#dirty.delete(key)) this.add(key);
       this.#pump();

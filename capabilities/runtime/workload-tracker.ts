@@ -3,7 +3,7 @@
 // it is never used to decide what to write (reconciles always read fresh).
 import type { WorkloadStatus as CrStatus } from "../workloads/crd/types";
 import { KINDS, WORKLOAD_TYPES, typeOfKind, type WorkloadKindName } from "../workloads/crd/kinds";
-import { forgetWorkload, setWorkloadActive } from "../metrics";
+import { forgetWorkload, setWorkloadActive, setWorkloadReady } from "../metrics";
 import type { ChildStatus, WorkloadStatus } from "../http/source";
 import type { WorkloadKey } from "./manager";
 import { keyOf } from "./manager";
@@ -69,10 +69,10 @@ export class WorkloadTracker {
     const previous = this.#entries.get(key);
     this.#entries.set(key, { obj, lastError: previous?.lastError ?? null });
     const type = typeOfKind(obj.kind as WorkloadKindName);
-    setWorkloadActive(
-      { type, name: obj.metadata?.name ?? "", namespace: obj.metadata?.namespace ?? "" },
-      obj.status?.active === true,
-    );
+    const ref = { type, name: obj.metadata?.name ?? "", namespace: obj.metadata?.namespace ?? "" };
+    setWorkloadActive(ref, obj.status?.active === true);
+    const ready = obj.status?.conditions?.find(c => c.type === "Ready");
+    setWorkloadReady(ref, ready?.status === "True");
     return key;
   }
 

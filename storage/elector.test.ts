@@ -5,6 +5,7 @@ import type { Clock } from "./clock";
 import { LeaderElector, type StopReason } from "./elector";
 import { NotLeaderError } from "./guard";
 import { MemoryLockStore } from "./testing/memory-store";
+import { register } from "prom-client";
 
 const timing = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
 const KEY = "highlander-leader-lock:unit";
@@ -225,5 +226,37 @@ describe("LeaderElector timing", () => {
     expect(store.calls.length).toBe(first);
     await vi.advanceTimersByTimeAsync(timing.retryPeriodMs * 0.2 + 1);
     expect(store.calls.length).toBe(first + 1);
+  });
+
+  it("zero-initialises its counters and observes each finished term in leadership_duration_seconds", async () => {
+    const series = async (name: string) =>
+      (await register.getSingleMetric(name)?.get())?.values ?? [];
+    const count = async () =>
+      (await series("k8_highlander_leadership_duration_seconds")).find(
+        v =>
+          (v as { metricName?: string }).metricName ===
+          "k8_highlander_leadership_duration_seconds_count",
+      )?.value ?? 0;
+    expect(await series("k8_highlander_failover_total")).toContainEqual(
+      expect.objectContaining({ labels: { backend: "redis" } }),
+    );
+    expect(
+      (await series("k8_highlander_fencing_rejections_total")).map(v => v.labels.source).sort(),
+    ).toEqual(["apiserver", "operator"]);
+    const before = await count();
+    elector.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(elector.isLeader()).toBe(true);
+    await vi.advanceTimersByTimeAsync(30_000);
+    const stopping = elector.stop();
+    await vi.runOnlyPendingTimersAsync();
+    await stopping;
+    expect(await count()).toBe(before + 1);
+    const sum = (await series("k8_highlander_leadership_duration_seconds")).find(
+      v =>
+        (v as { metricName?: string }).metricName ===
+        "k8_highlander_leadership_duration_seconds_sum",
+    )?.value;
+    expect(sum).toBeGreaterThanOrEqual(30);
   });
 });

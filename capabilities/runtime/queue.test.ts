@@ -122,3 +122,36 @@ describe("WorkQueue", () => {
     expect(depths).toEqual([1, 2, 0]);
   });
 });
+
+describe("WorkQueue metrics hooks", () => {
+  beforeEach(() =>
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] }),
+  );
+  afterEach(() => vi.useRealTimers());
+
+  it("reports adds, how long a key waited, how long it ran, and the longest running handler", async () => {
+    const waited: number[] = [];
+    const worked: number[] = [];
+    let adds = 0;
+    const q = new WorkQueue({
+      onAdd: () => adds++,
+      onDequeue: ms => waited.push(ms),
+      onDone: ms => worked.push(ms),
+    });
+    const gate = deferred();
+    q.start(async () => gate.promise);
+    q.add("a");
+    q.add("a");
+    expect(adds).toBe(1);
+    await vi.advanceTimersByTimeAsync(500);
+    q.resume();
+    expect(waited).toEqual([500]);
+    expect(q.longestRunningMs()).toBe(0);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(q.longestRunningMs()).toBe(250);
+    gate.resolve();
+    await q.idle();
+    expect(worked).toEqual([250]);
+    expect(q.longestRunningMs()).toBe(0);
+  });
+});

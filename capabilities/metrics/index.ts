@@ -10,6 +10,7 @@ export { METRIC_PREFIX, defineCounter, defineGauge, defineHistogram } from "./de
 export * from "./workload";
 export * from "./controller";
 export { observeApiRequest } from "./client";
+export { WorkloadLifecycle } from "./lifecycle";
 export { enableProcessMetrics, recordBuildInfo, type BuildInfo } from "./process";
 
 /**

@@ -3,14 +3,19 @@
 // it is never used to decide what to write (reconciles always read fresh).
 import type { WorkloadStatus as CrStatus } from "../workloads/crd/types";
 import { KINDS, WORKLOAD_TYPES, typeOfKind, type WorkloadKindName } from "../workloads/crd/kinds";
-import { forgetWorkload, setWorkloadActive, setWorkloadReady } from "../metrics";
+import { WorkloadLifecycle, forgetWorkload, setWorkloadActive, setWorkloadReady } from "../metrics";
 import type { ChildStatus, WorkloadStatus } from "../http/source";
 import type { WorkloadKey } from "./manager";
 import { keyOf } from "./manager";
 
 export interface TrackedWorkload {
   kind: string;
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    deletionTimestamp?: string;
+  };
   status?: CrStatus;
 }
 
@@ -42,6 +47,7 @@ function children(kind: string, name: string, status: CrStatus | undefined): Chi
 
 export class WorkloadTracker {
   readonly #entries = new Map<string, Entry>();
+  readonly #lifecycle = new WorkloadLifecycle();
   #synced = false;
 
   /** True once a full list has been seen (the API answers and the CRDs exist). */
@@ -71,6 +77,7 @@ export class WorkloadTracker {
     const type = typeOfKind(obj.kind as WorkloadKindName);
     const ref = { type, name: obj.metadata?.name ?? "", namespace: obj.metadata?.namespace ?? "" };
     setWorkloadActive(ref, obj.status?.active === true);
+    this.#lifecycle.observe(ref, obj.status?.active === true, !!obj.metadata?.deletionTimestamp);
     const ready = obj.status?.conditions?.find(c => c.type === "Ready");
     setWorkloadReady(ref, ready?.status === "True");
     return key;
@@ -90,11 +97,13 @@ export class WorkloadTracker {
   #forget(key: string, entry: Entry): void {
     this.#entries.delete(key);
     const type = typeOfKind(entry.obj.kind as WorkloadKindName);
-    forgetWorkload({
+    const ref = {
       type,
       name: entry.obj.metadata?.name ?? "",
       namespace: entry.obj.metadata?.namespace ?? "",
-    });
+    };
+    forgetWorkload(ref);
+    this.#lifecycle.removed(ref);
   }
 
   view(): WorkloadStatus[] {

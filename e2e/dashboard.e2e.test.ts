@@ -18,7 +18,7 @@ import {
   type OperatorProcess,
 } from "./lib/operator";
 import { tail, waitFor } from "./lib/processes";
-import { sampleValue, scrape } from "./lib/prometheus";
+import { promtoolProblems, sampleValue, scrapeText, parseMetrics } from "./lib/prometheus";
 
 const kubeconfig = inject("kubeconfig");
 const suffix = Date.now().toString(36);
@@ -222,7 +222,10 @@ describe("dashboard in a real browser, across a failover", () => {
         await phone.close();
       }
 
-      const metrics = await scrape(standby.url);
+      const text = await scrapeText(standby.url);
+      // The real scrape passes promtool's format and lint check (known, documented exceptions aside).
+      expect(promtoolProblems(text)).toEqual([]);
+      const metrics = parseMetrics(text);
       const backend = { backend: "kubernetes" };
       expect(sampleValue(metrics, "k8_highlander_is_leader", backend)).toBe(1);
       expect(sampleValue(metrics, "k8_highlander_leader_epoch", backend)).toBe(newEpoch);

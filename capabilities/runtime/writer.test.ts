@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { KubeApiError, type KubeClient, type KubeObject } from "./kube-client";
 import { EPOCH_ANNOTATION, FencedError, NotLeaderError } from "../../storage/guard";
+import { metrics } from "../../storage/metrics";
 import { FenceRefusedError, GuardedWriter, writeLogLine } from "./writer";
 
 function fakeClient() {
@@ -201,5 +202,36 @@ describe("GuardedWriter's write log", () => {
         msg: "status of WorkloadProcess ns/w written",
       },
     ]);
+  });
+});
+
+describe("fencing_rejections_total", () => {
+  const count = async (source: string) =>
+    (await metrics.fencingRejections.get()).values.find(
+      v => v.labels.backend === "writer-test" && v.labels.source === source,
+    )?.value ?? 0;
+
+  it("counts the operator's own refusals and the API server's, by source", async () => {
+    const { client } = fakeClient();
+    const refusing = {
+      ...client,
+      apply: async () => {
+        throw new KubeApiError(
+          403,
+          "Forbidden",
+          "PATCH x: 403 highlander fence: stamped with epoch 5",
+        );
+      },
+    } as unknown as KubeClient;
+    const opts = { backend: "writer-test" };
+    const [operatorBefore, apiBefore] = [await count("operator"), await count("apiserver")];
+    await expect(
+      new GuardedWriter(client, { check: () => ({ epoch: 4 }) }, opts).apply(obj(), obj("5")),
+    ).rejects.toBeInstanceOf(FencedError);
+    await expect(
+      new GuardedWriter(refusing, { check: () => ({ epoch: 4 }) }, opts).apply(obj()),
+    ).rejects.toBeInstanceOf(FenceRefusedError);
+    expect(await count("operator")).toBe(operatorBefore + 1);
+    expect(await count("apiserver")).toBe(apiBefore + 1);
   });
 });

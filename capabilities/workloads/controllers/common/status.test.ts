@@ -44,6 +44,8 @@ describe("process status", () => {
     });
     expect(s.conditions?.map(c => [c.type, c.status])).toEqual([
       ["Ready", "True"],
+      ["Reconciling", "False"],
+      ["Stalled", "False"],
       ["Active", "True"],
       ["Healthy", "True"],
       ["InvalidSpec", "False"],
@@ -196,7 +198,96 @@ describe("conditions over time", () => {
       message: "image is required",
     });
     expect(condition(s, "Ready")).toMatchObject({ status: "False", reason: "InvalidSpec" });
+    expect(condition(s, "Stalled")).toMatchObject({ status: "True", reason: "InvalidSpec" });
+    expect(condition(s, "Reconciling")).toMatchObject({ status: "False" });
     expect(s.healthy).toBe(false);
+  });
+});
+
+describe("kstatus conditions", () => {
+  const proc = cr("WorkloadProcess", "proc", { image: "x" }, { generation: 7 });
+  const flags = (s: WorkloadStatus) =>
+    ["Ready", "Reconciling", "Stalled"].map(t => condition(s, t)?.status);
+
+  it("is Reconciling while the pod is not ready yet", () => {
+    const s = computeStatus(
+      "process",
+      proc,
+      { kind: "process", pod: pod("Pending", false), restartCount: 0 },
+      ctx(T0),
+    );
+    expect(flags(s)).toEqual(["False", "True", "False"]);
+    expect(condition(s, "Reconciling")?.reason).toBe(condition(s, "Ready")?.reason);
+  });
+
+  it("a refused child: Ready=False and Stalled with the API server's message, observedGeneration current", () => {
+    const message = 'pods "proc" is forbidden: error looking up service account t/missing';
+    const s = computeStatus(
+      "process",
+      proc,
+      { kind: "process", pod: pod("Running", true), restartCount: 0 },
+      ctx(T0, { problem: { reason: "ChildRejected", message, stalled: true } }),
+    );
+    expect(flags(s)).toEqual(["False", "False", "True"]);
+    expect(condition(s, "Ready")).toMatchObject({ reason: "ChildRejected", message });
+    expect(condition(s, "Stalled")).toMatchObject({ reason: "ChildRejected", message });
+    expect(s.observedGeneration).toBe(7);
+    expect(s.message).toBe(message);
+  });
+
+  it("a transient write failure shown after a while: Ready=False, still Reconciling, not Stalled", () => {
+    const s = computeStatus(
+      "process",
+      proc,
+      { kind: "process", pod: pod("Running", true), restartCount: 0 },
+      ctx(T0, { problem: { reason: "ChildWriteFailing", message: "503", stalled: false } }),
+    );
+    expect(flags(s)).toEqual(["False", "True", "False"]);
+  });
+
+  it("the restart budget spent is Stalled", () => {
+    const s = computeStatus(
+      "process",
+      proc,
+      { kind: "process", pod: pod("Failed", false), restartCount: 5, gaveUp: true },
+      ctx(T0),
+    );
+    expect(flags(s)).toEqual(["False", "False", "True"]);
+    expect(condition(s, "Stalled")?.reason).toBe("RestartBudgetSpent");
+  });
+
+  it("a Deployment whose pods the API refuses is Stalled with the ReplicaFailure message", () => {
+    const svc = cr("WorkloadService", "web", { image: "x", replicas: 1 }, { generation: 2 });
+    const deployment: V1Deployment = {
+      metadata: { name: "web" },
+      spec: { replicas: 1, selector: {}, template: {} },
+      status: {
+        replicas: 0,
+        conditions: [
+          {
+            type: "ReplicaFailure",
+            status: "True",
+            reason: "FailedCreate",
+            message: 'pods "web-1" is forbidden: no PriorityClass with name gold was found',
+          },
+        ],
+      },
+    };
+    const s = computeStatus("service", svc, { kind: "service", deployment }, ctx(T0));
+    expect(flags(s)).toEqual(["False", "False", "True"]);
+    expect(condition(s, "Ready")?.reason).toBe("PodsRejected");
+    expect(condition(s, "Ready")?.message).toContain("no PriorityClass with name gold");
+  });
+
+  it("a cron job whose last run failed is neither Ready nor Reconciling nor Stalled", () => {
+    const cron = cr("WorkloadCronJob", "c", { image: "x", schedule: "* * * * *" }, { generation: 1 });
+    const failed: V1Job = {
+      metadata: { name: "c-1", annotations: { [ANNOTATION_SCHEDULED_TIME]: T0.toISOString() } },
+      status: { failed: 1, conditions: [{ type: "Failed", status: "True", lastTransitionTime: T1 }] },
+    };
+    const s = computeStatus("cronjob", cron, { kind: "cronjob", jobs: [failed] }, ctx(T1));
+    expect(flags(s)).toEqual(["False", "False", "False"]);
+    expect(condition(s, "Ready")?.reason).toBe("LastRunFailed");
   });
 });
 

@@ -11,8 +11,13 @@
 //               rollout has not exceeded its progress deadline (readinessTimeout).
 // On a cluster that does not lead (activeCluster false) the desired state is "stopped": Healthy then
 // means nothing of the workload runs here. An invalid spec makes Healthy false.
-// Ready = spec valid, Healthy, and either Active or inactive by design (suspended, standby, 0 replicas,
-// completed).
+// Ready = spec valid, no refused child write, Healthy, and either Active or inactive by design
+// (suspended, standby, 0 replicas, completed).
+// kstatus conditions (abnormal-true, so tools such as Flux and Argo CD can tell the three states apart):
+// Stalled = True for what retrying will not fix (an invalid spec, a child the API server refused, a
+// name clash, the restart budget spent, a rollout past its deadline, pods the API refuses to create);
+// Reconciling = True while the controller still converges (neither Ready nor Stalled nor settled on a
+// finished failure such as a cron job's failed last run).
 import type { V1Deployment, V1Job, V1Pod, V1Service, V1StatefulSet } from "@kubernetes/client-node";
 import type { WorkloadType } from "../../crd/kinds";
 import type {
@@ -34,7 +39,23 @@ export interface StatusContext {
   activeCluster?: boolean;
   /** From validateSpec; non-empty makes InvalidSpec True. */
   specProblems: string[];
+  /** Writing a child failed (refused, clashed, or failing for a while): Ready=False with this reason. */
+  problem?: WorkloadProblem;
 }
+
+export interface WorkloadProblem {
+  /** ChildRejected, ChildConflict or ChildWriteFailing. */
+  reason: string;
+  /** The API server's own message, naming the object and the field. */
+  message: string;
+  /** True when retrying will not fix it (Stalled=True); false for transient failures. */
+  stalled: boolean;
+}
+
+/** Healthy reasons that mean "failed, and the controller will not fix it by itself". */
+const STALLED_REASONS = new Set(["RestartBudgetSpent", "ProgressDeadlineExceeded", "PodsRejected"]);
+/** Healthy reasons of a failure that is over: nothing is converging until the next run. */
+const SETTLED_REASONS = new Set(["LastRunFailed"]);
 
 export interface ProcessObserved {
   kind: "process";
@@ -297,7 +318,15 @@ function replicatedVerdict(
       : "AllReplicasReady"
     : "ReplicasNotReady";
   let healthyMessage = `${ready}/${desired} replicas ready`;
-  if (stalled) {
+  // The ReplicaSet could not create pods (a missing ServiceAccount or PriorityClass, Pod Security):
+  // the Deployment says so in ReplicaFailure with the API server's message.
+  const replicaFailure = (workload as V1Deployment | undefined)?.status?.conditions?.find(
+    c => c.type === "ReplicaFailure" && c.status === "True",
+  );
+  if (replicaFailure && !healthy) {
+    healthyReason = "PodsRejected";
+    healthyMessage = `pods cannot be created: ${replicaFailure.message ?? replicaFailure.reason ?? ""}`;
+  } else if (stalled) {
     healthy = false;
     healthyReason = "ProgressDeadlineExceeded";
     healthyMessage =
@@ -378,6 +407,7 @@ export function computeStatus(
 ): WorkloadStatus {
   const standby = ctx.activeCluster === false;
   const invalid = ctx.specProblems.length > 0;
+  const problem = ctx.problem;
   const v = verdictFor(kind, cr, observed, standby, invalid);
   let { healthy, healthyReason, healthyMessage } = v;
   if (invalid) {
@@ -385,20 +415,42 @@ export function computeStatus(
     healthyReason = "InvalidSpec";
     healthyMessage = `the spec is invalid: ${ctx.specProblems.join("; ")}`;
   }
-  const ready = !invalid && healthy && (v.active || v.inactiveByDesign);
+  const ready = !invalid && !problem && healthy && (v.active || v.inactiveByDesign);
   const readyReason = invalid
     ? "InvalidSpec"
-    : ready
-      ? standby
-        ? "Standby"
-        : v.active
-          ? "Running"
-          : "InactiveByDesign"
-      : healthyReason;
-  const message = invalid ? healthyMessage : `${v.activeMessage}; ${healthyMessage}`;
+    : problem
+      ? problem.reason
+      : ready
+        ? standby
+          ? "Standby"
+          : v.active
+            ? "Running"
+            : "InactiveByDesign"
+        : healthyReason;
+  const message = invalid
+    ? healthyMessage
+    : problem
+      ? problem.message
+      : `${v.activeMessage}; ${healthyMessage}`;
+  const stalled =
+    !ready && (invalid || (problem ? problem.stalled : STALLED_REASONS.has(healthyReason)));
+  const settled = !ready && !stalled && !problem && SETTLED_REASONS.has(healthyReason);
+  const reconciling = !ready && !stalled && !settled;
   const generation = cr.metadata?.generation;
   const conditionInputs: ConditionInput[] = [
     { type: "Ready", status: ready, reason: readyReason, message },
+    {
+      type: "Reconciling",
+      status: reconciling,
+      reason: reconciling ? readyReason : ready ? "Reconciled" : stalled ? "Stalled" : readyReason,
+      message: reconciling ? message : ready ? "the children match the spec" : message,
+    },
+    {
+      type: "Stalled",
+      status: stalled,
+      reason: stalled ? readyReason : "NotStalled",
+      message: stalled ? message : "nothing blocks the workload",
+    },
     { type: "Active", status: v.active, reason: v.activeReason, message: v.activeMessage },
     { type: "Healthy", status: healthy, reason: healthyReason, message: healthyMessage },
     {

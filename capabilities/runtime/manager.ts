@@ -25,6 +25,8 @@ export function parseKey(key: string): WorkloadKey {
 export type Reconcile = (
   key: WorkloadKey,
   mode: Exclude<Mode, "idle">,
+  /** Consecutive failures of this key so far (the queue's back-off count). */
+  failures: number,
 ) => Promise<HandlerResult | void>;
 
 export interface ManagerOptions {
@@ -51,11 +53,11 @@ export class Manager {
 
   start(): void {
     const { queue, leadership } = this.opts;
-    queue.start(async key => {
+    queue.start(async (key, failures) => {
       const mode = this.#mode;
       // A key dequeued after we stopped leading waits for the next mode that acts.
       if (mode === "idle") return;
-      return this.opts.reconcile(parseKey(key), mode);
+      return this.opts.reconcile(parseKey(key), mode, failures);
     });
     leadership.onChange(() => this.#evaluate());
     this.#evaluate();

@@ -351,7 +351,7 @@ export async function startOperator(): Promise<void> {
       }
     },
     onError: (err, what) => log.error({ err }, `error ${what}`),
-    reconcile: async (key, mode) => {
+    reconcile: async (key, mode, failures) => {
       const started = performance.now();
       const rc: ReconcileContext = {
         client,
@@ -362,6 +362,7 @@ export async function startOperator(): Promise<void> {
         cluster: config.cluster.name,
         leader: leadership.leader(),
         now: new Date(),
+        failures,
         cronSeconds: process.env.HIGHLANDER_CRON_SECONDS === "true",
       };
       const kind = typeOfKind(key.kind as WorkloadKindName);

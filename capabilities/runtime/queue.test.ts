@@ -71,8 +71,10 @@ describe("WorkQueue", () => {
       onRetry: (_k, _a, delay) => retries.push(delay),
     });
     let attempts = 0;
-    q.start(async () => {
+    const told: number[] = [];
+    q.start(async (_key, failures) => {
       attempts++;
+      told.push(failures);
       if (attempts <= 5) throw new Error("boom");
     });
     q.resume();
@@ -80,6 +82,8 @@ describe("WorkQueue", () => {
     await vi.advanceTimersByTimeAsync(100 + 200 + 400 + 800 + 1000 + 10);
     expect(attempts).toBe(6);
     expect(retries).toEqual([100, 200, 400, 800, 1000]);
+    // The handler is told how often the key failed in a row before this try.
+    expect(told).toEqual([0, 1, 2, 3, 4, 5]);
     expect(q.failures("a")).toBe(0);
   });
 

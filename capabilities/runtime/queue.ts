@@ -29,7 +29,8 @@ export interface HandlerResult {
   requeueAfterMs?: number;
 }
 
-export type Handler = (key: string) => Promise<HandlerResult | void>;
+/** `failures`: how many times in a row this key has failed before (0 on a first try or after a success). */
+export type Handler = (key: string, failures: number) => Promise<HandlerResult | void>;
 
 export class WorkQueue {
   readonly #queue: string[] = [];
@@ -192,7 +193,7 @@ export class WorkQueue {
 
   async #handle(handler: Handler, key: string): Promise<void> {
     try {
-      const result = await handler(key);
+      const result = await handler(key, this.failures(key));
       this.forget(key);
       if (result?.requeueAfterMs !== undefined) this.addAfter(key, result.requeueAfterMs);
     } catch (error) {

@@ -180,9 +180,16 @@ export class GuardedWriter {
     this.#logged("status", ref, epoch);
   }
 
-  /** JSON merge patch of a workload (its finalizers), stamped like every other write. */
-  async mergePatch(ref: ResourceRef, patch: { metadata?: object }): Promise<void> {
-    const epoch = this.#allowed();
+  /**
+   * JSON merge patch, stamped like every other write: a workload's finalizers, or a child's replicas
+   * when it is stopped for deletion (`existing`, the child as read, so a later epoch's stamp wins).
+   */
+  async mergePatch(
+    ref: ResourceRef,
+    patch: { metadata?: object; spec?: object },
+    existing?: KubeObject,
+  ): Promise<void> {
+    const epoch = this.#allowed(existing);
     const metadata = patch.metadata as { annotations?: Record<string, string> } | undefined;
     const stamped = {
       ...patch,

@@ -54,6 +54,34 @@ export async function applyChild<T extends KubeObject>(
   return applied;
 }
 
+interface Scalable extends KubeObject {
+  spec?: { replicas?: number };
+  status?: { replicas?: number };
+}
+
+/**
+ * Deletion: scales an owned Deployment or StatefulSet to 0 through its controller (every pod gets its
+ * grace period) by patching only `spec.replicas`. The workload's spec is not applied again: the API
+ * server may refuse it, and a finalizer waiting on that refusal would never come off. Stopped once no
+ * pod is left (or there is nothing of ours to stop).
+ */
+export async function scaleToZero<T extends Scalable>(
+  owner: KubeObject & { metadata?: { uid?: string } },
+  ref: KubeObject,
+  rc: ReconcileContext,
+  why: string,
+): Promise<{ stopped: boolean; object?: T }> {
+  const existing = await readChild<T>(rc, ref);
+  if (!existing || !ownedBy(existing, owner)) return { stopped: true };
+  if (existing.spec?.replicas !== 0) {
+    await rc.writer.mergePatch(refOf(existing), { spec: { replicas: 0 } }, existing);
+    const what = `${ref.kind} ${ref.metadata?.name}`;
+    await rc.events.record(owner, "Normal", "Stopped", `scaled ${what} to 0: ${why}`);
+    return { stopped: false, object: existing };
+  }
+  return { stopped: (existing.status?.replicas ?? 0) === 0, object: existing };
+}
+
 /** Deletes a child the workload owns but no longer wants (e.g. its Service after ports were removed). */
 export async function deleteChildIfOwned(
   owner: KubeObject & { metadata?: { uid?: string } },

@@ -20,6 +20,8 @@ export interface ReconcileContext {
   /** The leader as last observed (ourselves when active). */
   leader: LeaderInfo | undefined;
   now: Date;
+  /** Consecutive failed reconciles of this workload before this one (transient errors show after a few). */
+  failures?: number;
   /** Test-only: cron schedules with a seconds field (same code path as production). */
   cronSeconds?: boolean;
 }

@@ -13,7 +13,7 @@ import {
 import type { PersistentObserved } from "../controllers/common/status";
 import { crName } from "../controllers/common/labels";
 import { buildContext, type ReconcileContext } from "./context";
-import { applyChild, deleteChildIfOwned, readChild } from "./children";
+import { applyChild, deleteChildIfOwned, readChild, scaleToZero } from "./children";
 
 export async function convergePersistent(
   cr: PersistentCR,
@@ -37,16 +37,30 @@ export async function convergePersistent(
   return { kind: "persistent", statefulSet, headlessService };
 }
 
+function statefulSetRef(cr: PersistentCR): V1StatefulSet {
+  return {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name: crName(cr), namespace: cr.metadata?.namespace },
+  };
+}
+
+/** Deletion: the StatefulSet scaled to 0 without applying the spec again (see scaleToZero). */
+export async function stopPersistent(
+  cr: PersistentCR,
+  rc: ReconcileContext,
+  why: string,
+): Promise<{ stopped: boolean; observed: PersistentObserved }> {
+  const r = await scaleToZero<V1StatefulSet>(cr, statefulSetRef(cr), rc, why);
+  return { stopped: r.stopped, observed: { kind: "persistent", statefulSet: r.object } };
+}
+
 export async function observePersistent(
   cr: PersistentCR,
   rc: ReconcileContext,
 ): Promise<PersistentObserved> {
   const ns = cr.metadata?.namespace;
-  const statefulSet = await readChild<V1StatefulSet>(rc, {
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: { name: crName(cr), namespace: ns },
-  });
+  const statefulSet = await readChild<V1StatefulSet>(rc, statefulSetRef(cr));
   const headlessService = await readChild<V1Service>(rc, {
     apiVersion: "v1",
     kind: "Service",

@@ -2,12 +2,22 @@
 // deletion (an orderly stop, then the finalizer comes off), validate what the schema cannot, make the
 // children match the spec (or keep them stopped on a standby cluster), and write status only when it
 // changed. Safe to repeat; every write goes through the guarded writer.
+// A child the API server refuses (or that clashes with an object we do not own) leaves the children
+// as they were and says so on the resource: Ready=False and Stalled=True with the API server's message,
+// observedGeneration current, one Warning event per new problem; the reconcile is then retried with
+// back-off (the environment may be fixed: a ServiceAccount created). Transient failures are retried
+// silently at first and shown (Ready=False, still Reconciling) once they persist.
 import type { HandlerResult } from "../../runtime/queue";
-import type { KubeObject, ResourceRef } from "../../runtime/kube-client";
+import { KubeApiError, type KubeObject, type ResourceRef } from "../../runtime/kube-client";
 import { API_VERSION, typeOfKind, type WorkloadKindName, type WorkloadType } from "../crd/kinds";
 import type { WorkloadObject, WorkloadStatus } from "../crd/types";
 import { LABEL_TENANT } from "../controllers/common/labels";
-import { computeStatus, type ObservedChildren } from "../controllers/common/status";
+import {
+  computeStatus,
+  type ObservedChildren,
+  type WorkloadProblem,
+} from "../controllers/common/status";
+import { classifyWriteError, TRANSIENT_SURFACE_AFTER } from "../controllers/common/write-errors";
 import { statusChanged } from "../controllers/common/conditions";
 import { validateSpec } from "../controllers/common/validate-spec";
 import type { ProcessCR } from "../controllers/process/build-pod";
@@ -18,8 +28,8 @@ import type { ReconcileContext } from "./context";
 import { ChildConflictError } from "./children";
 import { convergeProcess, observeProcessPod, stopProcess } from "./process";
 import { convergeCron, listJobs, stopCron } from "./cronjob";
-import { convergeService, observeService } from "./service";
-import { convergePersistent, observePersistent } from "./persistent";
+import { convergeService, observeService, stopService } from "./service";
+import { convergePersistent, observePersistent, stopPersistent } from "./persistent";
 
 export const FINALIZER = "highlander.plexobject.io/finalizer";
 export const DEFAULT_TENANT = "default";
@@ -44,8 +54,47 @@ function refFor(key: WorkloadRef): ResourceRef {
 interface Outcome {
   observed: ObservedChildren;
   requeueAfterMs?: number;
-  /** A clash with an object we do not own: reported like a spec problem, retried with back-off. */
-  problem?: string;
+  /** Writing a child failed in a way the resource must show (refused, clashed, failing for long). */
+  problem?: WorkloadProblem;
+  /** Thrown after the status is written, so the queue retries with back-off. */
+  error?: unknown;
+}
+
+/** Ready reasons worth a Warning event when they first appear (or their message changes). */
+const WARNING_REASONS = new Set([
+  "InvalidSpec",
+  "ChildRejected",
+  "ChildConflict",
+  "ChildWriteFailing",
+  "PodsRejected",
+]);
+
+/**
+ * What a failed converge means for the resource: a problem to show now, or undefined to rethrow
+ * unchanged (fence refusals, lost leadership, a transient error not yet retried long enough).
+ */
+function problemOf(err: unknown, failuresBefore: number): WorkloadProblem | undefined {
+  if (err instanceof ChildConflictError)
+    return { reason: "ChildConflict", message: err.message, stalled: true };
+  const code = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
+  const facts =
+    err instanceof KubeApiError
+      ? { status: err.status, message: err.message }
+      : err instanceof Error && typeof code === "string"
+        ? { code, message: err.message }
+        : undefined;
+  if (!facts) return undefined;
+  const kind = classifyWriteError(facts);
+  if (kind === "rejected")
+    return { reason: "ChildRejected", message: facts.message, stalled: true };
+  if (kind === "transient" && failuresBefore + 1 >= TRANSIENT_SURFACE_AFTER) {
+    return {
+      reason: "ChildWriteFailing",
+      message: `writing a child keeps failing (${failuresBefore + 1} attempts): ${facts.message}`,
+      stalled: false,
+    };
+  }
+  return undefined;
 }
 
 /** Active mode: make the children match the spec. */
@@ -62,7 +111,9 @@ async function converge(type: WorkloadType, cr: Workload, rc: ReconcileContext):
           gaveUp: o.gaveUp !== undefined,
         },
         requeueAfterMs: o.requeueAfterMs,
-        problem: o.conflict,
+        problem: o.conflict
+          ? { reason: "ChildConflict", message: o.conflict, stalled: true }
+          : undefined,
       };
     }
     case "cronjob": {
@@ -84,12 +135,17 @@ async function converge(type: WorkloadType, cr: Workload, rc: ReconcileContext):
   }
 }
 
-/** Standby cluster (and deletion): nothing of the workload runs here. */
+/**
+ * Standby cluster (and deletion): nothing of the workload runs here. On a standby cluster the children
+ * are applied at 0 replicas; for a deletion they are only scaled down (the spec may be one the API
+ * server refuses, and the finalizer must still come off).
+ */
 async function keepStopped(
   type: WorkloadType,
   cr: Workload,
   rc: ReconcileContext,
   why: string,
+  deleting = false,
 ): Promise<Outcome & { stopped: boolean }> {
   const restartCount = cr.status?.restartCount ?? 0;
   switch (type) {
@@ -110,12 +166,20 @@ async function keepStopped(
       };
     }
     case "service": {
+      if (deleting) {
+        const r = await stopService(cr as ServiceCR, rc, why);
+        return { ...r, requeueAfterMs: r.stopped ? undefined : 2000 };
+      }
       // Scaled to 0 through the controller, so every pod gets its grace period.
       const observed = await convergeService(cr as ServiceCR, rc, true);
       const running = (observed.deployment?.status?.replicas ?? 0) > 0;
       return { observed, stopped: !running, requeueAfterMs: running ? 2000 : undefined };
     }
     case "persistent": {
+      if (deleting) {
+        const r = await stopPersistent(cr as PersistentCR, rc, why);
+        return { ...r, requeueAfterMs: r.stopped ? undefined : 2000 };
+      }
       const observed = await convergePersistent(cr as PersistentCR, rc, true);
       const running = (observed.statefulSet?.status?.replicas ?? 0) > 0;
       return { observed, stopped: !running, requeueAfterMs: running ? 2000 : undefined };
@@ -165,7 +229,7 @@ async function finalize(
 ): Promise<HandlerResult | void> {
   const finalizers = cr.metadata?.finalizers ?? [];
   if (!finalizers.includes(FINALIZER)) return;
-  const result = await keepStopped(type, cr, rc, "the workload is being deleted");
+  const result = await keepStopped(type, cr, rc, "the workload is being deleted", true);
   if (!result.stopped) return { requeueAfterMs: result.requeueAfterMs ?? 1000 };
   // Children go with the workload through their owner references (garbage collection).
   await setFinalizers(
@@ -205,36 +269,54 @@ export async function reconcileWorkload(
   let outcome: Outcome;
   if (problems.length > 0) {
     outcome = { observed: await observe(type, cr, rc) };
-    await rc.events.record(cr, "Warning", "InvalidSpec", problems.join("; "));
-  } else if (rc.mode === "active") {
-    try {
-      outcome = await converge(type, cr, rc);
-    } catch (err) {
-      if (!(err instanceof ChildConflictError)) throw err;
-      outcome = { observed: await observe(type, cr, rc), problem: err.message };
-    }
   } else {
-    outcome = await keepStopped(type, cr, rc, standbyMessage(rc));
+    try {
+      outcome =
+        rc.mode === "active"
+          ? await converge(type, cr, rc)
+          : await keepStopped(type, cr, rc, standbyMessage(rc));
+    } catch (err) {
+      const problem = problemOf(err, rc.failures ?? 0);
+      if (!problem) throw err;
+      // The children stay as the API server has them: the last good ones.
+      outcome = { observed: await observe(type, cr, rc), problem, error: err };
+    }
+  }
+  if (outcome.problem?.reason === "ChildConflict" && !outcome.error) {
+    outcome.error = new ChildConflictError(outcome.problem.message);
   }
 
   const leader = rc.leader ?? { id: "", cluster: "", epoch: 0 };
   // Status carries the epoch this write is fenced with (the writer stamps the same value), so a
   // status that is up to date compares equal and is not written again.
   const epoch = rc.writer.epoch();
-  // A name clash with an object we do not own needs the user's action, like an invalid spec.
-  const specProblems = outcome.problem ? [...problems, outcome.problem] : problems;
-  if (outcome.problem) await rc.events.record(cr, "Warning", "Conflict", outcome.problem);
   let status: WorkloadStatus = computeStatus(type, cr, outcome.observed, {
     now: rc.now,
     leader: { id: leader.id, cluster: leader.cluster, epoch },
     activeCluster: rc.mode === "active",
-    specProblems,
+    specProblems: problems,
+    problem: outcome.problem,
   });
-  if (rc.mode !== "active") status = { ...status, message: standbyMessage(rc) };
+  if (rc.mode !== "active" && !outcome.problem) status = { ...status, message: standbyMessage(rc) };
+  await warnOnNewProblem(cr, status, rc);
   if (statusChanged(cr.status, status)) await rc.writer.applyStatus(ref, status);
-  // Retried with back-off: the clash may be resolved by deleting the other object.
-  if (outcome.problem) throw new ChildConflictError(outcome.problem);
+  // Retried with back-off: the clash may be resolved by deleting the other object, a refusal by
+  // fixing the environment (the status and the event already say what is wrong).
+  if (outcome.error) throw outcome.error;
   return outcome.requeueAfterMs !== undefined
     ? { requeueAfterMs: outcome.requeueAfterMs }
     : undefined;
+}
+
+/** One Warning event per problem: only when Ready's reason or message differs from what was shown. */
+async function warnOnNewProblem(
+  cr: Workload,
+  status: WorkloadStatus,
+  rc: ReconcileContext,
+): Promise<void> {
+  const now = status.conditions?.find(c => c.type === "Ready");
+  if (!now || now.status === "True" || !WARNING_REASONS.has(now.reason)) return;
+  const before = cr.status?.conditions?.find(c => c.type === "Ready");
+  if (before && before.reason === now.reason && before.message === now.message) return;
+  await rc.events.record(cr, "Warning", now.reason, now.message);
 }

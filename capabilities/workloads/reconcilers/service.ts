@@ -5,7 +5,7 @@ import { buildDeployment, buildService, type ServiceCR } from "../controllers/se
 import type { ServiceObserved } from "../controllers/common/status";
 import { crName } from "../controllers/common/labels";
 import { buildContext, type ReconcileContext } from "./context";
-import { applyChild, deleteChildIfOwned, readChild } from "./children";
+import { applyChild, deleteChildIfOwned, readChild, scaleToZero } from "./children";
 
 function serviceRef(cr: ServiceCR): V1Service {
   return {
@@ -30,16 +30,30 @@ export async function convergeService(
   return { kind: "service", deployment, service };
 }
 
+function deploymentRef(cr: ServiceCR): V1Deployment {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: crName(cr), namespace: cr.metadata?.namespace },
+  };
+}
+
 /** What exists, without changing anything (for status when the spec is invalid). */
 export async function observeService(
   cr: ServiceCR,
   rc: ReconcileContext,
 ): Promise<ServiceObserved> {
-  const deployment = await readChild<V1Deployment>(rc, {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: crName(cr), namespace: cr.metadata?.namespace },
-  });
+  const deployment = await readChild<V1Deployment>(rc, deploymentRef(cr));
   const service = await readChild<V1Service>(rc, serviceRef(cr));
   return { kind: "service", deployment, service };
+}
+
+/** Deletion: the Deployment scaled to 0 without applying the spec again (see scaleToZero). */
+export async function stopService(
+  cr: ServiceCR,
+  rc: ReconcileContext,
+  why: string,
+): Promise<{ stopped: boolean; observed: ServiceObserved }> {
+  const r = await scaleToZero<V1Deployment>(cr, deploymentRef(cr), rc, why);
+  return { stopped: r.stopped, observed: { kind: "service", deployment: r.object } };
 }

@@ -280,10 +280,18 @@ describe("kstatus conditions", () => {
   });
 
   it("a cron job whose last run failed is neither Ready nor Reconciling nor Stalled", () => {
-    const cron = cr("WorkloadCronJob", "c", { image: "x", schedule: "* * * * *" }, { generation: 1 });
+    const cron = cr(
+      "WorkloadCronJob",
+      "c",
+      { image: "x", schedule: "* * * * *" },
+      { generation: 1 },
+    );
     const failed: V1Job = {
       metadata: { name: "c-1", annotations: { [ANNOTATION_SCHEDULED_TIME]: T0.toISOString() } },
-      status: { failed: 1, conditions: [{ type: "Failed", status: "True", lastTransitionTime: T1 }] },
+      status: {
+        failed: 1,
+        conditions: [{ type: "Failed", status: "True", lastTransitionTime: T1 }],
+      },
     };
     const s = computeStatus("cronjob", cron, { kind: "cronjob", jobs: [failed] }, ctx(T1));
     expect(flags(s)).toEqual(["False", "False", "False"]);

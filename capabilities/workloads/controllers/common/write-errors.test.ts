@@ -3,12 +3,18 @@ import { classifyWriteError, TYPED_PATCH_FAILURE } from "./write-errors";
 
 describe("classifyWriteError", () => {
   it.each([
-    [422, 'Deployment.apps "web" is invalid: spec.template.spec.containers[0].image: Required value'],
+    [
+      422,
+      'Deployment.apps "web" is invalid: spec.template.spec.containers[0].image: Required value',
+    ],
     [403, 'pods "p" is forbidden: error looking up service account ns/missing'],
     [400, "the server rejected our request"],
     [404, 'namespaces "gone" not found'],
     [413, "Request entity too large"],
-    [500, `${TYPED_PATCH_FAILURE} (ns/web; apps/v1, Kind=Deployment): .spec.replicas: expected numeric`],
+    [
+      500,
+      `${TYPED_PATCH_FAILURE} (ns/web; apps/v1, Kind=Deployment): .spec.replicas: expected numeric`,
+    ],
   ])("a %i the API server answered about the object is a rejection", (status, message) => {
     expect(classifyWriteError({ status, message })).toBe("rejected");
   });

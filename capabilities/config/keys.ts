@@ -307,6 +307,19 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
 
 /** The config-file variable and flag, which choose the file rather than a key in it. */
 export const CONFIG_FILE_ENV = "HIGHLANDER_CONFIG";
+/** The predecessor's name for the same variable, honoured when HIGHLANDER_CONFIG is unset. */
+export const PREDECESSOR_CONFIG_FILE_ENV = "HIGHLANDER_CONFIG_FILE";
+
+/**
+ * The predecessor's variables that have no setting here, each with why: set, they log a warning at
+ * load instead of being ignored silently.
+ */
+export const UNSUPPORTED_ENV: Readonly<Record<string, string>> = {
+  HIGHLANDER_METRICS_PORT:
+    "ignored: metrics are served at /metrics on the HTTP port (HIGHLANDER_PORT); point the scrape there",
+  HIGHLANDER_METRICS_PATH: "ignored: the metrics path is always /metrics",
+  HIGHLANDER_LOG_FORMAT: "ignored: logs are always JSON lines (one object per line)",
+};
 export const CONFIG_FILE_FLAG = "--config";
 export const DEFAULT_CONFIG_PATH = "/etc/highlander/config.yaml";
 

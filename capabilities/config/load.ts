@@ -8,7 +8,14 @@ import { coerce } from "./coerce";
 import { envLayer, type Env } from "./env-layer";
 import { fileLayer } from "./file-layer";
 import { flagLayer } from "./flag-layer";
-import { CONFIG_FILE_ENV, CONFIG_FILE_FLAG, CONFIG_KEYS, DEFAULT_CONFIG_PATH } from "./keys";
+import {
+  CONFIG_FILE_ENV,
+  CONFIG_FILE_FLAG,
+  CONFIG_KEYS,
+  DEFAULT_CONFIG_PATH,
+  PREDECESSOR_CONFIG_FILE_ENV,
+  UNSUPPORTED_ENV,
+} from "./keys";
 import { effectiveLease } from "./lease";
 import { mergeLayers, type Layer, type RawValue } from "./layer";
 import type { HighlanderConfig, StorageType } from "./types";
@@ -68,10 +75,10 @@ export function resolveConfig(input: LoadInput = {}): ResolveResult {
   const envValues = envLayer(env);
 
   const fromFlag = flags.configPath;
-  const fromEnv = (env[CONFIG_FILE_ENV] ?? "") !== "" ? env[CONFIG_FILE_ENV] : undefined;
+  const envName = [CONFIG_FILE_ENV, PREDECESSOR_CONFIG_FILE_ENV].find(n => (env[n] ?? "") !== "");
+  const fromEnv = envName !== undefined ? env[envName] : undefined;
   const path = fromFlag ?? fromEnv ?? DEFAULT_CONFIG_PATH;
-  const namedBy =
-    fromFlag !== undefined ? CONFIG_FILE_FLAG : fromEnv !== undefined ? CONFIG_FILE_ENV : undefined;
+  const namedBy = fromFlag !== undefined ? CONFIG_FILE_FLAG : envName;
   const configFile: ConfigFileInfo = { path, explicit: namedBy !== undefined, found: false };
 
   const layers: Layer[] = [flags.layer, envValues];
@@ -95,6 +102,8 @@ export function resolveConfig(input: LoadInput = {}): ResolveResult {
 
   const problems = [...layers.flatMap(l => l.problems), ...fileProblems];
   const warnings = layers.flatMap(l => l.warnings);
+  for (const [name, reason] of Object.entries(UNSUPPORTED_ENV))
+    if ((env[name] ?? "") !== "") warnings.push(`${name}: ${reason}`);
   const merged = mergeLayers(layers);
   const hostname = input.hostname ?? osHostname();
 

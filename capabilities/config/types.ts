@@ -25,6 +25,19 @@ export interface ConfigWorkload {
   spec: Record<string, unknown>;
   /** Where it came from, for error messages, e.g. "workloads.processes[0]". */
   source: string;
+  /**
+   * The predecessor's `workloadCRDRef`: the entry names an existing custom resource instead of
+   * carrying a spec. Nothing is applied for it; the CR is reconciled like any other of this tenant.
+   */
+  ref?: WorkloadCRDRef;
+}
+
+/** `workloadCRDRef: {apiVersion, kind, name, namespace}` in a config-file entry. */
+export interface WorkloadCRDRef {
+  apiVersion: string;
+  kind: WorkloadKind;
+  name: string;
+  namespace: string;
 }
 
 export interface HighlanderConfig {

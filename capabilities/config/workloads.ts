@@ -2,7 +2,7 @@
 // of entries with a name and the custom resource's spec fields. Only what identifies a workload is
 // checked here; the spec is validated by the same code that validates custom resources.
 import { isMapping } from "./file-layer";
-import type { ConfigWorkload, WorkloadKind } from "./types";
+import type { ConfigWorkload, WorkloadCRDRef, WorkloadKind } from "./types";
 
 const LISTS: ReadonlyArray<[string, WorkloadKind]> = [
   ["processes", "WorkloadProcess"],
@@ -50,8 +50,17 @@ export function parseWorkloads(section: unknown, defaultNamespace: string): Work
         result.problems.push(`${source}: must be a mapping with at least a name`);
         return;
       }
-      const { name, namespace, ...spec } = entry;
+      const { name, namespace, workloadCRDRef, ...spec } = entry;
       const problemsBefore = result.problems.length;
+      let ref: WorkloadCRDRef | undefined;
+      if (workloadCRDRef !== undefined && workloadCRDRef !== null) {
+        ref = parseRef(workloadCRDRef, `${source}.workloadCRDRef`, kind, defaultNamespace, result);
+        const extra = Object.keys(spec);
+        if (extra.length > 0)
+          result.warnings.push(
+            `${source}: has workloadCRDRef, so its own fields (${extra.join(", ")}) are ignored; the referenced custom resource's spec is used`,
+          );
+      }
       if (typeof name !== "string" || name === "") {
         result.problems.push(`${source}.name: is required`);
       } else if (name.length > 253 || !NAME.test(name)) {
@@ -81,8 +90,51 @@ export function parseWorkloads(section: unknown, defaultNamespace: string): Work
         return;
       }
       seen.set(id, source);
-      result.workloads.push({ kind, name, namespace: ns, spec, source });
+      if (ref !== undefined)
+        result.workloads.push({ kind, name, namespace: ns, spec: {}, source, ref });
+      else result.workloads.push({ kind, name, namespace: ns, spec, source });
     });
   }
   return result;
+}
+
+const API_VERSION = "highlander.plexobject.io/v1";
+
+/**
+ * The predecessor's `workloadCRDRef` (apiVersion, kind, name, namespace): its kind must be the list's
+ * kind, its namespace defaults to the config's namespace. Pushes every problem found.
+ */
+function parseRef(
+  raw: unknown,
+  path: string,
+  kind: WorkloadKind,
+  defaultNamespace: string,
+  result: WorkloadsResult,
+): WorkloadCRDRef | undefined {
+  if (!isMapping(raw)) {
+    result.problems.push(`${path}: must be a mapping with apiVersion, kind, name, namespace`);
+    return undefined;
+  }
+  const before = result.problems.length;
+  const apiVersion = raw.apiVersion ?? API_VERSION;
+  if (apiVersion !== API_VERSION)
+    result.problems.push(
+      `${path}.apiVersion: must be ${API_VERSION}, got ${JSON.stringify(apiVersion)}`,
+    );
+  const refKind = raw.kind ?? kind;
+  if (refKind !== kind)
+    result.problems.push(
+      `${path}.kind: must be ${kind} in this list, got ${JSON.stringify(refKind)}`,
+    );
+  const name = raw.name;
+  if (typeof name !== "string" || name.length > 253 || !NAME.test(name))
+    result.problems.push(`${path}.name: must be a Kubernetes name, got ${JSON.stringify(name)}`);
+  const namespace = raw.namespace ?? defaultNamespace;
+  if (typeof namespace !== "string" || namespace.length > 63 || !DNS_LABEL.test(namespace))
+    result.problems.push(
+      `${path}.namespace: must be a namespace name, got ${JSON.stringify(namespace)}`,
+    );
+  if (result.problems.length > before || typeof name !== "string" || typeof namespace !== "string")
+    return undefined;
+  return { apiVersion: API_VERSION, kind, name, namespace };
 }

@@ -3,7 +3,8 @@
 // API server refuses a stale leader's apply like any other write). From then on the same reconcilers
 // manage them and `kubectl get`, the API and the dashboard show them like any other.
 import type { ConfigWorkload, HighlanderConfig } from "../config";
-import { API_VERSION } from "../workloads/crd/kinds";
+import { API_VERSION, typeOfKind } from "../workloads/crd/kinds";
+import { validateSpec } from "../workloads/controllers/common/validate-spec";
 import { LABEL_TENANT } from "../workloads/controllers/common/labels";
 import { durationToSeconds } from "../workloads/controllers/common/duration";
 import type { KubeObject } from "./kube-client";
@@ -15,8 +16,12 @@ export const SOURCE_LABEL = "highlander.plexobject.io/source";
  * The predecessor's config-file entries used a few names of their own: labels and annotations for the
  * pods, and terminationGracePeriod as a duration. They map onto the CRD's spelling; the rest is the same.
  */
-export function specFromConfigEntry(entry: Record<string, unknown>): Record<string, unknown> {
-  const { labels, annotations, terminationGracePeriod, ...spec } = entry;
+export function specFromConfigEntry(
+  entry: Record<string, unknown>,
+  warnings: string[] = [],
+): Record<string, unknown> {
+  const { labels, annotations, ...rest } = entry;
+  const { terminationGracePeriod, ...spec } = resolveConflicts(rest, warnings);
   if (labels !== undefined && spec.podLabels === undefined) spec.podLabels = labels;
   if (annotations !== undefined && spec.podAnnotations === undefined)
     spec.podAnnotations = annotations;
@@ -28,6 +33,52 @@ export function specFromConfigEntry(entry: Record<string, unknown>): Record<stri
     spec.terminationGracePeriodSeconds = seconds ?? terminationGracePeriod;
   }
   return spec;
+}
+
+/**
+ * The predecessor accepted entries with both `script` and `command`/`args`, or both `gracePeriod` and
+ * `terminationGracePeriod`, using one of each pair. We accept them too, with a warning, and the same
+ * precedence: `script` wins over `command`/`args`, `gracePeriod` over `terminationGracePeriod`.
+ */
+function resolveConflicts(
+  entry: Record<string, unknown>,
+  warnings: string[],
+): Record<string, unknown> {
+  const out = { ...entry };
+  if (out.script !== undefined && (out.command !== undefined || out.args !== undefined)) {
+    warnings.push("script and command/args both set: script is used, command/args ignored");
+    delete out.command;
+    delete out.args;
+  }
+  const tgp = out.terminationGracePeriod ?? out.terminationGracePeriodSeconds;
+  if (out.gracePeriod !== undefined && tgp !== undefined) {
+    warnings.push(
+      "gracePeriod and terminationGracePeriod both set: gracePeriod is used, terminationGracePeriod ignored",
+    );
+    delete out.terminationGracePeriod;
+    delete out.terminationGracePeriodSeconds;
+  }
+  return out;
+}
+
+/**
+ * Checks every config-file workload's spec with the custom resources' rules before start, so a bad
+ * entry stops the operator with every problem (field path and message) instead of failing after it leads.
+ */
+export function checkConfigWorkloads(workloads: readonly ConfigWorkload[]): {
+  problems: string[];
+  warnings: string[];
+} {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  for (const w of workloads) {
+    if (w.ref !== undefined) continue;
+    const entryWarnings: string[] = [];
+    const spec = specFromConfigEntry(w.spec, entryWarnings);
+    warnings.push(...entryWarnings.map(m => `${w.source}: ${m}`));
+    for (const p of validateSpec(typeOfKind(w.kind), spec)) problems.push(`${w.source}.${p}`);
+  }
+  return { problems, warnings };
 }
 
 export function configWorkloadResource(
@@ -53,6 +104,7 @@ export async function applyConfigWorkloads(
 ): Promise<void> {
   const failures: string[] = [];
   for (const w of config.workloads) {
+    if (w.ref !== undefined) continue; // an existing CR: reconciled on its own, nothing to apply
     try {
       await writer.apply(configWorkloadResource(w, config.tenant));
     } catch (err) {

@@ -58,7 +58,8 @@ import {
 } from "../workloads/controllers/common/labels";
 import { reconcileWorkload, tenantOf } from "../workloads/reconcilers/reconcile";
 import type { ReconcileContext } from "../workloads/reconcilers/context";
-import { applyConfigWorkloads } from "./config-workloads";
+import { applyConfigWorkloads, checkConfigWorkloads } from "./config-workloads";
+import { cliVersion } from "../../cli/version";
 import { ElectorLeadership } from "./elector-leadership";
 import { EventRecorder } from "./events";
 import { Fence, fenceEnforcement, type FenceEnforcement } from "./fence";
@@ -124,12 +125,20 @@ function onChildEvent(obj: KubeObject): void {
 }
 
 function loadOrExit(): { config: HighlanderConfig; warnings: string[] } {
+  // The predecessor's binary answered --version; so does ours, before any config is read.
+  if (operatorArgs(process.argv.slice(2)).includes("--version")) {
+    process.stdout.write(`highlander ${cliVersion()}\n`);
+    process.exit(0);
+  }
   try {
-    return loadConfig({
+    const loaded = loadConfig({
       argv: operatorArgs(process.argv.slice(2)),
       env: process.env,
       hostname: hostname(),
     });
+    const checked = checkConfigWorkloads(loaded.config.workloads);
+    if (checked.problems.length > 0) throw new ConfigError(checked.problems);
+    return { ...loaded, warnings: [...loaded.warnings, ...checked.warnings] };
   } catch (err) {
     const problems = err instanceof ConfigError ? [...err.problems] : [String(err)];
     processLogger().fatal({ problems }, `invalid configuration: ${problems.join("; ")}`);

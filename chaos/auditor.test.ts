@@ -69,6 +69,7 @@ function input(over: Partial<AuditInput>): AuditInput {
     cronPeriodS: 10,
     startedAt: T0,
     endedAt: T0 + 60_000,
+    apiOutages: [],
     ...over,
   };
 }
@@ -138,5 +139,28 @@ describe("audit", () => {
       "duplicate-tick-job",
       "missed-tick",
     ]);
+  });
+
+  it("excuses a tick lost to an API-server outage only when the next tick came before the leader could act", () => {
+    const tick0 = Math.floor(T0 / 1000);
+    const job = (tick: number): WatchEvent => ({
+      type: "ADDED",
+      resource: "/apis/batch/v1/namespaces/chaos/jobs",
+      at: tick * 1000,
+      object: { metadata: { name: `j${tick}`, uid: `uid-${tick}`, resourceVersion: String(rv++), labels: { "highlander.plexobject.io/workload": "ticker", "highlander.plexobject.io/tick": String(tick) } } },
+    }); // prettier-ignore
+    const watch = [job(tick0), job(tick0 + 20), job(tick0 + 30)]; // tick0 + 10 has no Job
+    const at = (s: number) => (tick0 + s) * 1000;
+    // Down from just before tick0+10 until after tick0+20 minus less than a lease: excused.
+    const long = audit(input({ watch, endedAt: T0 + 50_000, apiOutages: [{ from: at(9.7), to: at(17) }] })); // prettier-ignore
+    expect(long.violations).toEqual([]);
+    expect(long.excused.map(e => [e.kind, e.evidence.tick])).toEqual([["tick-lost-to-outage", tick0 + 10]]); // prettier-ignore
+    // Back 8 s before the next tick: the leader had time to run tick0+10, so it counts.
+    const short = audit(input({ watch, endedAt: T0 + 50_000, apiOutages: [{ from: at(9.7), to: at(12) }] })); // prettier-ignore
+    expect(short.violations.map(v => v.kind)).toEqual(["missed-tick"]);
+    expect(short.excused).toEqual([]);
+    // An outage that ended before the tick excuses nothing.
+    const before = audit(input({ watch, endedAt: T0 + 50_000, apiOutages: [{ from: at(1), to: at(8) }] })); // prettier-ignore
+    expect(before.violations.map(v => v.kind)).toEqual(["missed-tick"]);
   });
 });

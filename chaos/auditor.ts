@@ -36,10 +36,24 @@ export interface AuditInput {
   cronPeriodS: number;
   startedAt: number;
   endedAt: number;
+  /**
+   * When kube-apiserver answered nobody (restart-apiserver faults): [from, to] in ms. No replica can
+   * create a Job then, and after it the leader runs only the latest missed tick (Kubernetes' rule).
+   */
+  apiOutages: Array<{ from: number; to: number }>;
+}
+
+/** Something that looks like a violation but is the documented behaviour, with why. */
+export interface Excused {
+  kind: "tick-lost-to-outage";
+  at: string;
+  message: string;
+  evidence: Record<string, unknown>;
 }
 
 export interface AuditResult {
   violations: Violation[];
+  excused: Excused[];
   fenceSource: FenceSource;
   terms: number;
   /** Accepted writes per replica, refused-by-fence writes (403 "highlander fence:") per replica. */
@@ -187,7 +201,26 @@ function singletonPods(input: AuditInput, out: Violation[]): void {
   }
 }
 
-function cronTicks(input: AuditInput, out: Violation[]): void {
+/** A request in flight when the API server stops is lost with it: an outage starts this much earlier. */
+const OUTAGE_LEAD_MS = 1000;
+
+/**
+ * The outage a tick without a Job fell into, if the next tick also came before the leader could be
+ * expected to act again (the outage's end plus one lease for its watch and retry to come back): then
+ * catch-up runs that later tick instead, as Kubernetes' CronJob controller does, by design.
+ */
+function outageCovering(
+  input: AuditInput,
+  tickS: number,
+): { from: number; to: number } | undefined {
+  const at = tickS * 1000;
+  const next = (tickS + input.cronPeriodS) * 1000;
+  return input.apiOutages.find(
+    o => o.from - OUTAGE_LEAD_MS <= at && at <= o.to && next <= o.to + input.leaseMs,
+  );
+}
+
+function cronTicks(input: AuditInput, out: Violation[], excused: Excused[]): void {
   const byTick = new Map<number, Map<string, string>>(); // tick -> uid -> job name
   let firstSeen: number | undefined;
   for (const w of input.watch) {
@@ -212,7 +245,16 @@ function cronTicks(input: AuditInput, out: Violation[]): void {
   // Judge only ticks that had time to be created: the last two periods may still be in flight.
   const lastJudged = Math.floor(input.endedAt / 1000) - 2 * input.cronPeriodS;
   for (let t = firstSeen; t <= lastJudged; t += input.cronPeriodS) {
-    if (!byTick.has(t))
+    if (byTick.has(t)) continue;
+    const outage = outageCovering(input, t);
+    if (outage)
+      excused.push({
+        kind: "tick-lost-to-outage",
+        at: iso(t * 1000),
+        message: `no Job for tick ${iso(t * 1000)}: kube-apiserver was down ${iso(outage.from)} .. ${iso(outage.to)} and the next tick came before the leader could act again`,
+        evidence: { tick: t, outageFrom: iso(outage.from), outageTo: iso(outage.to) },
+      });
+    else
       out.push({
         kind: "missed-tick",
         at: iso(t * 1000),
@@ -237,9 +279,16 @@ function writeCounts(input: AuditInput): AuditResult["writes"] {
 
 export function audit(input: AuditInput): AuditResult {
   const violations: Violation[] = [];
+  const excused: Excused[] = [];
   const fence = staleWrites(input, violations);
   epochDecreases(input, violations);
   singletonPods(input, violations);
-  cronTicks(input, violations);
-  return { violations, fenceSource: fence.source, terms: fence.terms, writes: writeCounts(input) };
+  cronTicks(input, violations, excused);
+  return {
+    violations,
+    excused,
+    fenceSource: fence.source,
+    terms: fence.terms,
+    writes: writeCounts(input),
+  };
 }

@@ -1,7 +1,7 @@
 // The run's report: printed for people, written as JSON for tools (chaos-results/<date>.json).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AuditResult, Violation } from "./auditor";
+import type { AuditResult, Excused, Violation } from "./auditor";
 import type { FaultResult } from "./faults/types";
 import type { LeaderSample } from "./leadership";
 import type { Backend } from "./options";
@@ -17,6 +17,8 @@ export interface BackendReport {
   faultErrors: Array<{ kind: string; error: string }>;
   violations: Violation[];
   violationsByKind: Record<string, number>;
+  /** Documented behaviour that an auditor rule would otherwise count, with the reason. */
+  excused: Excused[];
   takeoverMs: Record<string, { n: number; p50: number; p99: number }>;
   /** Time no answering replica said it led, after the first leader appeared. */
   leaderlessMs: number;
@@ -34,7 +36,7 @@ export function failedReport(backend: Backend, seed: number, error: string): Bac
   const now = new Date().toISOString();
   return {
     backend, seed, startedAt: now, endedAt: now, faults: [], faultsByKind: {}, faultErrors: [],
-    violations: [], violationsByKind: {}, takeoverMs: {}, leaderlessMs: 0, fenceSource: "status-poll",
+    violations: [], violationsByKind: {}, excused: [], takeoverMs: {}, leaderlessMs: 0, fenceSource: "status-poll",
     terms: 0, writes: {}, auditEvents: 0, watchEvents: 0, error,
   }; // prettier-ignore
 }
@@ -91,6 +93,9 @@ export function printReport(reports: BackendReport[]): string {
     for (const v of r.violations.slice(0, 20)) lines.push(`    [${v.kind}] ${v.at} ${v.message}`);
     if (r.violations.length > 20)
       lines.push(`    ... ${r.violations.length - 20} more in the JSON report`);
+    if (r.excused.length > 0)
+      lines.push(`  excused (by design, not violations): ${r.excused.length}`);
+    for (const e of r.excused.slice(0, 20)) lines.push(`    [${e.kind}] ${e.at} ${e.message}`);
   }
   const faults = reports.reduce((n, r) => n + r.faults.length, 0);
   const violations = reports.reduce((n, r) => n + r.violations.length, 0);

@@ -176,6 +176,9 @@ export async function runBackend(backendName: Backend, opts: ChaosOptions): Prom
     cronPeriodS: CRON_PERIOD_S,
     startedAt,
     endedAt,
+    apiOutages: faults
+      .filter(f => f.kind === "restart-apiserver")
+      .map(f => ({ from: f.startedAt, to: f.endedAt })),
   });
   log(
     `audit log: ${cluster.auditLogPath ?? "none"}; ${auditEvents.length} events, ${watchEvents.length} watch events`,
@@ -190,6 +193,7 @@ export async function runBackend(backendName: Backend, opts: ChaosOptions): Prom
     faultErrors,
     violations: result.violations,
     violationsByKind: countBy(result.violations, v => v.kind),
+    excused: result.excused,
     takeoverMs: takeoverStats(faults),
     leaderlessMs: leaderlessMs(observer.samples),
     fenceSource: result.fenceSource,

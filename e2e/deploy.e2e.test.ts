@@ -306,6 +306,35 @@ describe.skipIf(!helm)("the Helm chart (needs helm: HIGHLANDER_HELM or PATH)", (
     });
   });
 
+  it("installs the storage drivers with an init container when drivers.install is set", () => {
+    const out = helmTemplate([
+      "--set", "drivers.install=true",
+      "--set", "initContainers[0].name=wait", "--set", "initContainers[0].image=busybox",
+    ]); // prettier-ignore
+    const objs = parseAllDocuments(out).map(d => d.toJS() as Record<string, unknown>);
+    const pod = (objs.find(o => o?.kind === "Deployment") as V1Deployment).spec!.template.spec!;
+    expect(pod.initContainers?.map(c => c.name)).toEqual(["storage-drivers", "wait"]);
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    expect(pod.initContainers?.[0].command).toEqual(
+      expect.arrayContaining([
+        `ioredis@${pkg.dependencies.ioredis}`,
+        `pg@${pkg.dependencies.pg}`,
+        `@google-cloud/spanner@${pkg.dependencies["@google-cloud/spanner"]}`,
+      ]),
+    );
+    expect(pod.containers[0].volumeMounts).toContainEqual(
+      expect.objectContaining({ name: "drivers", mountPath: "/drivers", readOnly: true }),
+    );
+    expect(pod.volumes?.map(v => v.name)).toEqual(expect.arrayContaining(["drivers", "npm-tmp"]));
+    // Off by default: the Lease backend needs no drivers.
+    const plain = parseAllDocuments(helmTemplate([])).map(d => d.toJS() as Record<string, unknown>);
+    const plainPod = (plain.find(o => o?.kind === "Deployment") as V1Deployment).spec!.template
+      .spec!;
+    expect(plainPod.initContainers).toBeUndefined();
+  });
+
   it.each([
     ["cluster-wide", []],
     ["namespaced", ["--set", `watchNamespaces={default,${other}}`]],
@@ -318,6 +347,17 @@ describe.skipIf(!helm)("the Helm chart (needs helm: HIGHLANDER_HELM or PATH)", (
         "storage.redis.addr=redis:6379",
         "--set",
         "storage.existingSecret=creds",
+      ],
+    ],
+    [
+      "redis with the drivers' init container",
+      [
+        "--set",
+        "storage.type=redis",
+        "--set",
+        "storage.redis.addr=redis:6379",
+        "--set",
+        "drivers.install=true",
       ],
     ],
   ])("renders a %s release that the API server accepts", (_, extra) => {

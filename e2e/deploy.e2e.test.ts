@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import type { V1Deployment } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { findHelm, helmTemplate } from "./lib/helm";
 import { serviceAccountKubeconfig } from "./lib/service-account";
 import { freePort, startServer, waitFor, type ServerProcess } from "./lib/processes";
 import { parseAllDocuments } from "yaml";
@@ -69,26 +70,7 @@ function canI(verbResource: string, extra: string[] = []): boolean {
 
 const dist = join(root, "dist", "pepr-module-highlander.yaml");
 
-/** helm is not a project dependency: HIGHLANDER_HELM or a helm on PATH enables the chart checks. */
-function findHelm(): string | undefined {
-  const candidate = process.env.HIGHLANDER_HELM ?? "helm";
-  const r = spawnSync(candidate, ["version", "--short"], { encoding: "utf8" });
-  return r.status === 0 ? candidate : undefined;
-}
 const helm = findHelm();
-
-function helmTemplate(args: string[]): string {
-  const r = spawnSync(
-    helm ?? "helm",
-    ["template", "hl", join(root, "dist", "highlander-chart"), ...args],
-    {
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  if (r.status !== 0) throw new Error(`helm template failed: ${r.stderr}`);
-  return r.stdout;
-}
 
 beforeAll(() => {
   // The build's output must reflect the manifests as they are now: re-pack an existing bundle (a few

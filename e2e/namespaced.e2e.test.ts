@@ -4,7 +4,8 @@
 // HIGHLANDER_WATCH_NAMESPACES naming one namespace. It reconciles one workload of every kind there
 // with no Forbidden in its log, leaves a workload in another namespace alone (and says so), and a
 // watch its RBAC forbids makes /readyz fail with a JSON error line instead of crashing. Last, the same
-// ServiceAccount bound to the generated cluster-wide ClusterRole reconciles anywhere.
+// ServiceAccount bound to the generated cluster-wide ClusterRole reconciles anywhere. And the Helm
+// chart rendered with watchNamespaces: its ServiceAccount, with exactly the chart's RBAC, does the same.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,6 +20,7 @@ import {
   stopOperators,
   type OperatorProcess,
 } from "./lib/operator";
+import { helmTemplate } from "./lib/helm";
 import { waitFor } from "./lib/processes";
 import { serviceAccountKubeconfig } from "./lib/service-account";
 
@@ -274,6 +276,90 @@ describe("namespaced mode as the manifests/namespaced ServiceAccount", () => {
       90_000,
       500,
     );
+    expect((await httpGet(`${op.url}/readyz`)).status).toBe(200);
+    expect(readFileSync(op.logFile, "utf8")).not.toMatch(/forbidden/i);
+  }, 180_000);
+});
+
+describe("namespaced mode as the Helm chart's ServiceAccount (watchNamespaces)", () => {
+  const release = `hl-chart-${id}`; // the release namespace: the chart's ServiceAccount and Lease
+  const chartWatched = `hl-chart-watched-${id}`;
+  const chartTenant = `${tenant}-chart`;
+  const RBAC = new Set([
+    "ServiceAccount",
+    "Role",
+    "RoleBinding",
+    "ClusterRole",
+    "ClusterRoleBinding",
+  ]);
+  let rbac: Obj[] = [];
+
+  beforeAll(() => {
+    for (const ns of [release, chartWatched]) k(["create", "namespace", ns]);
+    const rendered = helmTemplate([
+      "-n", release, "--set", `watchNamespaces={${chartWatched}}`, "--set", "peprNamespace.create=false",
+    ]); // prettier-ignore
+    rbac = parseAllDocuments(rendered)
+      .map(d => d.toJS() as Obj | null)
+      .filter((o): o is Obj => o !== null && RBAC.has(o.kind));
+    applyObjects(rbac);
+  }, 120_000);
+
+  afterAll(() => {
+    const cluster = rbac.filter(o => o.kind.startsWith("Cluster"));
+    for (const o of cluster) k(["delete", o.kind, o.metadata.name, "--ignore-not-found"]);
+    for (const o of rbac.filter(r => r.metadata.namespace === "pepr-system"))
+      k(["delete", "-n", "pepr-system", o.kind, o.metadata.name, "--ignore-not-found"]);
+    k(["delete", "namespace", release, chartWatched, "--wait=false", "--ignore-not-found"]);
+  });
+
+  it("grants nothing cluster-wide on workloads or their children", () => {
+    const clusterRules = rbac
+      .filter(o => o.kind === "ClusterRole")
+      .flatMap(o => (o.rules ?? []) as { resources?: string[] }[])
+      .flatMap(r => r.resources ?? []);
+    for (const r of ["pods", "jobs", "deployments", "statefulsets", "workloadprocesses"])
+      expect(clusterRules).not.toContain(r);
+  });
+
+  it("reconciles every kind in the watched namespace with no Forbidden", async () => {
+    const sa = serviceAccountKubeconfig(
+      kubeconfig,
+      release,
+      "highlander",
+      join(dir, "chart.kubeconfig"),
+    );
+    const op = await startOperator({
+      name: `chartop-${id}`,
+      kubeconfig: sa,
+      dir,
+      env: {
+        ...FAST_LEASE,
+        HIGHLANDER_TENANT: chartTenant,
+        HIGHLANDER_LEASE_NAMESPACE: release,
+        HIGHLANDER_WATCH_NAMESPACES: chartWatched,
+      },
+    });
+    operators.push(op);
+    // Every kind but the persistent one (its claim would need a volume of its own here).
+    const items = examples(chartWatched)
+      .filter(o => o.kind !== "WorkloadPersistent")
+      .map(o => ({
+        ...o,
+        metadata: { ...o.metadata, labels: { ...o.metadata.labels, "highlander.plexobject.io/tenant": chartTenant } },
+      })); // prettier-ignore
+    applyObjects(items);
+    for (const o of items) {
+      await waitFor(
+        `${o.kind}/${o.metadata.name} in ${chartWatched} to be Active and Healthy`,
+        () => {
+          const st = statusOf(o.kind, o.metadata.name, chartWatched);
+          return st?.active === true && st.healthy === true ? st : undefined;
+        },
+        90_000,
+        500,
+      );
+    }
     expect((await httpGet(`${op.url}/readyz`)).status).toBe(200);
     expect(readFileSync(op.logFile, "utf8")).not.toMatch(/forbidden/i);
   }, 180_000);

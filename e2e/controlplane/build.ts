@@ -1,7 +1,7 @@
 // Builds the real control-plane binaries from the published Go modules, once per Kubernetes and Go
 // version, into a cache outside the repository. Nothing is downloaded but Go modules.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -127,11 +127,68 @@ function goInstall(go: string, pkg: string, bin: string): Promise<void> {
   });
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Holds `<dir>.lock` (a folder: mkdir is atomic) while building, so that two test runs started at
+ * once (npm test beside a single suite) build once, the second waiting for the first; a lock left by
+ * a process that died is taken over.
+ */
+export async function withBuildLock<T>(dir: string, body: () => Promise<T>): Promise<T> {
+  const lock = `${dir}.lock`;
+  const pidFile = join(lock, "pid");
+  let announced = 0;
+  for (;;) {
+    try {
+      mkdirSync(dirname(lock), { recursive: true });
+      mkdirSync(lock);
+      writeFileSync(pidFile, String(process.pid));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const holder = Number(existsSync(pidFile) ? readFileSync(pidFile, "utf8") : NaN);
+      // No pid yet: the holder is between its mkdir and its write; wait like for a live one.
+      if (Number.isInteger(holder) && !alive(holder)) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() - announced > 30_000) {
+        process.stderr.write(
+          `[highlander] another process (pid ${holder}) is building the control plane; waiting\n`,
+        );
+        announced = Date.now();
+      }
+      await new Promise(done => setTimeout(done, 2000));
+    }
+  }
+  try {
+    return await body();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Returns the folder with every binary, building whatever is missing. */
 export async function ensureBinaries(): Promise<string> {
   const dir = binDir();
-  const missing = BINARIES.filter(name => !existsSync(join(dir, name)));
-  if (missing.length === 0) return dir;
+  const missingNow = () => BINARIES.filter(name => !existsSync(join(dir, name)));
+  if (missingNow().length === 0) return dir;
+  return withBuildLock(dir, async () => {
+    // Another process may have built them while this one waited for the lock.
+    const missing = missingNow();
+    if (missing.length > 0) await build(dir, missing);
+    return dir;
+  });
+}
+
+async function build(dir: string, missing: Binary[]): Promise<void> {
   const go = goBinary();
   const version = kubernetesVersion();
   process.stderr.write(
@@ -163,5 +220,4 @@ export async function ensureBinaries(): Promise<string> {
   mkdirSync(dir, { recursive: true });
   for (const name of missing) renameSync(join(staging, name), join(dir, name));
   rmSync(staging, { recursive: true, force: true });
-  return dir;
 }

@@ -1,8 +1,9 @@
 // `npm test`: every check, in order — lint, types, unit tests, the build, then the storage, e2e and
 // serverless (functions) suites against real servers that this script starts on loopback once and
-// stops at the end (also on failure or Ctrl-C). Ends with one summary line, "N passed, N failed", over every test run.
+// stops at the end (also on failure or Ctrl-C), then a short fault-injection (chaos) run with servers
+// of its own. Ends with one summary line, "N passed, N failed", over every test run.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startCluster, type Cluster } from "../e2e/controlplane/cluster";
@@ -22,6 +23,18 @@ interface StepResult {
 }
 
 const results: StepResult[] = [];
+
+/** `npm run chaos` arguments of the smoke run: every backend but the AOF Redis, two faults each. */
+const CHAOS_SMOKE = [
+  "--backend",
+  "kubernetes,redis,postgres,spanner",
+  "--faults",
+  "2",
+  "--minutes",
+  "2",
+  "--seed",
+  "1202",
+];
 const cleanups: Array<() => Promise<void>> = [];
 
 function say(msg: string): void {
@@ -56,7 +69,7 @@ async function runStep(
   name: string,
   command: string,
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; vitestJson?: string } = {},
+  opts: { env?: NodeJS.ProcessEnv; vitestJson?: string; chaosReport?: string } = {},
 ): Promise<boolean> {
   say(`${name}: ${command} ${args.join(" ")}`);
   const started = Date.now();
@@ -81,10 +94,30 @@ async function runStep(
       result.ok = false;
     }
   }
-  if (!result.ok && result.failed === 0 && opts.vitestJson) result.failed = 1;
+  if (opts.chaosReport) countChaos(result, opts.chaosReport);
+  if (!result.ok && result.failed === 0 && (opts.vitestJson || opts.chaosReport)) result.failed = 1;
   results.push(result);
   say(`${name}: ${result.ok ? "ok" : `FAILED (exit ${code})`} in ${result.seconds.toFixed(1)} s`);
   return result.ok;
+}
+
+interface ChaosJson {
+  reports: Array<{ backend: string; faults: unknown[]; violations: unknown[] }>;
+}
+
+/** A chaos backend run passes with at least one fault injected and no violation. */
+function countChaos(result: StepResult, dir: string): void {
+  const file = existsSync(dir) ? readdirSync(dir).find(f => f.endsWith(".json")) : undefined;
+  if (!file) {
+    result.ok = false;
+    return;
+  }
+  const json = JSON.parse(readFileSync(join(dir, file), "utf8")) as ChaosJson;
+  for (const r of json.reports) {
+    if (r.faults.length > 0 && r.violations.length === 0) result.passed++;
+    else result.failed++;
+  }
+  if (result.failed > 0) result.ok = false;
 }
 
 function vitest(config: string, name: string): [string, string[], string] {
@@ -185,6 +218,14 @@ async function main(): Promise<boolean> {
   // runner's lease races slow enough to miss their windows.
   const { HIGHLANDER_TEST_SPANNER_EMULATOR_HOST: _shared, ...functionsEnv } = env;
   await runStep("functions", fCmd, fArgs, { env: functionsEnv, vitestJson: fJson });
+  // A short run of the fault-injection suite (docs/reliability.md), so that the fence cannot regress
+  // unnoticed: two faults per backend with a fixed seed. Each backend gets a control plane and a lock
+  // store of its own (the suite needs an audit log and one client identity per replica).
+  const chaosDir = join(resultsDir, "chaos");
+  rmSync(chaosDir, { recursive: true, force: true });
+  await runStep("chaos", "npx", ["tsx", "chaos/main.ts", ...CHAOS_SMOKE, "--out", chaosDir], {
+    chaosReport: chaosDir,
+  });
   return true;
 }
 

@@ -6,6 +6,7 @@ import type { CelRule, JSONSchema, PrinterColumn } from "./json-schema";
 import {
   cronSpecProperties,
   persistentSpecProperties,
+  persistentSpecRules,
   processSpecProperties,
   processSpecRules,
   replicatedSpecRules,
@@ -148,7 +149,7 @@ function specSchema(type: WorkloadType): JSONSchema {
         type: "object",
         required: ["image", "replicas"],
         properties: { ...common, ...persistentSpecProperties() },
-        "x-kubernetes-validations": [...rules, ...replicatedSpecRules()],
+        "x-kubernetes-validations": [...rules, ...replicatedSpecRules(), ...persistentSpecRules()],
       };
   }
 }

@@ -555,6 +555,8 @@ describe("printing and status", () => {
       "NAME",
       "ACTIVE",
       "HEALTHY",
+      "READY",
+      "REASON",
       "SCHEDULE",
       "LAST SCHEDULE",
       "NEXT",
@@ -563,12 +565,16 @@ describe("printing and status", () => {
     const wide = k(["get", "wcron", "-n", ns, "-o", "wide"]).split("\n")[0];
     expect(wide).toContain("SUSPEND");
     expect(wide).toContain("CLUSTER");
+    expect(wide).toContain("MESSAGE");
   });
 
   it.each([
-    ["process", ["NAME", "ACTIVE", "HEALTHY", "AGE"]],
-    ["service", ["NAME", "ACTIVE", "HEALTHY", "REPLICAS", "READY", "AGE"]],
-    ["persistent", ["NAME", "ACTIVE", "HEALTHY", "REPLICAS", "READY", "AGE"]],
+    ["process", ["NAME", "ACTIVE", "HEALTHY", "READY", "REASON", "AGE"]],
+    ["service", ["NAME", "ACTIVE", "HEALTHY", "READY", "REASON", "REPLICAS", "READY PODS", "AGE"]],
+    [
+      "persistent",
+      ["NAME", "ACTIVE", "HEALTHY", "READY", "REASON", "REPLICAS", "READY PODS", "AGE"],
+    ],
   ] as [WorkloadType, string[]][])("prints %s columns", (type, columns) => {
     const header = k(["get", KINDS[type].plural, "-n", ns]).split("\n")[0];
     expect(header.trim().split(/\s{2,}/)).toEqual(columns);
@@ -603,7 +609,11 @@ describe("printing and status", () => {
     expect(withStatus.status).toEqual(status);
 
     const row = k(["get", "workloadservice", name, "-n", ns, "--no-headers"]);
-    expect(row.trim().split(/\s+/).slice(0, 5)).toEqual([name, "true", "true", "1", "1"]);
+    expect(row.trim().split(/\s+/).slice(0, 7)).toEqual([
+      name, "true", "true", "True", "Running", "1", "1",
+    ]); // prettier-ignore
+    const wideRow = k(["get", "workloadservice", name, "-n", ns, "--no-headers", "-o", "wide"]);
+    expect(wideRow.trimEnd().endsWith("all good")).toBe(true);
 
     // A spec edit bumps the generation and leaves status alone; a status in the main resource is ignored.
     k([

@@ -274,9 +274,11 @@ describe("workload kinds with a real operator", () => {
     const status = await untilActiveAndHealthy("workloadcronjob", "sample-cronjob");
     expect(status.message).toBeTruthy();
     const header = k(["get", "workloadcronjobs", "-n", ns]).split("\n")[0];
-    expect(header).toMatch(/NAME\s+ACTIVE\s+HEALTHY\s+SCHEDULE\s+LAST SCHEDULE\s+NEXT\s+AGE/);
+    expect(header).toMatch(
+      /NAME\s+ACTIVE\s+HEALTHY\s+READY\s+REASON\s+SCHEDULE\s+LAST SCHEDULE\s+NEXT\s+AGE/,
+    );
     expect(k(["get", "workloadcronjobs", "-n", ns])).toMatch(
-      /sample-cronjob\s+true\s+true\s+\*\/5 \* \* \* \*/,
+      /sample-cronjob\s+true\s+true\s+True\s+\S+\s+\*\/5 \* \* \* \*/,
     );
     k(["delete", "workloadcronjob", "sample-cronjob", "-n", ns, "--wait=true", "--timeout=60s"]);
     await untilGone("job", sel("sample-cronjob", "cronjob"));

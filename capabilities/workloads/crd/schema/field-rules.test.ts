@@ -108,7 +108,11 @@ describe("image references", () => {
 });
 
 /** Every CEL rule with the path of the node that carries it. */
-function rules(schema: JSONSchema, path: string[], out: [string[], string][]): [string[], string][] {
+function rules(
+  schema: JSONSchema,
+  path: string[],
+  out: [string[], string][],
+): [string[], string][] {
   for (const r of schema["x-kubernetes-validations"] ?? []) out.push([path, r.message]);
   for (const [k, v] of Object.entries(schema.properties ?? {})) rules(v, [...path, k], out);
   if (schema.items) rules(schema.items, path, out);

@@ -512,7 +512,7 @@ describe("invalid objects are refused with clear messages", () => {
         schedule: "* * * * *",
         script: { commands: ["a".repeat(100_000), "b".repeat(40_000)] },
       },
-      ["spec.script", "script.commands joined with newlines must be under 131072 bytes"],
+      ["spec.script", "script.commands joined with newlines must be under 131072 characters"],
     ],
   ];
 

@@ -203,7 +203,7 @@ export function persistentSpecProperties(): Record<string, JSONSchema> {
           name: str("Claim template name.", { pattern: DNS_LABEL_PATTERN, maxLength: 63 }),
           mountPath: str("Absolute path inside the main container.", {
             pattern: "^/",
-            maxLength: 4096,
+            maxLength: 1024,
           }),
           size: quantity("persistentVolumes[].size", "Requested storage, e.g. 1Gi.", {
             positive: true,

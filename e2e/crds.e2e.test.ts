@@ -630,6 +630,43 @@ describe("printing and status", () => {
     expect(edited.status).toEqual(status);
   });
 
+  it("prints a cron job's READY, REASON, LAST SCHEDULE and NEXT, and the MESSAGE with -o wide", () => {
+    const name = "min-cronjob";
+    const now = Date.now();
+    const status = {
+      observedGeneration: 1,
+      active: true,
+      healthy: true,
+      lastScheduleTime: new Date(now - 5 * 60_000).toISOString().replace(/\.\d+Z$/, "Z"),
+      nextScheduleTime: new Date(now + 60 * 60_000).toISOString().replace(/\.\d+Z$/, "Z"),
+      conditions: [
+        {
+          type: "Ready",
+          status: "False",
+          reason: "ChildRejected",
+          message: 'Job.batch "min-cronjob-1" is invalid: spec.template.spec.containers[0].image',
+          lastTransitionTime: "2024-01-01T00:00:00Z",
+        },
+      ],
+    };
+    k([
+      "patch", "workloadcronjob", name, "-n", ns, "--subresource=status", "--type=merge",
+      "-p", JSON.stringify({ status }),
+    ]); // prettier-ignore
+    const lines = k(["get", "workloadcronjob", name, "-n", ns]).split("\n");
+    const header = lines[0].trim().split(/\s{2,}/);
+    const row = lines[1].trim().split(/\s{2,}/);
+    const cell = (column: string) => row[header.indexOf(column)];
+    expect(cell("READY")).toBe("False");
+    expect(cell("REASON")).toBe("ChildRejected");
+    expect(cell("LAST SCHEDULE")).toMatch(/^[45]m/);
+    // Recorded for the NEXT column's type: what kubectl prints for a time one hour ahead.
+    process.stdout.write(`NEXT column for a time 1h ahead: ${JSON.stringify(cell("NEXT"))}\n`);
+    expect(cell("NEXT")).not.toBe("<invalid>");
+    const wide = k(["get", "workloadcronjob", name, "-n", ns, "-o", "wide"]);
+    expect(wide).toContain('Job.batch "min-cronjob-1" is invalid');
+  });
+
   it("validates status writes too", () => {
     expect(
       () =>

@@ -129,7 +129,15 @@ function columns(type: WorkloadType): PrinterColumn[] {
         ...COMMON_COLUMNS,
         { name: "Schedule", type: "string", jsonPath: ".spec.schedule" },
         { name: "Last Schedule", type: "date", jsonPath: ".status.lastScheduleTime" },
-        { name: "Next", type: "date", jsonPath: ".status.nextScheduleTime" },
+        // A timestamp, not a "date" column: the API server prints a date column as the age of the time
+        // (`5m`), and a future time as `<invalid>` (checked in e2e/crds.e2e.test.ts).
+        {
+          name: "Next",
+          type: "string",
+          format: "date-time",
+          jsonPath: ".status.nextScheduleTime",
+          description: "The next scheduled run (RFC 3339)",
+        },
         AGE,
         { name: "Suspend", type: "boolean", jsonPath: ".spec.suspend", priority: 1 },
         LEADER,

@@ -1,8 +1,9 @@
 // Runs gitops/argocd/health.lua in a real Lua VM (wasmoon) the way Argo CD does: the resource in the
-// global `obj`, the script's returned table as the health. The resources carry the status the operator's
-// own pure functions compute for each situation (status-fixtures.ts), not hand-written conditions; the
-// same objects are checked against the kstatus rules that Flux applies.
-import { readFileSync } from "node:fs";
+// global `obj`, the script's returned table as the health. On objects a real operator wrote on the local
+// control plane (fixtures/*.json, captured by e2e/argocd-health.e2e.test.ts), and for states the fake
+// nodes cannot produce, on statuses the operator's own pure functions compute (status-fixtures.ts); none
+// is hand-written. The same objects are checked against the kstatus rules that Flux applies.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LuaFactory } from "wasmoon";
 import type { LuaEngine } from "wasmoon";
@@ -33,6 +34,24 @@ async function health(obj: object): Promise<Health> {
 }
 
 const fixtures = statusFixtures();
+
+/** Objects a real operator wrote during `HIGHLANDER_CAPTURE_FIXTURES=1` e2e runs (e2e/argocd-health). */
+const fixtureDir = join(import.meta.dirname, "fixtures");
+const TYPES = { WorkloadProcess: "process", WorkloadCronJob: "cronjob", WorkloadService: "service",
+  WorkloadPersistent: "persistent" } as const; // prettier-ignore
+const captured: StatusFixture[] = existsSync(fixtureDir)
+  ? readdirSync(fixtureDir)
+      .filter(f => f.endsWith(".json"))
+      .sort()
+      .map(f => {
+        const { expected, object } = JSON.parse(readFileSync(join(fixtureDir, f), "utf8")) as {
+          expected: StatusFixture["health"];
+          object: StatusFixture["object"];
+        };
+        const type = TYPES[(object.kind ?? "") as keyof typeof TYPES] ?? "process";
+        return { name: `captured ${f}`, type, object, health: expected };
+      })
+  : [];
 const conditionOf = (f: StatusFixture, type: string): Condition | undefined =>
   f.object.status?.conditions?.find(c => c.type === type);
 
@@ -109,6 +128,32 @@ const KSTATUS_DIFFERS: Record<string, [KStatus, string]> = {
   "process: pod failed (restartPolicy Never)": ["InProgress", "Degraded"],
 };
 
+/** The condition set follows kstatus: abnormal-true Reconciling/Stalled, consistent with Ready. */
+function expectKstatusConditions(f: StatusFixture): void {
+  const ready = conditionOf(f, "Ready");
+  const reconciling = conditionOf(f, "Reconciling");
+  const stalled = conditionOf(f, "Stalled");
+  // All three are always present, for the generation they describe.
+  for (const c of [ready, reconciling, stalled]) {
+    expect(c?.status).toMatch(/^(True|False)$/);
+    expect(c?.observedGeneration).toBe(f.object.metadata?.generation);
+    expect(c?.reason).toMatch(/^[A-Z][A-Za-z]*$/);
+  }
+  // Abnormal-true: never converging and stuck at once; Ready excludes both.
+  expect(reconciling?.status === "True" && stalled?.status === "True").toBe(false);
+  if (ready?.status === "True") {
+    expect(reconciling?.status).toBe("False");
+    expect(stalled?.status).toBe("False");
+  }
+  // Not Ready means converging or stuck, except a cron job settled on a failed run.
+  if (ready?.status !== "True" && ready?.reason !== "LastRunFailed") {
+    expect(reconciling?.status === "True" || stalled?.status === "True").toBe(true);
+  }
+  // Stalled carries Ready's reason and message, so kstatus tools show the same cause.
+  if (stalled?.status === "True")
+    expect(stalled).toMatchObject({ reason: ready?.reason, message: ready?.message });
+}
+
 describe("kstatus rules on the same statuses", () => {
   const current = fixtures.filter(
     f => f.object.status?.observedGeneration === f.object.metadata?.generation,
@@ -116,30 +161,7 @@ describe("kstatus rules on the same statuses", () => {
 
   it.each(current.map(f => [f.name, f] as const))(
     "%s: a kstatus-compatible condition set",
-    (_n, f) => {
-      const ready = conditionOf(f, "Ready");
-      const reconciling = conditionOf(f, "Reconciling");
-      const stalled = conditionOf(f, "Stalled");
-      // All three are always present, for the generation they describe.
-      for (const c of [ready, reconciling, stalled]) {
-        expect(c?.status).toMatch(/^(True|False)$/);
-        expect(c?.observedGeneration).toBe(f.object.metadata?.generation);
-        expect(c?.reason).toMatch(/^[A-Z][A-Za-z]*$/);
-      }
-      // Abnormal-true: never converging and stuck at once; Ready excludes both.
-      expect(reconciling?.status === "True" && stalled?.status === "True").toBe(false);
-      if (ready?.status === "True") {
-        expect(reconciling?.status).toBe("False");
-        expect(stalled?.status).toBe("False");
-      }
-      // Not Ready means converging or stuck, except a cron job settled on a failed run.
-      if (ready?.status !== "True" && ready?.reason !== "LastRunFailed") {
-        expect(reconciling?.status === "True" || stalled?.status === "True").toBe(true);
-      }
-      // Stalled carries Ready's reason and message, so kstatus tools show the same cause.
-      if (stalled?.status === "True")
-        expect(stalled).toMatchObject({ reason: ready?.reason, message: ready?.message });
-    },
+    (_n, f) => expectKstatusConditions(f),
   );
 
   it.each(fixtures.map(f => [f.name, f] as const))(
@@ -158,3 +180,14 @@ describe("kstatus rules on the same statuses", () => {
     },
   );
 });
+
+describe.skipIf(captured.length === 0)(
+  "objects a real operator wrote (captured by the e2e run)",
+  () => {
+    it.each(captured.map(f => [f.name, f] as const))("%s", async (_n, f) => {
+      expect((await health(f.object)).status).toBe(f.health);
+      if (f.object.status?.observedGeneration === f.object.metadata?.generation)
+        expectKstatusConditions(f);
+    });
+  },
+);

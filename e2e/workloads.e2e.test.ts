@@ -146,8 +146,8 @@ describe("workload kinds with a real operator", () => {
     expect(names("pod", sel("proc", "process"))).toEqual(["proc"]);
 
     const table = k(["get", "workloadprocesses", "-n", ns]);
-    expect(table.split("\n")[0]).toMatch(/NAME\s+ACTIVE\s+HEALTHY\s+AGE/);
-    expect(table).toMatch(/proc\s+true\s+true/);
+    expect(table.split("\n")[0]).toMatch(/NAME\s+ACTIVE\s+HEALTHY\s+READY\s+REASON\s+AGE/);
+    expect(table).toMatch(/proc\s+true\s+true\s+True\s+Running/);
 
     k(["delete", "workloadprocess", "proc", "-n", ns, "--wait=true", "--timeout=60s"]);
     await untilGone("pod", sel("proc", "process"));
@@ -198,7 +198,7 @@ describe("workload kinds with a real operator", () => {
     );
     await untilActiveAndHealthy("workloadservice", "web");
     expect(k(["get", "workloadservices", "-n", ns]).split("\n")[0]).toMatch(
-      /NAME\s+ACTIVE\s+HEALTHY\s+REPLICAS\s+READY\s+AGE/,
+      /NAME\s+ACTIVE\s+HEALTHY\s+READY\s+REASON\s+REPLICAS\s+READY PODS\s+AGE/,
     );
 
     k(["delete", "workloadservice", "web", "-n", ns, "--wait=true", "--timeout=60s"]);

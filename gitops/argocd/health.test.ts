@@ -124,8 +124,8 @@ function kstatus(f: StatusFixture): KStatus {
 const KSTATUS_DIFFERS: Record<string, [KStatus, string]> = {
   // A finished failed run: nothing converges until the next tick, so it is not InProgress for Flux.
   "cronjob: the last run failed": ["Current", "Degraded"],
-  // The pod failed; the operator is reconciling (it restarts per restartPolicy, or reports it).
-  "process: pod failed (restartPolicy Never)": ["InProgress", "Degraded"],
+  // The pod failed and restartPolicy OnFailure restarts it: Flux waits, Argo CD shows the failure.
+  "process: pod failed, restart pending (OnFailure)": ["InProgress", "Degraded"],
 };
 
 /** The condition set follows kstatus: abnormal-true Reconciling/Stalled, consistent with Ready. */

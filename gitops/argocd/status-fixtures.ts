@@ -253,6 +253,12 @@ export function statusFixtures(): StatusFixture[] {
   add("process: pod failed (restartPolicy Never)", "process",
     reconciled("process", proc, { kind: "process", pod: processPod(proc, "Failed", false), restartCount: 0 }),
     "Degraded"); // prettier-ignore
+  const onFailure = stored<WorkloadProcessSpec>("workloadprocess.yaml", 1, {
+    restartPolicy: "OnFailure",
+  });
+  add("process: pod failed, restart pending (OnFailure)", "process",
+    reconciled("process", onFailure, { kind: "process", pod: processPod(onFailure, "Failed", false), restartCount: 1 }),
+    "Degraded"); // prettier-ignore
   add("process: completed (restartPolicy Never)", "process",
     reconciled("process", proc, { kind: "process", pod: processPod(proc, "Succeeded", false), restartCount: 0 }),
     "Healthy"); // prettier-ignore

@@ -34,12 +34,15 @@ function k(args: string[], input?: string): string {
 
 /** Applies an object that must be refused, and returns the API server's message. */
 function refusal(obj: object): string {
+  const json = JSON.stringify(obj);
   try {
-    k(["apply"], JSON.stringify(obj));
+    // Client-side apply copies the object into a last-applied annotation, which the API server
+    // refuses over 256 KiB on its own: large objects are created instead.
+    k([json.length > 100_000 ? "create" : "apply"], json);
   } catch (err) {
     return (err as Error).message;
   }
-  throw new Error(`the API server accepted ${JSON.stringify(obj)}`);
+  throw new Error(`the API server accepted ${json.slice(0, 2000)}`);
 }
 
 function resource(type: WorkloadType, name: string, spec: object): object {
@@ -306,6 +309,214 @@ describe("invalid objects are refused with clear messages", () => {
       { image: "x", imagee: "typo" },
       ['unknown field "spec.imagee"'],
     ],
+    // What the API server or the kubelet would refuse only when the operator writes the child (issue 13).
+    [
+      "an image with a leading blank",
+      "process",
+      { image: " busybox" },
+      ["spec.image", "image must not contain whitespace"],
+    ],
+    [
+      "an upper-case repository",
+      "service",
+      { image: "ghcr.io/Team/app:V1", replicas: 1 },
+      ["spec.image", "image must be an image reference with a lower-case repository path"],
+    ],
+    [
+      "a sidecar image with a blank inside",
+      "process",
+      { image: "x", sidecars: [{ name: "side", image: "busy box" }] },
+      ["spec.sidecars[0].image", "sidecars[].image must not contain whitespace"],
+    ],
+    [
+      "a negative CPU request",
+      "process",
+      { image: "x", resources: { cpuRequest: "-1" } },
+      ["spec.resources.cpuRequest", "cpuRequest must not be negative"],
+    ],
+    [
+      "a negative sidecar memory limit",
+      "cronjob",
+      {
+        image: "x",
+        schedule: "* * * * *",
+        sidecars: [{ name: "side", image: "y", resources: { memoryLimit: "-64Mi" } }],
+      },
+      ["spec.sidecars[0].resources.memoryLimit", "memoryLimit must not be negative"],
+    ],
+    [
+      "an env name with '='",
+      "process",
+      { image: "x", env: { "A=B": "1" } },
+      ["spec.env", "env names must be printable ASCII characters other than '='"],
+    ],
+    [
+      "an extraEnv name with a tab",
+      "process",
+      { image: "x", extraEnv: [{ name: "A\tB", value: "1" }] },
+      ["spec.extraEnv[0].name", "extraEnv[].name must be printable ASCII"],
+    ],
+    [
+      "a sidecar env name with '='",
+      "service",
+      { image: "x", replicas: 1, sidecars: [{ name: "side", image: "y", env: { "X=": "1" } }] },
+      ["spec.sidecars[0].env", "sidecars[].env names must be printable ASCII"],
+    ],
+    [
+      "an envFrom prefix with '='",
+      "process",
+      { image: "x", envFrom: [{ prefix: "P=", configMapRef: { name: "c" } }] },
+      ["spec.envFrom[0].prefix", "envFrom[].prefix must be printable ASCII"],
+    ],
+    [
+      "a numeric port name",
+      "service",
+      { image: "x", replicas: 1, ports: [{ name: "8080", containerPort: 8080 }] },
+      ["spec.ports[0].name", "ports[].name must be an IANA service name"],
+    ],
+    [
+      "a port name with '--'",
+      "persistent",
+      { image: "x", replicas: 1, ports: [{ name: "my--db", containerPort: 5432 }] },
+      ["spec.ports[0].name", "ports[].name must be an IANA service name"],
+    ],
+    [
+      "a claim of size 0",
+      "persistent",
+      {
+        image: "x",
+        replicas: 1,
+        persistentVolumes: [{ name: "data", mountPath: "/data", size: "0" }],
+      },
+      ["spec.persistentVolumes[0].size", "persistentVolumes[].size must be greater than zero"],
+    ],
+    [
+      "a negative claim size",
+      "persistent",
+      {
+        image: "x",
+        replicas: 1,
+        persistentVolumes: [{ name: "data", mountPath: "/data", size: "-1Gi" }],
+      },
+      ["persistentVolumes[].size must be greater than zero"],
+    ],
+    [
+      "a pod label key starting with '-'",
+      "service",
+      { image: "x", replicas: 1, podLabels: { "-team": "data" } },
+      ["spec.podLabels", "podLabels keys must be label keys"],
+    ],
+    [
+      "a pod label value with a blank",
+      "process",
+      { image: "x", podLabels: { team: "data team" } },
+      ["spec.podLabels", "podLabels values must be label values"],
+    ],
+    [
+      "a pod label value of 64 characters",
+      "process",
+      { image: "x", podLabels: { team: "a".repeat(64) } },
+      ["spec.podLabels", "Too long"],
+    ],
+    [
+      "a nodeSelector key with two slashes",
+      "cronjob",
+      { image: "x", schedule: "* * * * *", nodeSelector: { "a/b/c": "x" } },
+      ["spec.nodeSelector", "nodeSelector keys must be label keys"],
+    ],
+    [
+      "a pod annotation key with a blank",
+      "process",
+      { image: "x", podAnnotations: { "my note": "x" } },
+      ["spec.podAnnotations", "podAnnotations keys must be qualified names"],
+    ],
+    [
+      "pod annotations over 255 KiB",
+      "process",
+      { image: "x", podAnnotations: { a: "x".repeat(140_000), b: "y".repeat(140_000) } },
+      ["spec.podAnnotations", "podAnnotations must total at most 255 KiB"],
+    ],
+    [
+      "two mounts at one path",
+      "process",
+      {
+        image: "x",
+        volumes: [
+          { name: "a", emptyDir: {} },
+          { name: "b", emptyDir: {} },
+        ],
+        volumeMounts: [
+          { name: "a", mountPath: "/data" },
+          { name: "b", mountPath: "/data" },
+        ],
+      },
+      ["spec.volumeMounts", "volumeMounts: each mountPath may appear only once"],
+    ],
+    [
+      "two sidecar mounts at one path",
+      "process",
+      {
+        image: "x",
+        volumes: [{ name: "a", emptyDir: {} }],
+        sidecars: [
+          {
+            name: "side",
+            image: "y",
+            volumeMounts: [
+              { name: "a", mountPath: "/logs" },
+              { name: "a", mountPath: "/logs", subPath: "x" },
+            ],
+          },
+        ],
+      },
+      ["spec.sidecars[0].volumeMounts", "each mountPath may appear only once"],
+    ],
+    [
+      "a mount over a configMaps mount",
+      "process",
+      {
+        image: "x",
+        configMaps: ["app-config"],
+        volumes: [{ name: "a", emptyDir: {} }],
+        volumeMounts: [{ name: "a", mountPath: "/etc/config/app-config" }],
+      },
+      ["volumeMounts: a mountPath is already used by configMaps"],
+    ],
+    [
+      "a claim mounted where a volume is",
+      "persistent",
+      {
+        image: "x",
+        replicas: 1,
+        volumes: [{ name: "a", emptyDir: {} }],
+        volumeMounts: [{ name: "a", mountPath: "/data" }],
+        persistentVolumes: [{ name: "data", mountPath: "/data", size: "1Gi" }],
+      },
+      ["persistentVolumes[].mountPath must differ from every volumeMounts[].mountPath"],
+    ],
+    [
+      "two claims at one path",
+      "persistent",
+      {
+        image: "x",
+        replicas: 1,
+        persistentVolumes: [
+          { name: "a", mountPath: "/data", size: "1Gi" },
+          { name: "b", mountPath: "/data", size: "1Gi" },
+        ],
+      },
+      ["spec.persistentVolumes", "persistentVolumes: each mountPath may appear only once"],
+    ],
+    [
+      "a script over 128 KiB",
+      "cronjob",
+      {
+        image: "x",
+        schedule: "* * * * *",
+        script: { commands: ["a".repeat(100_000), "b".repeat(40_000)] },
+      },
+      ["spec.script", "script.commands joined with newlines must be under 131072 characters"],
+    ],
   ];
 
   it.each(cases)("%s", (_label, type, spec, expected) => {
@@ -314,6 +525,19 @@ describe("invalid objects are refused with clear messages", () => {
       if (typeof part === "string") expect(message).toContain(part);
       else expect(message).toMatch(part);
     }
+  });
+
+  it("accepts what the API server accepts: relaxed env names, upper-case hosts and tags, label prefixes", () => {
+    const spec = {
+      image: "MyRegistry.example.com/team/app:Latest",
+      env: { "my.var": "1", "WITH SPACE": "2" },
+      podLabels: { "app.kubernetes.io/name": "x", empty: "" },
+      nodeSelector: { "kubernetes.io/os": "linux" },
+      podAnnotations: { "example.com/big": "x".repeat(200_000) },
+      script: { commands: ["a".repeat(131_000)] },
+    };
+    k(["create"], JSON.stringify(resource("process", "lenient", spec)));
+    k(["delete", "workloadprocess", "lenient", "-n", ns]);
   });
 
   it("limits names so child names fit", () => {
@@ -334,6 +558,8 @@ describe("printing and status", () => {
       "NAME",
       "ACTIVE",
       "HEALTHY",
+      "READY",
+      "REASON",
       "SCHEDULE",
       "LAST SCHEDULE",
       "NEXT",
@@ -342,12 +568,16 @@ describe("printing and status", () => {
     const wide = k(["get", "wcron", "-n", ns, "-o", "wide"]).split("\n")[0];
     expect(wide).toContain("SUSPEND");
     expect(wide).toContain("CLUSTER");
+    expect(wide).toContain("MESSAGE");
   });
 
   it.each([
-    ["process", ["NAME", "ACTIVE", "HEALTHY", "AGE"]],
-    ["service", ["NAME", "ACTIVE", "HEALTHY", "REPLICAS", "READY", "AGE"]],
-    ["persistent", ["NAME", "ACTIVE", "HEALTHY", "REPLICAS", "READY", "AGE"]],
+    ["process", ["NAME", "ACTIVE", "HEALTHY", "READY", "REASON", "AGE"]],
+    ["service", ["NAME", "ACTIVE", "HEALTHY", "READY", "REASON", "REPLICAS", "READY PODS", "AGE"]],
+    [
+      "persistent",
+      ["NAME", "ACTIVE", "HEALTHY", "READY", "REASON", "REPLICAS", "READY PODS", "AGE"],
+    ],
   ] as [WorkloadType, string[]][])("prints %s columns", (type, columns) => {
     const header = k(["get", KINDS[type].plural, "-n", ns]).split("\n")[0];
     expect(header.trim().split(/\s{2,}/)).toEqual(columns);
@@ -382,7 +612,11 @@ describe("printing and status", () => {
     expect(withStatus.status).toEqual(status);
 
     const row = k(["get", "workloadservice", name, "-n", ns, "--no-headers"]);
-    expect(row.trim().split(/\s+/).slice(0, 5)).toEqual([name, "true", "true", "1", "1"]);
+    expect(row.trim().split(/\s+/).slice(0, 7)).toEqual([
+      name, "true", "true", "True", "Running", "1", "1",
+    ]); // prettier-ignore
+    const wideRow = k(["get", "workloadservice", name, "-n", ns, "--no-headers", "-o", "wide"]);
+    expect(wideRow.trimEnd().endsWith("all good")).toBe(true);
 
     // A spec edit bumps the generation and leaves status alone; a status in the main resource is ignored.
     k([
@@ -397,6 +631,42 @@ describe("printing and status", () => {
     expect(edited.spec.replicas).toBe(2);
     expect(edited.metadata.generation).toBe(2);
     expect(edited.status).toEqual(status);
+  });
+
+  it("prints a cron job's READY, REASON, LAST SCHEDULE and NEXT, and the MESSAGE with -o wide", () => {
+    const name = "min-cronjob";
+    const now = Date.now();
+    const status = {
+      observedGeneration: 1,
+      active: true,
+      healthy: true,
+      lastScheduleTime: new Date(now - 5 * 60_000).toISOString().replace(/\.\d+Z$/, "Z"),
+      nextScheduleTime: new Date(now + 60 * 60_000).toISOString().replace(/\.\d+Z$/, "Z"),
+      conditions: [
+        {
+          type: "Ready",
+          status: "False",
+          reason: "ChildRejected",
+          message: 'Job.batch "min-cronjob-1" is invalid: spec.template.spec.containers[0].image',
+          lastTransitionTime: "2024-01-01T00:00:00Z",
+        },
+      ],
+    };
+    k([
+      "patch", "workloadcronjob", name, "-n", ns, "--subresource=status", "--type=merge",
+      "-p", JSON.stringify({ status }),
+    ]); // prettier-ignore
+    const lines = k(["get", "workloadcronjob", name, "-n", ns]).split("\n");
+    const header = lines[0].trim().split(/\s{2,}/);
+    const row = lines[1].trim().split(/\s{2,}/);
+    const cell = (column: string) => row[header.indexOf(column)];
+    expect(cell("READY")).toBe("False");
+    expect(cell("REASON")).toBe("ChildRejected");
+    expect(cell("LAST SCHEDULE")).toMatch(/^[45]m/);
+    // A "date" column would print this future time as <invalid> (measured): NEXT is the timestamp.
+    expect(cell("NEXT")).toBe(status.nextScheduleTime);
+    const wide = k(["get", "workloadcronjob", name, "-n", ns, "-o", "wide"]);
+    expect(wide).toContain('Job.batch "min-cronjob-1" is invalid');
   });
 
   it("validates status writes too", () => {

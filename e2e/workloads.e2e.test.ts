@@ -146,8 +146,8 @@ describe("workload kinds with a real operator", () => {
     expect(names("pod", sel("proc", "process"))).toEqual(["proc"]);
 
     const table = k(["get", "workloadprocesses", "-n", ns]);
-    expect(table.split("\n")[0]).toMatch(/NAME\s+ACTIVE\s+HEALTHY\s+AGE/);
-    expect(table).toMatch(/proc\s+true\s+true/);
+    expect(table.split("\n")[0]).toMatch(/NAME\s+ACTIVE\s+HEALTHY\s+READY\s+REASON\s+AGE/);
+    expect(table).toMatch(/proc\s+true\s+true\s+True\s+Running/);
 
     k(["delete", "workloadprocess", "proc", "-n", ns, "--wait=true", "--timeout=60s"]);
     await untilGone("pod", sel("proc", "process"));
@@ -198,7 +198,7 @@ describe("workload kinds with a real operator", () => {
     );
     await untilActiveAndHealthy("workloadservice", "web");
     expect(k(["get", "workloadservices", "-n", ns]).split("\n")[0]).toMatch(
-      /NAME\s+ACTIVE\s+HEALTHY\s+REPLICAS\s+READY\s+AGE/,
+      /NAME\s+ACTIVE\s+HEALTHY\s+READY\s+REASON\s+REPLICAS\s+READY PODS\s+AGE/,
     );
 
     k(["delete", "workloadservice", "web", "-n", ns, "--wait=true", "--timeout=60s"]);
@@ -274,9 +274,11 @@ describe("workload kinds with a real operator", () => {
     const status = await untilActiveAndHealthy("workloadcronjob", "sample-cronjob");
     expect(status.message).toBeTruthy();
     const header = k(["get", "workloadcronjobs", "-n", ns]).split("\n")[0];
-    expect(header).toMatch(/NAME\s+ACTIVE\s+HEALTHY\s+SCHEDULE\s+LAST SCHEDULE\s+NEXT\s+AGE/);
+    expect(header).toMatch(
+      /NAME\s+ACTIVE\s+HEALTHY\s+READY\s+REASON\s+SCHEDULE\s+LAST SCHEDULE\s+NEXT\s+AGE/,
+    );
     expect(k(["get", "workloadcronjobs", "-n", ns])).toMatch(
-      /sample-cronjob\s+true\s+true\s+\*\/5 \* \* \* \*/,
+      /sample-cronjob\s+true\s+true\s+True\s+\S+\s+\*\/5 \* \* \* \*/,
     );
     k(["delete", "workloadcronjob", "sample-cronjob", "-n", ns, "--wait=true", "--timeout=60s"]);
     await untilGone("job", sel("sample-cronjob", "cronjob"));

@@ -256,6 +256,30 @@ describe("kstatus conditions", () => {
     expect(condition(s, "Stalled")?.reason).toBe("RestartBudgetSpent");
   });
 
+  it("a failed pod that restartPolicy Never leaves as it is is Stalled; one OnFailure restarts is Reconciling", () => {
+    const never = computeStatus(
+      "process",
+      proc,
+      { kind: "process", pod: pod("Failed", false), restartCount: 0 },
+      ctx(T0),
+    );
+    expect(flags(never)).toEqual(["False", "False", "True"]);
+    expect(condition(never, "Stalled")?.reason).toBe("PodFailed");
+    const onFailure = cr(
+      "WorkloadProcess",
+      "proc",
+      { image: "x", restartPolicy: "OnFailure" as const },
+      { generation: 7 },
+    );
+    const restarting = computeStatus(
+      "process",
+      onFailure,
+      { kind: "process", pod: pod("Failed", false), restartCount: 1 },
+      ctx(T0),
+    );
+    expect(flags(restarting)).toEqual(["False", "True", "False"]);
+  });
+
   it("a Deployment whose pods the API refuses is Stalled with the ReplicaFailure message", () => {
     const svc = cr("WorkloadService", "web", { image: "x", replicas: 1 }, { generation: 2 });
     const deployment: V1Deployment = {

@@ -15,7 +15,8 @@
 // (suspended, standby, 0 replicas, completed).
 // kstatus conditions (abnormal-true, so tools such as Flux and Argo CD can tell the three states apart):
 // Stalled = True for what retrying will not fix (an invalid spec, a child the API server refused, a
-// name clash, the restart budget spent, a rollout past its deadline, pods the API refuses to create);
+// name clash, the restart budget spent, a failed pod that restartPolicy Never does not restart, a rollout
+// past its deadline, pods the API refuses to create);
 // Reconciling = True while the controller still converges (neither Ready nor Stalled nor settled on a
 // finished failure such as a cron job's failed last run).
 import type { V1Deployment, V1Job, V1Pod, V1Service, V1StatefulSet } from "@kubernetes/client-node";
@@ -104,6 +105,8 @@ interface KindVerdict {
   healthyMessage: string;
   /** Not active on purpose (suspended, 0 replicas, completed, standby). */
   inactiveByDesign: boolean;
+  /** A failure nothing will retry (a failed pod that restartPolicy Never leaves as it is): Stalled. */
+  final?: boolean;
   fields: Partial<WorkloadStatus>;
 }
 
@@ -194,6 +197,7 @@ function processVerdict(
   return {
     ...base,
     healthy: false,
+    final: phase === "Failed" && (cr.spec?.restartPolicy ?? "Never") === "Never",
     healthyReason: phase === "Failed" ? "PodFailed" : pod ? "PodNotReady" : "NoPod",
     healthyMessage: pod
       ? `pod ${pod.metadata?.name} is ${phase === "Failed" ? "failed" : "not ready"}`
@@ -433,7 +437,9 @@ export function computeStatus(
       ? problem.message
       : `${v.activeMessage}; ${healthyMessage}`;
   const stalled =
-    !ready && (invalid || (problem ? problem.stalled : STALLED_REASONS.has(healthyReason)));
+    !ready &&
+    (invalid ||
+      (problem ? problem.stalled : STALLED_REASONS.has(healthyReason) || v.final === true));
   const settled = !ready && !stalled && !problem && SETTLED_REASONS.has(healthyReason);
   const reconciling = !ready && !stalled && !settled;
   const generation = cr.metadata?.generation;

@@ -3,7 +3,11 @@
 // (valueFrom, affinity, security contexts, probes, volume sources) keep their unknown fields rather than
 // copying the whole core schema here; the API server still validates them when our controller writes
 // the child Pod/Deployment/StatefulSet.
-import type { JSONSchema } from "./json-schema";
+import {
+  CONFIG_MOUNT_ROOT as CONFIG_ROOT,
+  SECRET_MOUNT_ROOT as SECRET_ROOT,
+} from "../../controllers/common/volumes";
+import type { CelRule, JSONSchema } from "./json-schema";
 
 /** Fields the CEL rules below read must have bounded sizes, or the API server rejects the CRD (cost). */
 const NAME_MAX = 253;
@@ -46,28 +50,147 @@ export function coreObject(description: string): JSONSchema {
   return { type: "object", description, "x-kubernetes-preserve-unknown-fields": true };
 }
 
-export function duration(description: string): JSONSchema {
+export function duration(field: string, description: string): JSONSchema {
   return str(`${description} A Go duration string such as "30s", "1m30s" or "2h".`, {
     maxLength: 64,
     "x-kubernetes-validations": [
       {
         rule: `self.matches('${DURATION_PATTERN.replace(/\\/g, "\\\\")}')`,
-        message: 'must be a duration such as "30s", "1m30s", "2h" or "0"',
+        message: `${field} must be a duration such as "30s", "1m30s", "2h" or "0"`,
       },
     ],
   });
 }
 
-export function quantity(description: string): JSONSchema {
+/** A regular expression as a CEL single-quoted string literal (backslashes doubled). */
+export function celRegex(re: string): string {
+  return `'${re.replace(/\\/g, "\\\\")}'`;
+}
+
+/**
+ * What the API server accepts as an environment variable name since Kubernetes 1.32 (relaxed
+ * validation, GA in 1.34): one or more printable ASCII characters other than '='.
+ */
+export const ENV_NAME_PATTERN = "^[ -<>-~]+$";
+
+/** Label (and annotation) key: optional DNS-1123 subdomain prefix and '/', then a 63-character name. */
+export const LABEL_KEY_PATTERN =
+  "^([a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?" +
+  "[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
+
+/** Label value: empty, or up to 63 alphanumerics, '-', '_' and '.', starting and ending alphanumeric. */
+export const LABEL_VALUE_PATTERN = "^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$";
+
+/**
+ * An image reference whose repository path is lower-case: an optional first component (the registry
+ * host, which may be upper-case, as the reference grammar allows), the path, an optional tag and digest.
+ */
+export const IMAGE_CASE_PATTERN = "^([^/]+/)?[^A-Z:@]+(:[^/:@]+)?(@[^/@]+)?$";
+
+/** Linux MAX_ARG_STRLEN: one argument to execve, NUL included, may be at most 128 KiB. */
+export const MAX_ARG_BYTES = 131072;
+
+/** The API server allows 256 KiB of annotations on an object; Highlander adds a few of its own. */
+export const MAX_POD_ANNOTATION_CHARS = 255 * 1024;
+
+export interface QuantityOptions {
+  /** Refuse zero as well as negative values (claim sizes). */
+  positive?: boolean;
+}
+
+/** A quantity string; `field` is how the messages name it. Negative values are refused. */
+export function quantity(
+  field: string,
+  description: string,
+  opts: QuantityOptions = {},
+): JSONSchema {
   return str(description, {
     maxLength: 64,
     "x-kubernetes-validations": [
       {
         rule: "isQuantity(self)",
-        message: "must be a Kubernetes quantity such as 100m, 0.5, 64Mi or 1Gi",
+        message: `${field} must be a Kubernetes quantity such as 100m, 0.5, 64Mi or 1Gi`,
+      },
+      opts.positive
+        ? {
+            rule: "!isQuantity(self) || quantity(self).isGreaterThan(quantity('0'))",
+            message: `${field} must be greater than zero`,
+          }
+        : {
+            rule: "!isQuantity(self) || !quantity(self).isLessThan(quantity('0'))",
+            message: `${field} must not be negative`,
+          },
+    ],
+  });
+}
+
+/** A container image reference: no whitespace, lower-case repository path. */
+export function imageSchema(field: string, description: string): JSONSchema {
+  return str(description, {
+    minLength: 1,
+    maxLength: 1024,
+    "x-kubernetes-validations": [
+      {
+        rule: `!self.matches(${celRegex("\\s")})`,
+        message: `${field} must not contain whitespace`,
+      },
+      {
+        rule: `self.matches(${celRegex(IMAGE_CASE_PATTERN)})`,
+        message:
+          `${field} must be an image reference with a lower-case repository path ` +
+          "(only the registry host, the tag and the digest may contain upper-case letters)",
       },
     ],
   });
+}
+
+/** The predecessor's env map form, with names the API server accepts. */
+export function envMap(field: string, description: string): JSONSchema {
+  return stringMap(description, {
+    "x-kubernetes-validations": [
+      {
+        rule: `self.all(k, k.matches(${celRegex(ENV_NAME_PATTERN)}))`,
+        message: `${field} names must be printable ASCII characters other than '=' (for example MY_VAR)`,
+      },
+    ],
+  });
+}
+
+/** A map of label keys to label values (podLabels, nodeSelector); `field` names it in messages. */
+export function labelMap(
+  field: string,
+  description: string,
+  extraRules: CelRule[] = [],
+): JSONSchema {
+  return {
+    type: "object",
+    description,
+    additionalProperties: {
+      type: "string",
+      maxLength: 63,
+      "x-kubernetes-validations": [
+        {
+          rule: `self.matches(${celRegex(LABEL_VALUE_PATTERN)})`,
+          message:
+            `${field} values must be label values: empty, or at most 63 letters, digits, '-', '_' ` +
+            "and '.', starting and ending with a letter or digit",
+        },
+      ],
+    },
+    maxProperties: 256,
+    "x-kubernetes-validations": [
+      {
+        rule:
+          `self.all(k, k.matches(${celRegex(LABEL_KEY_PATTERN)}) && ` +
+          "(!k.contains('/') || k.indexOf('/') <= 253))",
+        message:
+          `${field} keys must be label keys: an optional DNS subdomain prefix of at most 253 ` +
+          "characters and '/', then a name of at most 63 letters, digits, '-', '_' and '.', " +
+          "starting and ending with a letter or digit",
+      },
+      ...extraRules,
+    ],
+  };
 }
 
 /** The predecessor's resource shape: four optional quantity strings, request not above its limit. */
@@ -82,10 +205,10 @@ export function resourcesSchema(): JSONSchema {
     type: "object",
     description: "Container requests and limits, as quantity strings.",
     properties: {
-      cpuRequest: quantity("CPU request, e.g. 100m."),
-      memoryRequest: quantity("Memory request, e.g. 64Mi."),
-      cpuLimit: quantity("CPU limit, e.g. 500m."),
-      memoryLimit: quantity("Memory limit, e.g. 128Mi."),
+      cpuRequest: quantity("cpuRequest", "CPU request, e.g. 100m."),
+      memoryRequest: quantity("memoryRequest", "Memory request, e.g. 64Mi."),
+      cpuLimit: quantity("cpuLimit", "CPU limit, e.g. 500m."),
+      memoryLimit: quantity("memoryLimit", "Memory limit, e.g. 128Mi."),
     },
     "x-kubernetes-validations": [
       notAbove("cpuRequest", "cpuLimit", "CPU"),
@@ -107,7 +230,16 @@ function envVarList(): JSONSchema {
       type: "object",
       required: ["name"],
       properties: {
-        name: str("Variable name.", { minLength: 1, maxLength: NAME_MAX }),
+        name: str("Variable name.", {
+          minLength: 1,
+          maxLength: NAME_MAX,
+          "x-kubernetes-validations": [
+            {
+              rule: `self.matches(${celRegex(ENV_NAME_PATTERN)})`,
+              message: "extraEnv[].name must be printable ASCII characters other than '='",
+            },
+          ],
+        }),
         value: str("Literal value."),
         valueFrom: coreObject(
           "Core EnvVarSource: fieldRef, resourceFieldRef, configMapKeyRef or secretKeyRef.",
@@ -140,7 +272,15 @@ function envFromList(): JSONSchema {
     items: {
       type: "object",
       properties: {
-        prefix: str("Prefix added to every imported variable name.", { maxLength: NAME_MAX }),
+        prefix: str("Prefix added to every imported variable name.", {
+          maxLength: NAME_MAX,
+          "x-kubernetes-validations": [
+            {
+              rule: `self == '' || self.matches(${celRegex(ENV_NAME_PATTERN)})`,
+              message: "envFrom[].prefix must be printable ASCII characters other than '='",
+            },
+          ],
+        }),
         configMapRef: ref("ConfigMap"),
         secretRef: ref("Secret"),
       },
@@ -154,21 +294,31 @@ function envFromList(): JSONSchema {
   };
 }
 
-function volumeMounts(description: string): JSONSchema {
+/**
+ * Container mounts. The uniqueness rule costs items² × path length, within the API server's CEL budget
+ * only with these bounds (64 mounts in the main container, 16 per sidecar, 1024-character paths).
+ */
+function volumeMounts(description: string, maxItems: number): JSONSchema {
   return {
     type: "array",
     description,
-    maxItems: 64,
+    maxItems,
     items: {
       type: "object",
       required: ["name", "mountPath"],
       properties: {
         name: str("Name of a volume of this workload.", { minLength: 1, maxLength: 63 }),
-        mountPath: str("Absolute path inside the container.", { pattern: "^/", maxLength: 4096 }),
+        mountPath: str("Absolute path inside the container.", { pattern: "^/", maxLength: 1024 }),
         readOnly: { type: "boolean" },
         subPath: str("Sub-path of the volume to mount.", { maxLength: 4096 }),
       },
     },
+    "x-kubernetes-validations": [
+      {
+        rule: "self.all(m, self.exists_one(n, n.mountPath == m.mountPath))",
+        message: "volumeMounts: each mountPath may appear only once in a container",
+      },
+    ],
   };
 }
 
@@ -191,14 +341,14 @@ function sidecars(): JSONSchema {
           pattern: DNS_LABEL_PATTERN,
           maxLength: 63,
         }),
-        image: str("Sidecar image.", { minLength: 1, maxLength: 1024 }),
+        image: imageSchema("sidecars[].image", "Sidecar image."),
         imagePullPolicy: PULL_POLICY,
         command: stringList("Entrypoint override."),
         args: stringList("Arguments."),
-        env: stringMap("Environment variables, name to value."),
+        env: envMap("sidecars[].env", "Environment variables, name to value."),
         extraEnv: envVarList(),
         resources: resourcesSchema(),
-        volumeMounts: volumeMounts("Mounts of this workload's volumes into the sidecar."),
+        volumeMounts: volumeMounts("Mounts of this workload's volumes into the sidecar.", 16),
         securityContext: coreObject("Core container SecurityContext."),
       },
       "x-kubernetes-validations": [
@@ -250,7 +400,7 @@ function nameList(description: string): JSONSchema {
 /** Spec properties shared by all four kinds. */
 export function commonSpecProperties(): Record<string, JSONSchema> {
   return {
-    image: str("Main container image (required).", { minLength: 1, maxLength: 1024 }),
+    image: imageSchema("image", "Main container image (required)."),
     imagePullPolicy: PULL_POLICY,
     script: {
       type: "object",
@@ -259,17 +409,31 @@ export function commonSpecProperties(): Record<string, JSONSchema> {
         "Mutually exclusive with command/args.",
       required: ["commands"],
       properties: {
-        commands: stringList("Commands, one per line of the script.", { minItems: 1 }),
+        commands: stringList("Commands, one per line of the script.", {
+          minItems: 1,
+          items: { type: "string", maxLength: MAX_ARG_BYTES - 1 },
+        }),
         shell: str("The shell that runs the script.", {
           default: "/bin/sh",
           minLength: 1,
           maxLength: 1024,
         }),
       },
+      "x-kubernetes-validations": [
+        {
+          // The lines joined with newlines are one argument of `shell -c`, NUL-terminated. Counted in
+          // characters (size() costs nothing; bytes() of every line is over the CEL budget): exact for
+          // ASCII, while a script of multi-byte characters can still pass and fail at exec.
+          rule: `self.commands.map(c, size(c)).sum() + size(self.commands) <= ${MAX_ARG_BYTES}`,
+          message:
+            `script.commands joined with newlines must be under ${MAX_ARG_BYTES} characters (128 KiB, ` +
+            "the most Linux passes as one argument): put a longer script in a ConfigMap",
+        },
+      ],
     },
     command: stringList("Container entrypoint (alternative to script)."),
     args: stringList("Container arguments (alternative to script)."),
-    env: stringMap("Environment variables, name to value (the predecessor's map form)."),
+    env: envMap("env", "Environment variables, name to value (the predecessor's map form)."),
     extraEnv: envVarList(),
     envFrom: envFromList(),
     resources: resourcesSchema(),
@@ -288,7 +452,7 @@ export function commonSpecProperties(): Record<string, JSONSchema> {
       pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
     }),
     priorityClassName: str("Pod priority class.", { maxLength: NAME_MAX }),
-    nodeSelector: stringMap("Node labels the pods must match."),
+    nodeSelector: labelMap("nodeSelector", "Node labels the pods must match."),
     tolerations: tolerations(),
     affinity: coreObject("Core pod Affinity."),
     podSecurityContext: coreObject("Core PodSecurityContext for the pods."),
@@ -296,18 +460,33 @@ export function commonSpecProperties(): Record<string, JSONSchema> {
     readinessProbe: coreObject("Core Probe; overrides the probe derived from healthCheckPath."),
     livenessProbe: coreObject("Core Probe; overrides the probe derived from healthCheckPath."),
     startupProbe: coreObject("Core Probe for the main container."),
-    podLabels: stringMap(
+    podLabels: labelMap(
+      "podLabels",
       "Extra labels on the pods (keys under highlander.plexobject.io/ are reserved).",
-      {
-        "x-kubernetes-validations": [
-          {
-            rule: `self.all(k, !k.startsWith('${RESERVED_LABEL_PREFIX}'))`,
-            message: `podLabels must not use the reserved prefix ${RESERVED_LABEL_PREFIX}`,
-          },
-        ],
-      },
+      [
+        {
+          rule: `self.all(k, !k.startsWith('${RESERVED_LABEL_PREFIX}'))`,
+          message: `podLabels must not use the reserved prefix ${RESERVED_LABEL_PREFIX}`,
+        },
+      ],
     ),
-    podAnnotations: stringMap("Extra annotations on the pods."),
+    podAnnotations: stringMap("Extra annotations on the pods.", {
+      additionalProperties: { type: "string", maxLength: MAX_POD_ANNOTATION_CHARS },
+      "x-kubernetes-validations": [
+        {
+          rule:
+            `self.all(k, k.matches(${celRegex(LABEL_KEY_PATTERN)}) && ` +
+            "(!k.contains('/') || k.indexOf('/') <= 253))",
+          message:
+            "podAnnotations keys must be qualified names: an optional DNS subdomain prefix and '/', " +
+            "then a name of at most 63 letters, digits, '-', '_' and '.'",
+        },
+        {
+          rule: `self.map(k, size(k) + size(self[k])).sum() <= ${MAX_POD_ANNOTATION_CHARS}`,
+          message: `podAnnotations must total at most ${MAX_POD_ANNOTATION_CHARS / 1024} KiB (keys and values)`,
+        },
+      ],
+    }),
     terminationGracePeriodSeconds: {
       type: "integer",
       format: "int64",
@@ -330,7 +509,7 @@ export function commonSpecProperties(): Record<string, JSONSchema> {
         properties: { name: str("Volume name.", { pattern: DNS_LABEL_PATTERN, maxLength: 63 }) },
       },
     },
-    volumeMounts: volumeMounts("Mounts of `volumes` into the main container."),
+    volumeMounts: volumeMounts("Mounts of `volumes` into the main container.", 64),
   };
 }
 
@@ -344,6 +523,15 @@ export function commonSpecRules(): JSONSchema["x-kubernetes-validations"] {
     {
       rule: "!has(self.env) || !has(self.extraEnv) || self.extraEnv.all(e, !(e.name in self.env))",
       message: "a variable name may appear in only one of env and extraEnv",
+    },
+    {
+      rule:
+        "!has(self.volumeMounts) || self.volumeMounts.all(m, " +
+        `!(has(self.configMaps) && self.configMaps.exists(c, m.mountPath == '${CONFIG_ROOT}/' + c)) && ` +
+        `!(has(self.secrets) && self.secrets.exists(s, m.mountPath == '${SECRET_ROOT}/' + s)))`,
+      message:
+        `volumeMounts: a mountPath is already used by configMaps (${CONFIG_ROOT}/NAME) or ` +
+        `secrets (${SECRET_ROOT}/NAME)`,
     },
   ];
 }

@@ -60,9 +60,19 @@ describe.each(WORKLOAD_TYPES)("CRD for %s", type => {
     expect(version.subresources.status).toEqual({});
   });
 
-  it("prints Active, Healthy and Age", () => {
-    const names = version.additionalPrinterColumns.filter(c => !c.priority).map(c => c.name);
-    expect(names).toEqual(expect.arrayContaining(["Active", "Healthy", "Age"]));
+  it("prints Active, Healthy, Ready, Reason and Age; Message only with -o wide", () => {
+    const cols = version.additionalPrinterColumns;
+    const names = cols.filter(c => !c.priority).map(c => c.name);
+    expect(names.slice(0, 4)).toEqual(["Active", "Healthy", "Ready", "Reason"]);
+    expect(names).toContain("Age");
+    expect(new Set(cols.map(c => c.name.toUpperCase())).size).toBe(cols.length);
+    const ready = '.status.conditions[?(@.type=="Ready")]';
+    expect(cols.find(c => c.name === "Ready")?.jsonPath).toBe(`${ready}.status`);
+    expect(cols.find(c => c.name === "Reason")?.jsonPath).toBe(`${ready}.reason`);
+    expect(cols.find(c => c.name === "Message")).toMatchObject({
+      jsonPath: `${ready}.message`,
+      priority: 1,
+    });
   });
 
   it("declares exactly the fields the TypeScript types have", () => {
@@ -112,11 +122,18 @@ describe("kind-specific schema", () => {
     expect(cols.map(c => c.name)).toEqual([
       "Active",
       "Healthy",
+      "Ready",
+      "Reason",
       "Schedule",
       "Last Schedule",
       "Next",
       "Age",
     ]);
+    // kubectl prints a future time in a "date" column as <invalid>: NEXT is the timestamp itself.
+    expect(cols.find(c => c.name === "Next")).toMatchObject({
+      type: "string",
+      format: "date-time",
+    });
   });
 
   it("processes: restartPolicy default Never, maxRestarts default 5 and >= 0", () => {
@@ -126,7 +143,7 @@ describe("kind-specific schema", () => {
   });
 
   it.each(["service", "persistent"] as const)(
-    "%s: replicas required >= 0, ports 1-65535, Replicas/Ready columns",
+    "%s: replicas required >= 0, ports 1-65535, Replicas/Ready Pods columns",
     type => {
       const s = specSchema(type);
       expect(s.required).toEqual(["image", "replicas"]);
@@ -137,7 +154,15 @@ describe("kind-specific schema", () => {
       const cols = buildCrd(type).spec.versions[0].additionalPrinterColumns.filter(
         c => !c.priority,
       );
-      expect(cols.map(c => c.name)).toEqual(["Active", "Healthy", "Replicas", "Ready", "Age"]);
+      expect(cols.map(c => c.name)).toEqual([
+        "Active",
+        "Healthy",
+        "Ready",
+        "Reason",
+        "Replicas",
+        "Ready Pods",
+        "Age",
+      ]);
     },
   );
 

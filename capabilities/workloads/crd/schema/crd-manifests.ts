@@ -6,6 +6,7 @@ import type { CelRule, JSONSchema, PrinterColumn } from "./json-schema";
 import {
   cronSpecProperties,
   persistentSpecProperties,
+  persistentSpecRules,
   processSpecProperties,
   processSpecRules,
   replicatedSpecRules,
@@ -69,6 +70,13 @@ function nameRules(type: WorkloadType): CelRule[] {
   return rules;
 }
 
+/** JSONPath of a field of the Ready condition (kstatus' summary condition). */
+const readyField = (field: string) => `.status.conditions[?(@.type=="Ready")].${field}`;
+
+/**
+ * ACTIVE and HEALTHY as the predecessor printed them, then the Ready condition: its status and short
+ * CamelCase reason; its (long) message only with `-o wide`.
+ */
 const COMMON_COLUMNS: PrinterColumn[] = [
   { name: "Active", type: "boolean", jsonPath: ".status.active", description: "Running here" },
   {
@@ -77,7 +85,26 @@ const COMMON_COLUMNS: PrinterColumn[] = [
     jsonPath: ".status.healthy",
     description: "Working as asked",
   },
+  {
+    name: "Ready",
+    type: "string",
+    jsonPath: readyField("status"),
+    description: "The Ready condition: True, False or Unknown",
+  },
+  {
+    name: "Reason",
+    type: "string",
+    jsonPath: readyField("reason"),
+    description: "Why Ready is what it is",
+  },
 ];
+const MESSAGE: PrinterColumn = {
+  name: "Message",
+  type: "string",
+  jsonPath: readyField("message"),
+  description: "The Ready condition's message (the API server's, for a refused child)",
+  priority: 1,
+};
 const AGE: PrinterColumn = { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" };
 const LEADER: PrinterColumn = {
   name: "Cluster",
@@ -95,25 +122,41 @@ function columns(type: WorkloadType): PrinterColumn[] {
         { name: "Phase", type: "string", jsonPath: ".status.phase", priority: 1 },
         { name: "Restarts", type: "integer", jsonPath: ".status.restartCount", priority: 1 },
         LEADER,
+        MESSAGE,
       ];
     case "cronjob":
       return [
         ...COMMON_COLUMNS,
         { name: "Schedule", type: "string", jsonPath: ".spec.schedule" },
         { name: "Last Schedule", type: "date", jsonPath: ".status.lastScheduleTime" },
-        { name: "Next", type: "string", jsonPath: ".status.nextScheduleTime" },
+        // A timestamp, not a "date" column: the API server prints a date column as the age of the time
+        // (`5m`), and a future time as `<invalid>` (checked in e2e/crds.e2e.test.ts).
+        {
+          name: "Next",
+          type: "string",
+          format: "date-time",
+          jsonPath: ".status.nextScheduleTime",
+          description: "The next scheduled run (RFC 3339)",
+        },
         AGE,
         { name: "Suspend", type: "boolean", jsonPath: ".spec.suspend", priority: 1 },
         LEADER,
+        MESSAGE,
       ];
     case "service":
     case "persistent":
       return [
         ...COMMON_COLUMNS,
         { name: "Replicas", type: "integer", jsonPath: ".spec.replicas" },
-        { name: "Ready", type: "integer", jsonPath: ".status.readyReplicas" },
+        {
+          name: "Ready Pods",
+          type: "integer",
+          jsonPath: ".status.readyReplicas",
+          description: "Pods that are ready",
+        },
         AGE,
         LEADER,
+        MESSAGE,
       ];
   }
 }
@@ -148,7 +191,7 @@ function specSchema(type: WorkloadType): JSONSchema {
         type: "object",
         required: ["image", "replicas"],
         properties: { ...common, ...persistentSpecProperties() },
-        "x-kubernetes-validations": [...rules, ...replicatedSpecRules()],
+        "x-kubernetes-validations": [...rules, ...replicatedSpecRules(), ...persistentSpecRules()],
       };
   }
 }

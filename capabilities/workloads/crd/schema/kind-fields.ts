@@ -7,6 +7,7 @@ import {
   quantity,
   str,
 } from "./common-fields";
+import { CONFIG_MOUNT_ROOT, SECRET_MOUNT_ROOT } from "../../controllers/common/volumes";
 import type { CelRule, JSONSchema } from "./json-schema";
 
 const PORT = { minimum: 1, maximum: 65535 };
@@ -29,7 +30,7 @@ export function processSpecProperties(): Record<string, JSONSchema> {
       minimum: 0,
       default: 5,
     }),
-    gracePeriod: duration("How long the pod gets to stop after SIGTERM."),
+    gracePeriod: duration("gracePeriod", "How long the pod gets to stop after SIGTERM."),
   };
 }
 
@@ -110,6 +111,14 @@ function portsSchema(): JSONSchema {
         name: str("Port name (IANA service name; default port-CONTAINERPORT).", {
           pattern: DNS_LABEL_PATTERN,
           maxLength: 15,
+          "x-kubernetes-validations": [
+            {
+              rule: "self.matches('[a-z]') && !self.contains('--')",
+              message:
+                "ports[].name must be an IANA service name: at most 15 lower-case letters, digits " +
+                "and '-', with at least one letter, no '--' and no '-' at either end",
+            },
+          ],
         }),
         containerPort: int("Port the container listens on.", PORT),
         servicePort: int("Port the Service exposes (default: containerPort).", PORT),
@@ -142,10 +151,13 @@ export function replicatedSpecProperties(): Record<string, JSONSchema> {
     ports: portsSchema(),
     healthCheckPath: str("HTTP path for readiness and liveness probes, e.g. /healthz.", {
       maxLength: 1024,
-      "x-kubernetes-validations": [{ rule: "self.startsWith('/')", message: "must start with /" }],
+      "x-kubernetes-validations": [
+        { rule: "self.startsWith('/')", message: "healthCheckPath must start with /" },
+      ],
     }),
     healthCheckPort: int("Port of the health check (default: the first containerPort).", PORT),
     readinessTimeout: duration(
+      "readinessTimeout",
       "How long a rollout may take to become ready before it is reported failed.",
     ),
   };
@@ -191,9 +203,11 @@ export function persistentSpecProperties(): Record<string, JSONSchema> {
           name: str("Claim template name.", { pattern: DNS_LABEL_PATTERN, maxLength: 63 }),
           mountPath: str("Absolute path inside the main container.", {
             pattern: "^/",
-            maxLength: 4096,
+            maxLength: 1024,
           }),
-          size: quantity("Requested storage, e.g. 1Gi."),
+          size: quantity("persistentVolumes[].size", "Requested storage, e.g. 1Gi.", {
+            positive: true,
+          }),
           storageClassName: str("Storage class (default: the cluster's default class).", {
             maxLength: 253,
           }),
@@ -208,8 +222,30 @@ export function persistentSpecProperties(): Record<string, JSONSchema> {
           },
         },
       },
+      "x-kubernetes-validations": [
+        {
+          rule: "self.all(v, self.exists_one(w, w.mountPath == v.mountPath))",
+          message: "persistentVolumes: each mountPath may appear only once",
+        },
+      ],
     },
   };
+}
+
+/** Rules across a persistent set's claim mounts and the main container's other mounts. */
+export function persistentSpecRules(): CelRule[] {
+  return [
+    {
+      rule:
+        "!has(self.persistentVolumes) || self.persistentVolumes.all(v, " +
+        "!(has(self.volumeMounts) && self.volumeMounts.exists(m, m.mountPath == v.mountPath)) && " +
+        `!(has(self.configMaps) && self.configMaps.exists(c, v.mountPath == '${CONFIG_MOUNT_ROOT}/' + c)) && ` +
+        `!(has(self.secrets) && self.secrets.exists(s, v.mountPath == '${SECRET_MOUNT_ROOT}/' + s)))`,
+      message:
+        "persistentVolumes[].mountPath must differ from every volumeMounts[].mountPath and from the " +
+        `configMaps (${CONFIG_MOUNT_ROOT}/NAME) and secrets (${SECRET_MOUNT_ROOT}/NAME) mounts`,
+    },
+  ];
 }
 
 function timestamp(description: string): JSONSchema {

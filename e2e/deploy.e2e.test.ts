@@ -288,6 +288,36 @@ describe.skipIf(!helm)("the Helm chart (needs helm: HIGHLANDER_HELM or PATH)", (
     });
   });
 
+  it("renders the observability toggles: the shipped alerts, dashboard, ServiceMonitor and NetworkPolicy", () => {
+    const out = helmTemplate([
+      "-n", ns,
+      "--set", "prometheusRule.enabled=true", "--set", "grafanaDashboard.enabled=true",
+      "--set", "serviceMonitor.enabled=true", "--set", "networkPolicy.enabled=true",
+    ]); // prettier-ignore
+    const objs = parseAllDocuments(out).map(d => d.toJS() as Record<string, unknown>);
+    const one = (kind: string) => objs.filter(o => o?.kind === kind);
+    const [rule] = one("PrometheusRule") as { spec: unknown }[];
+    const shipped = parseAllDocuments(
+      readFileSync(join(root, "manifests", "optional", "prometheusrule.yaml"), "utf8"),
+    )[0].toJS() as { spec: unknown };
+    expect(rule.spec).toEqual(shipped.spec);
+    const dashboard = one("ConfigMap").find(
+      o => (o.metadata as { name: string }).name === "highlander-grafana-dashboard",
+    ) as { data: Record<string, string> } | undefined;
+    expect(JSON.parse(dashboard!.data["highlander.json"])).toEqual(
+      JSON.parse(
+        readFileSync(join(root, "manifests", "optional", "grafana-dashboard.json"), "utf8"),
+      ),
+    );
+    expect(one("ServiceMonitor")).toHaveLength(1);
+    expect(one("NetworkPolicy")).toHaveLength(1);
+    // Off by default.
+    const plain = helmTemplate(["-n", ns]);
+    for (const kind of ["PrometheusRule", "ServiceMonitor", "NetworkPolicy"])
+      expect(plain).not.toContain(`kind: ${kind}`);
+    expect(plain).not.toContain("highlander-grafana-dashboard");
+  });
+
   it("installs the storage drivers with an init container when drivers.install is set", () => {
     const out = helmTemplate([
       "--set", "drivers.install=true",

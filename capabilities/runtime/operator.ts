@@ -59,7 +59,6 @@ import {
 import { reconcileWorkload, tenantOf } from "../workloads/reconcilers/reconcile";
 import type { ReconcileContext } from "../workloads/reconcilers/context";
 import { applyConfigWorkloads, checkConfigWorkloads } from "./config-workloads";
-import { cliVersion } from "../../cli/version";
 import { ElectorLeadership } from "./elector-leadership";
 import { EventRecorder } from "./events";
 import { Fence, fenceEnforcement, type FenceEnforcement } from "./fence";

@@ -77,6 +77,8 @@ interface Watched {
   state: string;
   sinceMs: number;
   leaseMs: number;
+  /** The record watched was the predecessor's (LockRecord.predecessor). */
+  predecessor: boolean;
 }
 
 class TimeoutError extends Error {
@@ -284,7 +286,10 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
       this.blind = false;
       return true;
     }
-    if (record === undefined && this.watched === undefined) {
+    if (record === undefined && (this.watched === undefined || this.watched.predecessor)) {
+      // Nothing there, or the predecessor's record is gone: it deletes its record on release, and
+      // its lease ran out in the store otherwise (storage/predecessor.ts).
+      this.watched = undefined;
       this.blind = false;
       return true;
     }
@@ -299,7 +304,7 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
         )
       : this.watched!.leaseMs;
     if (this.blind || this.watched?.state !== state) {
-      this.watched = { state, sinceMs: now, leaseMs };
+      this.watched = { state, sinceMs: now, leaseMs, predecessor: record?.predecessor === true };
       this.blind = false;
       return false;
     }

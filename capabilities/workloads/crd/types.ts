@@ -18,6 +18,11 @@ export interface ScriptSpec {
   commands: string[];
   /** Default /bin/sh (the API server fills it in). */
   shell?: string;
+  /**
+   * Stop at the first failing command (`set -e` before the commands), as the predecessor's scripts
+   * did. Absent means true; false runs every command whatever the earlier ones returned.
+   */
+  errexit?: boolean;
 }
 
 export interface ResourcesSpec {

@@ -24,10 +24,15 @@ import { buildVolumes, mainVolumeMounts, toVolumeMount } from "./volumes";
 export const MAIN_CONTAINER = "main";
 export const DEFAULT_SHELL = "/bin/sh";
 
-/** command/args of the main container: the predecessor's script runs as `shell -c <lines>`. */
+/**
+ * command/args of the main container: the predecessor's script runs as `shell -c <lines>`, with
+ * `set -e` first (its BuildScriptCommand, pkg/common/types.go, did the same) unless errexit is false.
+ */
 export function containerCommand(spec: CommonSpec): { command?: string[]; args?: string[] } {
   if (spec.script) {
-    return { command: [spec.script.shell || DEFAULT_SHELL, "-c", spec.script.commands.join("\n")] };
+    const body = spec.script.commands.join("\n");
+    const script = spec.script.errexit === false ? body : `set -e\n${body}`;
+    return { command: [spec.script.shell || DEFAULT_SHELL, "-c", script] };
   }
   const out: { command?: string[]; args?: string[] } = {};
   if (spec.command && spec.command.length > 0) out.command = [...spec.command];

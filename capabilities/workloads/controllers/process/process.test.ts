@@ -56,7 +56,7 @@ describe("buildProcessPod", () => {
     expect(c?.command).toEqual([
       "/bin/sh",
       "-c",
-      "echo 'Starting singleton processor'\nwhile true; do sleep 60; done",
+      "set -e\necho 'Starting singleton processor'\nwhile true; do sleep 60; done",
     ]);
     expect(c?.env).toEqual([
       { name: "A", value: "2" },

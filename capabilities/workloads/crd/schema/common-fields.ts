@@ -255,7 +255,8 @@ export function commonSpecProperties(): Record<string, JSONSchema> {
     script: {
       type: "object",
       description:
-        "Shell commands joined with newlines and run as `shell -c script` (the predecessor's script). " +
+        "Shell commands joined with newlines and run as `shell -c script` (the predecessor's script; " +
+        "with `set -e` first unless errexit is false). " +
         "Mutually exclusive with command/args.",
       required: ["commands"],
       properties: {
@@ -265,6 +266,12 @@ export function commonSpecProperties(): Record<string, JSONSchema> {
           minLength: 1,
           maxLength: 1024,
         }),
+        errexit: {
+          type: "boolean",
+          description:
+            "Stop at the first failing command: the script starts with `set -e`, as the predecessor's did " +
+            "(absent: true). false runs every command whatever the earlier ones returned.",
+        },
       },
     },
     command: stringList("Container entrypoint (alternative to script)."),

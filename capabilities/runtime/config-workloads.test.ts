@@ -43,6 +43,14 @@ describe("config-file workloads", () => {
       podLabels: { a: "1" },
       podAnnotations: { b: "2" },
       terminationGracePeriodSeconds: 90,
+      predecessorNames: true,
     });
+  });
+
+  it("give config-file workloads the predecessor's pod name and labels unless the entry says no", () => {
+    expect(specFromConfigEntry({ image: "x" }).predecessorNames).toBe(true);
+    expect(specFromConfigEntry({ image: "x", predecessorNames: false }).predecessorNames).toBe(
+      false,
+    );
   });
 });

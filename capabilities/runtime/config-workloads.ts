@@ -23,6 +23,8 @@ export function specFromConfigEntry(
   const { labels, annotations, ...rest } = entry;
   const { terminationGracePeriod, ...spec } = resolveConflicts(rest, warnings);
   if (labels !== undefined && spec.podLabels === undefined) spec.podLabels = labels;
+  // Entries come from the predecessor's files: its pod name and labels unless the entry says no.
+  if (spec.predecessorNames === undefined) spec.predecessorNames = true;
   if (annotations !== undefined && spec.podAnnotations === undefined)
     spec.podAnnotations = annotations;
   if (

@@ -98,6 +98,12 @@ export interface CommonSpec {
   startupProbe?: V1Probe;
   podLabels?: Record<string, string>;
   podAnnotations?: Record<string, string>;
+  /**
+   * The predecessor's names: a WorkloadProcess's pod is `<name>-pod`, and pods also carry
+   * `app=<name>` and `managed-by=k8-highlander` (never used in our selectors). Fixed at creation.
+   * Default false; config-file workloads default to true (they come from the predecessor's files).
+   */
+  predecessorNames?: boolean;
   terminationGracePeriodSeconds?: number;
   sidecars?: SidecarSpec[];
   /** ConfigMap names, each mounted read-only at /etc/config/NAME. */

@@ -22,6 +22,12 @@ import {
 import { buildVolumes, mainVolumeMounts, toVolumeMount } from "./volumes";
 
 export const MAIN_CONTAINER = "main";
+
+/** The labels k8-highlander put on its pods (besides per-leader ones that would roll pods). */
+export const PREDECESSOR_POD_LABELS = (name: string): Record<string, string> => ({
+  app: name,
+  "managed-by": "k8-highlander",
+});
 export const DEFAULT_SHELL = "/bin/sh";
 
 /**
@@ -126,8 +132,10 @@ export function podMetadata(
   tenant: string,
   spec: CommonSpec,
 ): { labels: Record<string, string>; annotations: Record<string, string> } {
+  // The predecessor's pod labels (its pkg/common/workloads.go), for its dashboards and scripts.
+  const predecessor = spec.predecessorNames === true ? PREDECESSOR_POD_LABELS(name) : {};
   return {
-    labels: { ...spec.podLabels, ...workloadLabels(name, type, tenant) },
+    labels: { ...spec.podLabels, ...predecessor, ...workloadLabels(name, type, tenant) },
     annotations: {
       ...spec.podAnnotations,
       // `kubectl logs/exec` pick the main container, not a sidecar.

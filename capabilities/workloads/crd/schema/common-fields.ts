@@ -303,6 +303,12 @@ export function commonSpecProperties(): Record<string, JSONSchema> {
     readinessProbe: coreObject("Core Probe; overrides the probe derived from healthCheckPath."),
     livenessProbe: coreObject("Core Probe; overrides the probe derived from healthCheckPath."),
     startupProbe: coreObject("Core Probe for the main container."),
+    predecessorNames: {
+      type: "boolean",
+      description:
+        "k8-highlander's names: a WorkloadProcess's pod is <name>-pod, and pods also carry app=<name> and " +
+        "managed-by=k8-highlander. Fixed at creation (default false; true for config-file workloads).",
+    },
     podLabels: stringMap(
       "Extra labels on the pods (keys under highlander.plexobject.io/ are reserved).",
       {
@@ -351,6 +357,14 @@ export function commonSpecRules(): JSONSchema["x-kubernetes-validations"] {
     {
       rule: "!has(self.env) || !has(self.extraEnv) || self.extraEnv.all(e, !(e.name in self.env))",
       message: "a variable name may appear in only one of env and extraEnv",
+    },
+    {
+      // Renaming the pod of a running singleton would leave the old one running beside the new.
+      rule:
+        "(has(self.predecessorNames) && self.predecessorNames) == " +
+        "(has(oldSelf.predecessorNames) && oldSelf.predecessorNames)",
+      message:
+        "predecessorNames is fixed at creation: delete and recreate the workload to change it",
     },
   ];
 }

@@ -385,9 +385,14 @@ export async function startOperator(): Promise<void> {
       setClusterHealth(config.cluster.name, to === "active");
       setControllerState(to);
       if (to === "active" && config.workloads.length > 0) {
-        applyConfigWorkloads(config, activeWriter).catch(err =>
-          log.error({ err }, "could not apply config-file workloads"),
-        );
+        applyConfigWorkloads(config, activeWriter, desired =>
+          client.get<KubeObject & { spec?: Record<string, unknown> }>({
+            apiVersion: desired.apiVersion ?? "",
+            kind: desired.kind ?? "",
+            namespace: desired.metadata?.namespace,
+            name: desired.metadata?.name ?? "",
+          }),
+        ).catch(err => log.error({ err }, "could not apply config-file workloads"));
       }
     },
     onError: (err, what) => log.error({ err }, `error ${what}`),

@@ -539,6 +539,7 @@ export async function startOperator(): Promise<void> {
 
   const http: HttpServer = createHttpServer({
     port: config.port,
+    version: cliVersion(),
     host: config.http.bindAddress === "" ? undefined : config.http.bindAddress,
     allowedHosts: config.http.allowedHosts,
     readAuth: config.api.readAuth,

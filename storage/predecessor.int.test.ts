@@ -574,6 +574,41 @@ describe("tables the predecessor created", () => {
     }
   });
 
+  it("spanner: our table from before this release is opened to the predecessor's inserts", async () => {
+    const databaseId = `pred-old-${randomBytes(3).toString("hex")}`;
+    const [, op] = await spanner()
+      .instance(SPANNER.instanceId)
+      .createDatabase(databaseId, {
+        schema: [
+          `CREATE TABLE LeaderLocks (
+            LockKey STRING(MAX) NOT NULL,
+            LockValue STRING(MAX) NOT NULL,
+            ClusterName STRING(MAX) NOT NULL,
+            MetadataJson STRING(MAX),
+            CreatedAt TIMESTAMP NOT NULL,
+            UpdatedAt TIMESTAMP NOT NULL,
+            AcquiredAt TIMESTAMP NOT NULL,
+            ExpiresAt TIMESTAMP NOT NULL,
+            LockVersion INT64 NOT NULL,
+            Epoch INT64 NOT NULL
+          ) PRIMARY KEY (LockKey)`,
+        ],
+      });
+    await op.promise();
+    const key = freshKey("old-ddl");
+    const old = spannerPredecessor(spanner(), SPANNER.instanceId, databaseId, key);
+    // Before the migration its insert (commit timestamps, no AcquiredAt/Epoch) is refused.
+    await expect(old.acquire("k8h-controller-1", 100_000)).rejects.toThrow();
+    const store = await createLockStore({ type: "spanner", ...SPANNER, databaseId, emulatorHost });
+    try {
+      expect(await store.get(key)).toBeUndefined(); // runs the migration
+      expect(await old.acquire("k8h-controller-1", 100_000)).toBe(true);
+      expect(await store.get(key)).toMatchObject({ holderId: "k8h-controller-1", epoch: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+
   afterAll(() => {
     spannerClient?.close();
   });

@@ -204,9 +204,22 @@ export class SpannerLockStore implements LockStore {
     const existing = statements.find(ddl => /CREATE TABLE LeaderLocks\b/i.test(ddl));
     if (existing !== undefined) {
       const migrations = spannerMigrations(existing);
-      if (migrations.length) {
-        const [op] = await this.database.updateSchema(migrations);
+      // Our columns on the predecessor's table: without them nothing here works, so these must
+      // succeed. Opening our older table to the predecessor's inserts is only needed during a
+      // rolling upgrade from it: an identity without DDL rights keeps working without it.
+      const required = migrations.filter(m => / ADD COLUMN /.test(m));
+      const optional = migrations.filter(m => !/ ADD COLUMN /.test(m));
+      if (required.length) {
+        const [op] = await this.database.updateSchema(required);
         await op.promise();
+      }
+      if (optional.length) {
+        try {
+          const [op] = await this.database.updateSchema(optional);
+          await op.promise();
+        } catch {
+          // Left as it was (docs/storage.md, "Rolling upgrade from k8-highlander").
+        }
       }
       return;
     }

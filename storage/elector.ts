@@ -77,8 +77,6 @@ interface Watched {
   state: string;
   sinceMs: number;
   leaseMs: number;
-  /** The record watched was the predecessor's (LockRecord.predecessor). */
-  predecessor: boolean;
 }
 
 class TimeoutError extends Error {
@@ -286,14 +284,20 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
       this.blind = false;
       return true;
     }
-    if (record === undefined && (this.watched === undefined || this.watched.predecessor)) {
-      // Nothing there, or the predecessor's record is gone: it deletes its record on release, and
-      // its lease ran out in the store otherwise (storage/predecessor.ts).
-      this.watched = undefined;
+    if (record === undefined && this.watched === undefined) {
       this.blind = false;
       return true;
     }
     if (record) this.report(record);
+    if (record?.predecessor) {
+      // The predecessor's record (storage/predecessor.ts): the store judges its expiry on the
+      // server (Redis key TTL, SQL and Spanner now()) and it deletes its record on release, so the
+      // store's atomic acquire decides at every look instead of a watch on our clock: we take
+      // over as soon as it released or its lease ran out.
+      this.watched = undefined;
+      this.blind = false;
+      return true;
+    }
     const state = record
       ? `${record.holderId}|${record.epoch}|${record.renewedAt.getTime()}`
       : this.watched!.state;
@@ -304,7 +308,7 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
         )
       : this.watched!.leaseMs;
     if (this.blind || this.watched?.state !== state) {
-      this.watched = { state, sinceMs: now, leaseMs, predecessor: record?.predecessor === true };
+      this.watched = { state, sinceMs: now, leaseMs };
       this.blind = false;
       return false;
     }

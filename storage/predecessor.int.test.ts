@@ -358,26 +358,34 @@ describe.each(backends)("rolling upgrade from the predecessor on $name", backend
     }
   });
 
-  it(`${backend.name}: takes over once the predecessor's lease runs out unrenewed`, async () => {
+  it(`${backend.name}: an elector takes over within a retry period of the predecessor's lease running out unrenewed`, async () => {
     const key = freshKey("expiry");
     const store = await open();
     const old = predecessor(key);
-    const ttlMs = 1500;
+    const ttlMs = 2000;
     const t0 = Date.now();
     expect(await old.acquire("k8h-crashed", ttlMs)).toBe(true);
     const req = { holderId: "hl-a", clusterName: "new", leaseDurationMs: 3000 };
     expect((await store.tryAcquire(key, req)).acquired).toBe(false);
-    const result = await eventually(
-      "the lock",
-      async () => {
-        const r = await store.tryAcquire(key, req);
-        return r.acquired ? r : undefined;
-      },
-      10_000,
-    );
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(ttlMs - 100);
-    expect(result.record.epoch).toBeGreaterThanOrEqual(1);
-    expect(await old.holder()).toBe("hl-a");
+    let startedAt = 0;
+    const elector = new LeaderElector({
+      store,
+      key,
+      identity: "hl-a",
+      clusterName: "new",
+      ...backend.timing,
+      onStartedLeading: () => (startedAt = Date.now()),
+    });
+    elector.start();
+    try {
+      await eventually("the elector leads", async () => elector.isLeader(), 15_000);
+      expect(startedAt - t0).toBeGreaterThanOrEqual(ttlMs - 100);
+      // Not its lease after our first look (the predecessor's 100 s in real life): the next look.
+      expect(startedAt - t0).toBeLessThan(ttlMs + backend.timing.retryPeriodMs * 1.2 + 1500);
+      expect(await old.holder()).toBe("hl-a");
+    } finally {
+      await elector.stop();
+    }
   });
 
   it(`${backend.name}: after our release the predecessor can take the lock, and we read it as foreign again`, async () => {

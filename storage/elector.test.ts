@@ -144,6 +144,37 @@ describe("LeaderElector timing", () => {
     expect(events).toEqual(["leader:other", "leader:me", "started:2"]);
   });
 
+  it("takes over within a retry period when the predecessor's record disappears (its release), not after its lease", async () => {
+    store.seedPredecessor(KEY, "k8-highlander-1", 100_000);
+    elector.start();
+    await vi.advanceTimersByTimeAsync(timing.leaseDurationMs * 3);
+    expect(elector.isLeader()).toBe(false);
+    expect(events).toEqual(["leader:k8-highlander-1"]);
+    store.remove(KEY);
+    await vi.advanceTimersByTimeAsync(timing.retryPeriodMs * 1.2 + 1);
+    expect(elector.isLeader()).toBe(true);
+    expect(events).toEqual(["leader:k8-highlander-1", "leader:me", "started:1"]);
+  });
+
+  it("takes over within a retry period of the predecessor's lease running out (judged by the store)", async () => {
+    store.seedPredecessor(KEY, "k8h-crashed", 5_000);
+    elector.start();
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(elector.isLeader()).toBe(false);
+    await vi.advanceTimersByTimeAsync(1_000 + timing.retryPeriodMs * 1.2 + 1);
+    // Not first sighting + a whole lease (15 s): the store said it had expired.
+    expect(elector.isLeader()).toBe(true);
+  });
+
+  it("a Highlander holder's record that disappears is still watched for a whole lease", async () => {
+    store.seed(KEY, "other", 100_000);
+    elector.start();
+    await vi.advanceTimersByTimeAsync(timing.retryPeriodMs * 3);
+    store.remove(KEY);
+    await vi.advanceTimersByTimeAsync(timing.retryPeriodMs * 3);
+    expect(elector.isLeader()).toBe(false);
+  });
+
   it("stop() stops acting first, then releases, then resolves", async () => {
     elector.start();
     await vi.advanceTimersByTimeAsync(0);

@@ -289,6 +289,15 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
       return true;
     }
     if (record) this.report(record);
+    if (record?.predecessor) {
+      // The predecessor's record (storage/predecessor.ts): the store judges its expiry on the
+      // server (Redis key TTL, SQL and Spanner now()) and it deletes its record on release, so the
+      // store's atomic acquire decides at every look instead of a watch on our clock: we take
+      // over as soon as it released or its lease ran out.
+      this.watched = undefined;
+      this.blind = false;
+      return true;
+    }
     const state = record
       ? `${record.holderId}|${record.epoch}|${record.renewedAt.getTime()}`
       : this.watched!.state;

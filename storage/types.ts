@@ -23,6 +23,12 @@ export interface LockRecord {
   expiresAt: Date;
   /** Free-form JSON the holder stored with the lock (may be empty). */
   metadata: Record<string, string>;
+  /**
+   * Written by the predecessor, k8-highlander, sharing the store during a rolling upgrade
+   * (storage/predecessor.ts): it has no epoch (0 here) and deletes its record on release, so a
+   * record of it that disappears is free at once.
+   */
+  predecessor?: boolean;
 }
 
 export interface AcquireRequest {

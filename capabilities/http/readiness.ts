@@ -16,6 +16,7 @@ export function evaluateReadiness(
   if (!inputs.watchesSynced) reasons.push("watches have not synced yet");
   for (const lost of inputs.lostWatches) reasons.push(`watch lost: ${lost}`);
   if (!inputs.storageReachable) reasons.push("lock storage is unreachable");
+  if (inputs.crdProblem) reasons.push(inputs.crdProblem);
   if (readyOnlyWhenLeader && !inputs.isLeader)
     reasons.push("not the leader (readyOnlyWhenLeader is set)");
   return { ready: reasons.length === 0, reasons, checks: { ...inputs, readyOnlyWhenLeader } };

@@ -59,6 +59,15 @@ describe("evaluateReadiness", () => {
       "not the leader (readyOnlyWhenLeader is set)",
     ]);
   });
+  it("is not ready while a CRD lacks our schema, and says how to install ours", () => {
+    const crdProblem =
+      "CustomResourceDefinitions without Highlander's schema: workloadprocesses.highlander.plexobject.io";
+    expect(evaluateReadiness({ ...all, crdProblem }, false)).toMatchObject({
+      ready: false,
+      reasons: [crdProblem],
+    });
+    expect(evaluateReadiness({ ...all, crdProblem: null }, false).ready).toBe(true);
+  });
   it("is not ready while a watch is lost, and says which", () => {
     const lost = ["Pod in team-a: Forbidden"];
     expect(evaluateReadiness({ ...all, lostWatches: lost }, false)).toMatchObject({

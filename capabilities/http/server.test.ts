@@ -190,7 +190,7 @@ describe("JSON API", () => {
   it("/api/pods lists the Pod children with their workload", async () => {
     const s = await start();
     const { body } = await getJson(`${s.base}/api/pods`);
-    expect(body.data).toEqual([
+    expect(body.data).toMatchObject([
       {
         kind: "Pod",
         name: "worker-abc",
@@ -215,6 +215,12 @@ describe("JSON API", () => {
         workload: { kind: "WorkloadService", name: "api" },
       },
     ]);
+    // The predecessor's PodInfo fields beside ours (predecessor-views.test.ts has the details).
+    expect((body.data as unknown[])[0]).toMatchObject({
+      controllerId: "pod-a",
+      clusterName: "primary",
+      age: expect.stringMatching(/^\d+(d\d+h|h\d+m|m\d+s|s)$/) as string,
+    });
   });
 
   it("/debug/status adds process facts and the (masked) config", async () => {

@@ -15,6 +15,14 @@ import { DASHBOARD_CSP, DASHBOARD_HTML } from "./dashboard";
 import { failure, success, type Envelope } from "./envelope";
 import { evaluateReadiness } from "./readiness";
 import { matchRoute, type RouteName } from "./routes";
+import {
+  isManagerName,
+  managerStatus,
+  PREDECESSOR_SHAPE,
+  predecessorPodFields,
+  predecessorStatusKeys,
+  predecessorWorkloads,
+} from "./predecessor-views";
 import type { StatusSnapshot, StatusSource } from "./source";
 import {
   dbinfoView,
@@ -45,6 +53,8 @@ export interface HttpServerOptions {
   readAuth?: ReadAuthMode;
   /** Host names answered besides IP literals, localhost and *.svc (DNS-rebinding defence). */
   allowedHosts?: readonly string[];
+  /** This build's version, for the predecessor's `version` key in /api/status. */
+  version?: string;
   /** For tests. */
   now?: () => Date;
 }
@@ -144,8 +154,14 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     const snapshot = await options.source.snapshot();
     switch (name) {
       case "status":
-        return json(200, success(statusView(snapshot, readyOnlyWhenLeader, now())));
+        return json(200, success(statusWithPredecessorKeys(snapshot)));
       case "workloads":
+        // ?shape=k8-highlander: the predecessor's map of its four managers (docs/compatibility.md).
+        if (
+          new URL(req.url ?? "/", "http://localhost").searchParams.get("shape") ===
+          PREDECESSOR_SHAPE
+        )
+          return json(200, success(predecessorWorkloads(snapshot.workloads)));
         return json(200, success(snapshot.workloads));
       case "workloadNames":
         return json(200, success(snapshot.workloads.map(w => w.name)));
@@ -173,12 +189,21 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       case "dbinfo":
         return json(200, success(dbinfoView(snapshot)));
       case "pods":
-        return json(200, success(podsView(snapshot.workloads)));
+        // Ours, plus the predecessor's PodInfo fields (node, age, createdAt, controllerId, clusterName).
+        return json(
+          200,
+          success(
+            podsView(snapshot.workloads).map(p => ({
+              ...predecessorPodFields(p, snapshot, now()),
+              ...p,
+            })),
+          ),
+        );
       case "debugStatus":
         return json(
           200,
           success({
-            status: statusView(snapshot, readyOnlyWhenLeader, now()),
+            status: statusWithPredecessorKeys(snapshot),
             startTime: startedAt.toISOString(),
             uptimeSeconds: Math.round((now().getTime() - startedAt.getTime()) / 1000),
             process: {
@@ -208,9 +233,24 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     return json(503, failure(`not ready: ${result.reasons.join("; ")}`, result));
   }
 
+  function statusWithPredecessorKeys(snapshot: StatusSnapshot): Record<string, unknown> {
+    const view = statusView(snapshot, readyOnlyWhenLeader, now());
+    const facts = {
+      now: now(),
+      startedAt,
+      ready: view.ready.ready,
+      version: options.version ?? "",
+    };
+    return { ...predecessorStatusKeys(snapshot, facts), ...view };
+  }
+
   function workloadByName(snapshot: StatusSnapshot, name: string): Reply {
     const found = workloadsNamed(snapshot.workloads, name);
     if (found.length === 1) return json(200, success(found[0]));
+    // The predecessor's /api/workloads/{manager} (processes, cronjobs, service, persistent), when no
+    // workload has that name.
+    if (found.length === 0 && isManagerName(name))
+      return json(200, success(managerStatus(snapshot.workloads, name)));
     if (found.length === 0) return json(404, failure(`workload not found: ${name}`));
     const where = found.map(w => `${w.namespace}/${w.kind}/${w.name}`);
     return json(

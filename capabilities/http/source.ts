@@ -79,6 +79,11 @@ export interface ReadinessInputs {
   lostWatches: string[];
   storageReachable: boolean;
   isLeader: boolean;
+  /**
+   * Set when an installed CRD of ours lacks our schema (the predecessor's, or one it rewrote):
+   * what is wrong and the command that installs ours (capabilities/workloads/crd/check.ts).
+   */
+  crdProblem?: string | null;
 }
 
 /** The tenant's fence in this cluster (docs/storage.md, "The fence"). */

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { loadConfig } from "../config";
 import { validateSpec } from "../workloads/controllers/common/validate-spec";
 import { typeOfKind } from "../workloads/crd/kinds";
-import { configWorkloadResource, specFromConfigEntry } from "./config-workloads";
+import { configWorkloadResource, keepFixedFields, specFromConfigEntry } from "./config-workloads";
 
 describe("config-file workloads", () => {
   it("turn the predecessor's sample into a valid, tenant-labelled WorkloadProcess", () => {
@@ -43,6 +43,30 @@ describe("config-file workloads", () => {
       podLabels: { a: "1" },
       podAnnotations: { b: "2" },
       terminationGracePeriodSeconds: 90,
+      predecessorNames: true,
     });
+  });
+
+  it("keep predecessorNames of a workload that exists (fixed at creation), else the config's", () => {
+    const desired = {
+      apiVersion: "highlander.plexobject.io/v1",
+      kind: "WorkloadProcess",
+      metadata: { name: "p", namespace: "default" },
+      spec: { image: "x", predecessorNames: true },
+    };
+    expect(keepFixedFields(desired, undefined)).toBe(desired);
+    expect(keepFixedFields(desired, { ...desired, spec: { image: "x" } }).spec).toEqual({
+      image: "x",
+    });
+    expect(
+      keepFixedFields(desired, { ...desired, spec: { image: "x", predecessorNames: false } }).spec,
+    ).toEqual({ image: "x", predecessorNames: false });
+  });
+
+  it("give config-file workloads the predecessor's pod name and labels unless the entry says no", () => {
+    expect(specFromConfigEntry({ image: "x" }).predecessorNames).toBe(true);
+    expect(specFromConfigEntry({ image: "x", predecessorNames: false }).predecessorNames).toBe(
+      false,
+    );
   });
 });

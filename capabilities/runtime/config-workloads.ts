@@ -23,6 +23,8 @@ export function specFromConfigEntry(
   const { labels, annotations, ...rest } = entry;
   const { terminationGracePeriod, ...spec } = resolveConflicts(rest, warnings);
   if (labels !== undefined && spec.podLabels === undefined) spec.podLabels = labels;
+  // Entries come from the predecessor's files: its pod name and labels unless the entry says no.
+  if (spec.predecessorNames === undefined) spec.predecessorNames = true;
   if (annotations !== undefined && spec.podAnnotations === undefined)
     spec.podAnnotations = annotations;
   if (
@@ -97,16 +99,35 @@ export function configWorkloadResource(
   };
 }
 
+/**
+ * predecessorNames is fixed at creation (the CRD refuses a change: it would rename a running pod), so
+ * a workload that already exists keeps its value whatever the config default now is.
+ */
+export function keepFixedFields(
+  desired: KubeObject & { spec: Record<string, unknown> },
+  existing: (KubeObject & { spec?: Record<string, unknown> }) | undefined,
+): KubeObject & { spec: Record<string, unknown> } {
+  if (existing === undefined) return desired;
+  const { predecessorNames: _ignored, ...spec } = desired.spec;
+  const kept = existing.spec?.predecessorNames;
+  return { ...desired, spec: kept === undefined ? spec : { ...spec, predecessorNames: kept } };
+}
+
 /** Applies every config-file workload; collects failures (one bad entry does not stop the others). */
 export async function applyConfigWorkloads(
   config: HighlanderConfig,
   writer: Pick<GuardedWriter, "apply">,
+  read: (
+    desired: KubeObject,
+  ) => Promise<(KubeObject & { spec?: Record<string, unknown> }) | undefined> = async () =>
+    undefined,
 ): Promise<void> {
   const failures: string[] = [];
   for (const w of config.workloads) {
     if (w.ref !== undefined) continue; // an existing CR: reconciled on its own, nothing to apply
     try {
-      await writer.apply(configWorkloadResource(w, config.tenant));
+      const desired = configWorkloadResource(w, config.tenant);
+      await writer.apply(keepFixedFields(desired, await read(desired)));
     } catch (err) {
       failures.push(
         `${w.source} (${w.kind} ${w.namespace}/${w.name}): ${err instanceof Error ? err.message : String(err)}`,

@@ -59,11 +59,12 @@ import {
 import { reconcileWorkload, tenantOf } from "../workloads/reconcilers/reconcile";
 import type { ReconcileContext } from "../workloads/reconcilers/context";
 import { applyConfigWorkloads, checkConfigWorkloads } from "./config-workloads";
+import { crdName, crdProblemMessage, crdProblems, type InstalledCrd } from "../workloads/crd/check";
 import { ElectorLeadership } from "./elector-leadership";
 import { EventRecorder } from "./events";
 import { Fence, fenceEnforcement, type FenceEnforcement } from "./fence";
 import { FencedLeadership } from "./fenced-leadership";
-import { KubeClient, type KubeObject } from "./kube-client";
+import { KubeApiError, KubeClient, type KubeObject } from "./kube-client";
 import { Manager, keyOf, parseKey, type WorkloadKey } from "./manager";
 import { WorkQueue } from "./queue";
 import { lockStoreConfig, operatorArgs } from "./storage-config";
@@ -263,6 +264,37 @@ export async function startOperator(): Promise<void> {
     retryMs: config.lease.retryPeriodMs,
     log,
   });
+  // Our CRDs, not the predecessor's (its file, or the ones it rewrites at its start): an error at
+  // start and in /readyz naming the command that installs ours; checked again every minute.
+  let crdProblem: string | null = null;
+  const checkCrds = async (first: boolean) => {
+    try {
+      const results = await Promise.all(
+        WORKLOAD_TYPES.map(async type => {
+          const name = crdName(type);
+          const crd = await client
+            .request<InstalledCrd>(
+              "GET",
+              `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`,
+            )
+            .catch((err: unknown) => {
+              if (err instanceof KubeApiError && err.status === 404) return undefined;
+              throw err;
+            });
+          return { name, problems: crdProblems(crd) };
+        }),
+      );
+      const next = crdProblemMessage(results) ?? null;
+      if (next !== null && (first || next !== crdProblem)) log.error({}, next);
+      if (next === null && crdProblem !== null) log.info({}, "the installed CRDs are Highlander's");
+      crdProblem = next;
+    } catch (err) {
+      // Forbidden (RBAC from before this check) or unreachable: we cannot tell; say so once.
+      if (first) log.warn({ err }, "could not check the schema of the installed CRDs");
+    }
+  };
+  void checkCrds(true);
+  setInterval(() => void checkCrds(false), 60_000).unref();
   void fenceEnforcement(client).then(result => {
     enforcement = result;
     if (result.enforced) log.info({ fence: fence.name }, result.detail);
@@ -353,9 +385,14 @@ export async function startOperator(): Promise<void> {
       setClusterHealth(config.cluster.name, to === "active");
       setControllerState(to);
       if (to === "active" && config.workloads.length > 0) {
-        applyConfigWorkloads(config, activeWriter).catch(err =>
-          log.error({ err }, "could not apply config-file workloads"),
-        );
+        applyConfigWorkloads(config, activeWriter, desired =>
+          client.get<KubeObject & { spec?: Record<string, unknown> }>({
+            apiVersion: desired.apiVersion ?? "",
+            kind: desired.kind ?? "",
+            namespace: desired.metadata?.namespace,
+            name: desired.metadata?.name ?? "",
+          }),
+        ).catch(err => log.error({ err }, "could not apply config-file workloads"));
       }
     },
     onError: (err, what) => log.error({ err }, `error ${what}`),
@@ -495,12 +532,14 @@ export async function startOperator(): Promise<void> {
         lostWatches: watches.lost(),
         storageReachable: storageOk,
         isLeader,
+        crdProblem,
       },
     };
   };
 
   const http: HttpServer = createHttpServer({
     port: config.port,
+    version: cliVersion(),
     host: config.http.bindAddress === "" ? undefined : config.http.bindAddress,
     allowedHosts: config.http.allowedHosts,
     readAuth: config.api.readAuth,

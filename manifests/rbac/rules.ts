@@ -75,8 +75,18 @@ export const RULE_SETS = {
       verbs: ["get", "list", "watch", "create", "patch", "update"],
     },
   ],
-  /** Reading and advancing the tenant's HighlanderFence; whether the fence policy is installed. */
+  /**
+   * Reading and advancing the tenant's HighlanderFence; whether the fence policy is installed; and
+   * whether our four CRDs carry our schema (not k8-highlander's), all cluster-scoped reads.
+   */
   fence: [
+    {
+      why: "Whether our CRDs are installed with our schema (status subresource), not k8-highlander's.",
+      apiGroups: ["apiextensions.k8s.io"],
+      resources: ["customresourcedefinitions"],
+      resourceNames: KINDS.map(k => `${k}.highlander.plexobject.io`),
+      verbs: ["get"],
+    },
     {
       apiGroups: ["highlander.plexobject.io"],
       resources: ["highlanderfences"],

@@ -1,9 +1,11 @@
 // PostgreSQL backend: one row per lock key in `leader_locks` (the predecessor's table and column
-// names, plus acquired_at and epoch). Each operation is ONE statement judged by the server's now(),
+// names, plus acquired_at and epoch, added to its table when it created it; metadata stays text in
+// its table, jsonb in ours, and the predecessor's rows read as a foreign holder). Each operation is ONE statement judged by the server's now(),
 // so client clocks never decide expiry. Rows are never deleted: a release clears the holder and
 // keeps the epoch, so the next acquisition still gets a larger one.
 import type pg from "pg";
 import { loadDriver } from "../driver";
+import { isPredecessorMetadata } from "../predecessor";
 import { parseMetadata, toDate, toInt } from "../record";
 import type { AcquireRequest, AcquireResult, LockRecord, LockStore } from "../types";
 
@@ -48,7 +50,7 @@ interface Row {
 }
 
 function toRecord(row: Row): LockRecord {
-  return {
+  const record: LockRecord = {
     holderId: row.value,
     clusterName: row.cluster_name,
     epoch: toInt(row.epoch, "epoch"),
@@ -57,6 +59,24 @@ function toRecord(row: Row): LockRecord {
     expiresAt: toDate(row.expires_at, "expires_at"),
     metadata: parseMetadata(row.metadata),
   };
+  // A row the predecessor wrote (storage/predecessor.ts): its metadata is its lock JSON, not ours.
+  // Its rows carry our column defaults (epoch 1), which mean nothing: no epoch, as elsewhere.
+  return isPredecessorMetadata(row.metadata)
+    ? { ...record, epoch: 0, metadata: {}, predecessor: true }
+    : record;
+}
+
+/**
+ * The columns we add to a `leader_locks` table the predecessor created (its GORM model has no
+ * acquired_at and no epoch): nullable-free with defaults, so its own inserts keep working.
+ */
+export function missingColumnsSql(table: string, columns: readonly string[]): string | undefined {
+  const add: string[] = [];
+  if (!columns.includes("acquired_at"))
+    add.push("ADD COLUMN IF NOT EXISTS acquired_at TIMESTAMPTZ NOT NULL DEFAULT now()");
+  if (!columns.includes("epoch"))
+    add.push("ADD COLUMN IF NOT EXISTS epoch BIGINT NOT NULL DEFAULT 1");
+  return add.length ? `ALTER TABLE ${table} ${add.join(", ")}` : undefined;
 }
 
 export class PostgresLockStore implements LockStore {
@@ -82,19 +102,34 @@ export class PostgresLockStore implements LockStore {
     this.pool.on("error", () => {});
   }
 
-  /** Creates the table if missing (idempotent; concurrent creators are tolerated). */
+  /**
+   * Creates the table if missing (idempotent; concurrent creators are tolerated), and adds our
+   * columns to one the predecessor created.
+   */
   private ensureTable(): Promise<void> {
-    this.tableReady ??= this.pool
-      .query(createTableSql(this.table))
-      .then(() => undefined)
-      .catch((err: unknown) => {
-        this.tableReady = undefined;
-        // Two processes creating the table at once can collide on the type's unique index.
-        const code = (err as { code?: string }).code;
-        if (code === "23505" || code === "42P07") return;
-        throw err;
-      });
+    this.tableReady ??= this.prepareTable().catch((err: unknown) => {
+      this.tableReady = undefined;
+      throw err;
+    });
     return this.tableReady;
+  }
+
+  private async prepareTable(): Promise<void> {
+    await this.pool.query(createTableSql(this.table)).catch((err: unknown) => {
+      // Two processes creating the table at once can collide on the type's unique index.
+      const code = (err as { code?: string }).code;
+      if (code !== "23505" && code !== "42P07") throw err;
+    });
+    const columns = await this.pool.query<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = $1`,
+      [this.table.toLowerCase()],
+    );
+    const alter = missingColumnsSql(
+      this.table,
+      columns.rows.map(r => r.column_name),
+    );
+    if (alter) await this.pool.query(alter);
   }
 
   async tryAcquire(key: string, req: AcquireRequest): Promise<AcquireResult> {
@@ -106,7 +141,7 @@ export class PostgresLockStore implements LockStore {
          INSERT INTO ${this.table} AS l
            (key, value, cluster_name, metadata, created_at, updated_at, acquired_at, expires_at,
             version, epoch)
-         VALUES ($1, $2, $3, $4::jsonb, now(), now(), now(),
+         VALUES ($1, $2, $3, $4, now(), now(), now(),
                  now() + $5::bigint * interval '1 millisecond', 1, 1)
          ON CONFLICT (key) DO UPDATE SET
            value = EXCLUDED.value, cluster_name = EXCLUDED.cluster_name,

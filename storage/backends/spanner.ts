@@ -1,9 +1,10 @@
-// Cloud Spanner backend: table `LeaderLocks` (the predecessor's column names plus AcquiredAt and
-// Epoch). Each operation is one read-write transaction, which Spanner runs serializably; expiry is
+// Cloud Spanner backend: table `LeaderLocks` (the predecessor's table plus AcquiredAt and Epoch,
+// added to its table when it created it; its rows read as a foreign holder). Each operation is one read-write transaction, which Spanner runs serializably; expiry is
 // judged against the server's CURRENT_TIMESTAMP(), never a client clock. Rows are never deleted, so
 // epochs keep growing across releases.
 import type { Database, Spanner, Transaction } from "@google-cloud/spanner";
 import { loadDriver } from "../driver";
+import { isPredecessorMetadata } from "../predecessor";
 import { parseMetadata, toDate, toInt } from "../record";
 import type {
   AcquireRequest,
@@ -24,21 +25,77 @@ export interface SpannerLockStoreConfig {
   createIfMissing?: boolean;
 }
 
+// The predecessor's table (its DDL, from its source) plus AcquiredAt and Epoch, both nullable and
+// CreatedAt/UpdatedAt open to commit timestamps: its inserts (which set neither of ours and write
+// commit timestamps) keep working on a table we created, during a rolling upgrade.
 export const SPANNER_TABLE_DDL = `CREATE TABLE LeaderLocks (
   LockKey STRING(MAX) NOT NULL,
   LockValue STRING(MAX) NOT NULL,
   ClusterName STRING(MAX) NOT NULL,
   MetadataJson STRING(MAX),
-  CreatedAt TIMESTAMP NOT NULL,
-  UpdatedAt TIMESTAMP NOT NULL,
-  AcquiredAt TIMESTAMP NOT NULL,
+  CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+  UpdatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp = true),
+  AcquiredAt TIMESTAMP,
   ExpiresAt TIMESTAMP NOT NULL,
   LockVersion INT64 NOT NULL,
-  Epoch INT64 NOT NULL
+  Epoch INT64
 ) PRIMARY KEY (LockKey)`;
 
-const SELECT = `SELECT LockValue, ClusterName, Epoch, AcquiredAt, UpdatedAt, ExpiresAt, MetadataJson,
-  ExpiresAt <= CURRENT_TIMESTAMP() AS Expired FROM LeaderLocks WHERE LockKey = @key`;
+/**
+ * The DDL that brings an existing LeaderLocks table (the predecessor's, or ours before the upgrade
+ * support) to SPANNER_TABLE_DDL's shape, from the table's CREATE statement as getSchema returns it.
+ */
+export function spannerMigrations(createTable: string): string[] {
+  const columns = tableColumns(createTable);
+  const out: string[] = [];
+  for (const name of ["CreatedAt", "UpdatedAt"]) {
+    const def = columns.get(name.toLowerCase());
+    if (def !== undefined && !/allow_commit_timestamp\s*=\s*true/i.test(def))
+      out.push(
+        `ALTER TABLE LeaderLocks ALTER COLUMN ${name} SET OPTIONS (allow_commit_timestamp = true)`,
+      );
+  }
+  for (const [name, type] of [
+    ["AcquiredAt", "TIMESTAMP"],
+    ["Epoch", "INT64"],
+  ] as const) {
+    const def = columns.get(name.toLowerCase());
+    if (def === undefined) out.push(`ALTER TABLE LeaderLocks ADD COLUMN ${name} ${type}`);
+    else if (/\bNOT\s+NULL\b/i.test(def))
+      out.push(`ALTER TABLE LeaderLocks ALTER COLUMN ${name} ${type}`);
+  }
+  return out;
+}
+
+/** Column name (lower case) → the rest of its definition, from a CREATE TABLE statement. */
+function tableColumns(createTable: string): Map<string, string> {
+  const open = createTable.indexOf("(");
+  const parts: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const ch of createTable.slice(open + 1)) {
+    if (ch === "(") depth++;
+    if (ch === ")" && depth-- === 0) break;
+    if (ch === "," && depth === 0) {
+      parts.push(current);
+      current = "";
+    } else current += ch;
+  }
+  parts.push(current);
+  const out = new Map<string, string>();
+  for (const part of parts) {
+    const m = /^\s*`?(\w+)`?\s+([\s\S]*)$/.exec(part);
+    if (m?.[1] && m[2] !== undefined) out.set(m[1].toLowerCase(), m[2].trim());
+  }
+  return out;
+}
+
+// The predecessor's rows have no Epoch (0 here) and no AcquiredAt (its CreatedAt is that).
+const COLUMNS = `LockValue, ClusterName, COALESCE(Epoch, 0) AS Epoch,
+  COALESCE(AcquiredAt, CreatedAt) AS AcquiredAt, UpdatedAt, ExpiresAt, MetadataJson`;
+
+const SELECT = `SELECT ${COLUMNS}, ExpiresAt <= CURRENT_TIMESTAMP() AS Expired
+  FROM LeaderLocks WHERE LockKey = @key`;
 
 interface Row {
   LockValue: string;
@@ -52,7 +109,7 @@ interface Row {
 }
 
 function toRecord(row: Row): LockRecord {
-  return {
+  const record: LockRecord = {
     holderId: row.LockValue,
     clusterName: row.ClusterName,
     epoch: toInt(row.Epoch, "Epoch"),
@@ -61,6 +118,9 @@ function toRecord(row: Row): LockRecord {
     expiresAt: toDate(row.ExpiresAt, "ExpiresAt"),
     metadata: parseMetadata(row.MetadataJson ?? ""),
   };
+  return isPredecessorMetadata(row.MetadataJson)
+    ? { ...record, metadata: {}, predecessor: true }
+    : record;
 }
 
 /** The emulator breaks multiplexed sessions; these must be set before the client is created. */
@@ -141,7 +201,28 @@ export class SpannerLockStore implements LockStore {
       }
     }
     const [statements] = await this.database.getSchema();
-    if (statements.some(ddl => /CREATE TABLE LeaderLocks\b/i.test(ddl))) return;
+    const existing = statements.find(ddl => /CREATE TABLE LeaderLocks\b/i.test(ddl));
+    if (existing !== undefined) {
+      const migrations = spannerMigrations(existing);
+      // Our columns on the predecessor's table: without them nothing here works, so these must
+      // succeed. Opening our older table to the predecessor's inserts is only needed during a
+      // rolling upgrade from it: an identity without DDL rights keeps working without it.
+      const required = migrations.filter(m => / ADD COLUMN /.test(m));
+      const optional = migrations.filter(m => !/ ADD COLUMN /.test(m));
+      if (required.length) {
+        const [op] = await this.database.updateSchema(required);
+        await op.promise();
+      }
+      if (optional.length) {
+        try {
+          const [op] = await this.database.updateSchema(optional);
+          await op.promise();
+        } catch {
+          // Left as it was (docs/storage.md, "Rolling upgrade from k8-highlander").
+        }
+      }
+      return;
+    }
     try {
       const [op] = await this.database.updateSchema([SPANNER_TABLE_DDL]);
       await op.promise();
@@ -218,7 +299,7 @@ export class SpannerLockStore implements LockStore {
                   MetadataJson = @metadata, UpdatedAt = CURRENT_TIMESTAMP(),
                   AcquiredAt = CURRENT_TIMESTAMP(),
                   ExpiresAt = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL @ms MILLISECOND),
-                  LockVersion = LockVersion + 1, Epoch = Epoch + 1
+                  LockVersion = LockVersion + 1, Epoch = COALESCE(Epoch, 0) + 1
                 WHERE LockKey = @key`,
           params,
           types,
@@ -293,8 +374,7 @@ export class SpannerLockStore implements LockStore {
   async list(prefix: string, limit = 1000): Promise<KeyedLockRecord[]> {
     await this.ensureReady();
     const [rows] = await this.database.run({
-      sql: `SELECT LockKey, LockValue, ClusterName, Epoch, AcquiredAt, UpdatedAt, ExpiresAt,
-              MetadataJson FROM LeaderLocks WHERE STARTS_WITH(LockKey, @prefix)
+      sql: `SELECT LockKey, ${COLUMNS} FROM LeaderLocks WHERE STARTS_WITH(LockKey, @prefix)
             ORDER BY LockKey LIMIT @limit`,
       params: { prefix, limit: Math.max(0, Math.floor(limit)) },
       types: { limit: "int64" },

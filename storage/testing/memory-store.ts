@@ -38,6 +38,28 @@ export class MemoryLockStore implements LockStore {
     return record;
   }
 
+  /** Puts a record of the predecessor's in place (no epoch), as it writes them. */
+  seedPredecessor(key: string, holderId: string, leaseMs: number): LockRecord {
+    const t = new Date(this.now());
+    const record: LockRecord = {
+      holderId,
+      clusterName: "",
+      epoch: 0,
+      acquiredAt: t,
+      renewedAt: t,
+      expiresAt: new Date(t.getTime() + leaseMs),
+      metadata: {},
+      predecessor: true,
+    };
+    this.records.set(key, record);
+    return record;
+  }
+
+  /** Deletes the record, as the predecessor's release does. */
+  remove(key: string): void {
+    this.records.delete(key);
+  }
+
   tryAcquire(key: string, req: AcquireRequest): Promise<AcquireResult> {
     return this.gate("acquire", () => {
       const cur = this.records.get(key);

@@ -71,6 +71,7 @@ function fullCommon(): Omit<Required<CommonSpec>, "script" | "command" | "args">
     livenessProbe: { exec: { command: ["true"] }, periodSeconds: 10 },
     startupProbe: { exec: { command: ["true"] }, failureThreshold: 30 },
     podLabels: { team: "data" },
+    predecessorNames: false,
     podAnnotations: { "example.com/note": "hi" },
     terminationGracePeriodSeconds: 20,
     sidecars: [

@@ -18,6 +18,11 @@ export interface ScriptSpec {
   commands: string[];
   /** Default /bin/sh (the API server fills it in). */
   shell?: string;
+  /**
+   * Stop at the first failing command (`set -e` before the commands), as the predecessor's scripts
+   * did. Absent means true; false runs every command whatever the earlier ones returned.
+   */
+  errexit?: boolean;
 }
 
 export interface ResourcesSpec {
@@ -93,6 +98,12 @@ export interface CommonSpec {
   startupProbe?: V1Probe;
   podLabels?: Record<string, string>;
   podAnnotations?: Record<string, string>;
+  /**
+   * The predecessor's names: a WorkloadProcess's pod is `<name>-pod`, and pods also carry
+   * `app=<name>` and `managed-by=k8-highlander` (never used in our selectors). Fixed at creation.
+   * Default false; config-file workloads default to true (they come from the predecessor's files).
+   */
+  predecessorNames?: boolean;
   terminationGracePeriodSeconds?: number;
   sidecars?: SidecarSpec[];
   /** ConfigMap names, each mounted read-only at /etc/config/NAME. */

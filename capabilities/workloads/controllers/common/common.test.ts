@@ -136,8 +136,15 @@ describe("pod template", () => {
         script: { commands: ["echo a", "echo b"], shell: "/bin/bash" },
       }),
     ).toEqual({
-      command: ["/bin/bash", "-c", "echo a\necho b"],
+      command: ["/bin/bash", "-c", "set -e\necho a\necho b"],
     });
+    // errexit: false drops the `set -e` (the predecessor always had it).
+    expect(
+      containerCommand({
+        image: "x",
+        script: { commands: ["false", "echo still here"], errexit: false },
+      }).command,
+    ).toEqual(["/bin/sh", "-c", "false\necho still here"]);
     expect(containerCommand({ image: "x", script: { commands: ["true"] } }).command?.[0]).toBe(
       "/bin/sh",
     );

@@ -22,12 +22,23 @@ import {
 import { buildVolumes, mainVolumeMounts, toVolumeMount } from "./volumes";
 
 export const MAIN_CONTAINER = "main";
+
+/** The labels k8-highlander put on its pods (besides per-leader ones that would roll pods). */
+export const PREDECESSOR_POD_LABELS = (name: string): Record<string, string> => ({
+  app: name,
+  "managed-by": "k8-highlander",
+});
 export const DEFAULT_SHELL = "/bin/sh";
 
-/** command/args of the main container: the predecessor's script runs as `shell -c <lines>`. */
+/**
+ * command/args of the main container: the predecessor's script runs as `shell -c <lines>`, with
+ * `set -e` first (its BuildScriptCommand, pkg/common/types.go, did the same) unless errexit is false.
+ */
 export function containerCommand(spec: CommonSpec): { command?: string[]; args?: string[] } {
   if (spec.script) {
-    return { command: [spec.script.shell || DEFAULT_SHELL, "-c", spec.script.commands.join("\n")] };
+    const body = spec.script.commands.join("\n");
+    const script = spec.script.errexit === false ? body : `set -e\n${body}`;
+    return { command: [spec.script.shell || DEFAULT_SHELL, "-c", script] };
   }
   const out: { command?: string[]; args?: string[] } = {};
   if (spec.command && spec.command.length > 0) out.command = [...spec.command];
@@ -121,8 +132,10 @@ export function podMetadata(
   tenant: string,
   spec: CommonSpec,
 ): { labels: Record<string, string>; annotations: Record<string, string> } {
+  // The predecessor's pod labels (its pkg/common/workloads.go), for its dashboards and scripts.
+  const predecessor = spec.predecessorNames === true ? PREDECESSOR_POD_LABELS(name) : {};
   return {
-    labels: { ...spec.podLabels, ...workloadLabels(name, type, tenant) },
+    labels: { ...spec.podLabels, ...predecessor, ...workloadLabels(name, type, tenant) },
     annotations: {
       ...spec.podAnnotations,
       // `kubectl logs/exec` pick the main container, not a sidecar.

@@ -24,9 +24,9 @@ export function processSpec(cr: ProcessCR): WorkloadProcessSpec {
   return cr.spec;
 }
 
-/** The pod name: the workload name itself. */
+/** The pod name: the workload name itself, or `<name>-pod` as the predecessor named it. */
 export function processPodName(cr: ProcessCR): string {
-  return crName(cr);
+  return cr.spec?.predecessorNames === true ? `${crName(cr)}-pod` : crName(cr);
 }
 
 function gracePeriodSeconds(spec: WorkloadProcessSpec): number | undefined {

@@ -49,6 +49,19 @@ describe("buildProcessPod", () => {
     expect(pod.metadata?.annotations?.[ANNOTATION_SPEC_HASH]).toBe(processPodSpecHash(proc));
   });
 
+  it("with predecessorNames: the predecessor's pod name <name>-pod and its app / managed-by labels", () => {
+    const old = cr("WorkloadProcess", "singleton-processor", { ...spec, predecessorNames: true });
+    const p = buildProcessPod(old, CTX);
+    expect(p.metadata?.name).toBe("singleton-processor-pod");
+    expect(p.metadata?.labels).toMatchObject({
+      app: "singleton-processor",
+      "managed-by": "k8-highlander",
+      "highlander.plexobject.io/workload": "singleton-processor",
+    });
+    // Our selector labels win over a podLabels entry of the same key; theirs sit beside them.
+    expect(p.metadata?.labels?.["app.kubernetes.io/managed-by"]).toBe("highlander");
+  });
+
   it("leaves restarts to the controller (pod restartPolicy Never) and converts gracePeriod", () => {
     expect(pod.spec?.restartPolicy).toBe("Never");
     expect(pod.spec?.terminationGracePeriodSeconds).toBe(90);
@@ -56,7 +69,7 @@ describe("buildProcessPod", () => {
     expect(c?.command).toEqual([
       "/bin/sh",
       "-c",
-      "echo 'Starting singleton processor'\nwhile true; do sleep 60; done",
+      "set -e\necho 'Starting singleton processor'\nwhile true; do sleep 60; done",
     ]);
     expect(c?.env).toEqual([
       { name: "A", value: "2" },

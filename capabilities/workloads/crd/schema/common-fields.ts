@@ -405,7 +405,8 @@ export function commonSpecProperties(): Record<string, JSONSchema> {
     script: {
       type: "object",
       description:
-        "Shell commands joined with newlines and run as `shell -c script` (the predecessor's script). " +
+        "Shell commands joined with newlines and run as `shell -c script` (the predecessor's script; " +
+        "with `set -e` first unless errexit is false). " +
         "Mutually exclusive with command/args.",
       required: ["commands"],
       properties: {
@@ -418,6 +419,12 @@ export function commonSpecProperties(): Record<string, JSONSchema> {
           minLength: 1,
           maxLength: 1024,
         }),
+        errexit: {
+          type: "boolean",
+          description:
+            "Stop at the first failing command: the script starts with `set -e`, as the predecessor's did " +
+            "(absent: true). false runs every command whatever the earlier ones returned.",
+        },
       },
       "x-kubernetes-validations": [
         {
@@ -460,6 +467,12 @@ export function commonSpecProperties(): Record<string, JSONSchema> {
     readinessProbe: coreObject("Core Probe; overrides the probe derived from healthCheckPath."),
     livenessProbe: coreObject("Core Probe; overrides the probe derived from healthCheckPath."),
     startupProbe: coreObject("Core Probe for the main container."),
+    predecessorNames: {
+      type: "boolean",
+      description:
+        "k8-highlander's names: a WorkloadProcess's pod is <name>-pod, and pods also carry app=<name> and " +
+        "managed-by=k8-highlander. Fixed at creation (default false; true for config-file workloads).",
+    },
     podLabels: labelMap(
       "podLabels",
       "Extra labels on the pods (keys under highlander.plexobject.io/ are reserved).",
@@ -532,6 +545,14 @@ export function commonSpecRules(): JSONSchema["x-kubernetes-validations"] {
       message:
         `volumeMounts: a mountPath is already used by configMaps (${CONFIG_ROOT}/NAME) or ` +
         `secrets (${SECRET_ROOT}/NAME)`,
+    },
+    {
+      // Renaming the pod of a running singleton would leave the old one running beside the new.
+      rule:
+        "(has(self.predecessorNames) && self.predecessorNames) == " +
+        "(has(oldSelf.predecessorNames) && oldSelf.predecessorNames)",
+      message:
+        "predecessorNames is fixed at creation: delete and recreate the workload to change it",
     },
   ];
 }

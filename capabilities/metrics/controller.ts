@@ -6,7 +6,7 @@ import { METRIC_PREFIX, defineCounter, defineGauge, defineHistogram } from "./de
 
 export type ReconcileResult = "success" | "error" | "requeue" | "skipped";
 
-/** The manager's modes (capabilities/runtime/leadership.ts), the `state` label of controller_state_status. */
+/** The manager's modes (capabilities/runtime/leadership.ts), the `state` label of controller_state. */
 export const CONTROLLER_STATES = ["active", "standby-cluster", "idle"] as const;
 export type ControllerState = (typeof CONTROLLER_STATES)[number];
 
@@ -106,7 +106,7 @@ export function controllerMetrics(registry: Registry = register): ControllerMetr
       ["from_cluster", "to_cluster"],
     ),
     controllerState: gauge(
-      "controller_state_status",
+      "controller_state",
       "1 for the mode this instance's controller is in (active, standby-cluster, idle), 0 for the others",
       ["state"],
     ),
@@ -162,7 +162,7 @@ export function countClusterTransition(
   controllerMetrics(registry).clusterTransitions.inc({ from_cluster: from, to_cluster: to });
 }
 
-/** Sets the one-hot controller_state_status: every state has a series from the first call. */
+/** Sets the one-hot controller_state: every state has a series from the first call. */
 export function setControllerState(state: ControllerState, registry?: Registry): void {
   const gauge = controllerMetrics(registry).controllerState;
   for (const s of CONTROLLER_STATES) gauge.set({ state: s }, s === state ? 1 : 0);

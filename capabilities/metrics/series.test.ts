@@ -29,7 +29,7 @@ describe("predecessor series", () => {
     const registry = new Registry();
     registerOperatorMetrics(registry);
     const expected: Record<string, string> = {
-      k8_highlander_controller_state_status: "gauge",
+      k8_highlander_controller_state: "gauge",
       k8_highlander_goroutine_count: "gauge",
       k8_highlander_memory_usage_bytes: "gauge",
       k8_highlander_system_load: "gauge",
@@ -55,14 +55,14 @@ describe("predecessor series", () => {
     expect(Number.isInteger(value("k8_highlander_goroutine_count"))).toBe(true);
   });
 
-  it("controller_state_status is one-hot over every state", async () => {
+  it("controller_state is one-hot over every state", async () => {
     const registry = new Registry();
     setControllerState("idle", registry);
     setControllerState("active", registry);
     const out = await registry.metrics();
-    expect(out).toContain('k8_highlander_controller_state_status{state="active"} 1');
-    expect(out).toContain('k8_highlander_controller_state_status{state="idle"} 0');
-    expect(out).toContain('k8_highlander_controller_state_status{state="standby-cluster"} 0');
+    expect(out).toContain('k8_highlander_controller_state{state="active"} 1');
+    expect(out).toContain('k8_highlander_controller_state{state="idle"} 0');
+    expect(out).toContain('k8_highlander_controller_state{state="standby-cluster"} 0');
   });
 
   it("counts leader-cluster changes only, and cluster priority follows the observer setting", async () => {

@@ -28,6 +28,7 @@ import {
   CRON_PERIOD_S,
   PROCESS_NAME,
   touchWorkloads,
+  fencedWriteAdmitted,
 } from "./workloads";
 
 const REPLICAS = ["replica-1", "replica-2", "replica-3"];
@@ -118,6 +119,7 @@ export async function runBackend(backendName: Backend, opts: ChaosOptions): Prom
     observer,
     leaseMs: LEASE_MS,
     touchWorkloads: () => touchWorkloads(cluster.kubeconfig, NS, ++generation, log),
+    fencedWriteAdmitted: () => fencedWriteAdmitted(cluster.kubeconfig, NS),
     log,
   };
 

@@ -82,3 +82,20 @@ export function touchWorkloads(
     );
   }
 }
+
+/**
+ * Whether kube-apiserver admits a write that the fence policy matches: a server-side dry run of an
+ * empty patch of the WorkloadProcess, as the admin. After a restart the API server answers before its
+ * ValidatingAdmissionPolicy can resolve the HighlanderFence CRD of its params, and until then it refuses
+ * every write the policy matches ("failed to configure policy"), the operator's included.
+ */
+export async function fencedWriteAdmitted(kubeconfig: string, ns: string): Promise<boolean> {
+  try {
+    await kubectlAsync(kubeconfig, [
+      "patch", "-n", ns, `workloadprocess/${PROCESS_NAME}`, "--type=merge", "-p", "{}", "--dry-run=server",
+    ]); // prettier-ignore
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -167,6 +167,9 @@ async function listWorkloads(client: KubeClient, scope: Scope): Promise<TrackedW
   return all;
 }
 
+/** The longest a failed WorkloadCronJob reconcile waits for its retry (see the queue below). */
+const CRON_MAX_RETRY_MS = 1000;
+
 /** The kinds of object the operator stamps with its epoch (children; workloads carry it in status). */
 const STAMPED_KINDS = [
   { apiVersion: "v1", kind: "Pod" },
@@ -335,6 +338,10 @@ export async function startOperator(): Promise<void> {
     // workers 1,000 new workloads took 71 s to become Active, with 16 50-62 s (npm run bench --
     // reconcile, docs/benchmarks.md). A key still never runs on two workers at once.
     concurrency: 16,
+    // A cron job's due tick must get its Job before the next tick replaces it (catch-up runs only the
+    // latest): after an outage it is retried every second, not after a back-off of up to a minute.
+    maxDelayMsFor: key =>
+      parseKey(key).kind === "WorkloadCronJob" ? CRON_MAX_RETRY_MS : undefined,
     onDepth: setWorkqueueDepth,
     onAdd: () => countWorkqueueAdd(),
     onDequeue: waitedMs => observeQueueWait(waitedMs / 1000),

@@ -87,6 +87,26 @@ describe("WorkQueue", () => {
     expect(q.failures("a")).toBe(0);
   });
 
+  it("caps the back-off of the keys maxDelayMsFor names, and only theirs", async () => {
+    const retries: Record<string, number[]> = { cron: [], other: [] };
+    const q = new WorkQueue({
+      baseDelayMs: 100,
+      maxDelayMs: 10_000,
+      maxDelayMsFor: key => (key === "cron" ? 300 : undefined),
+      onRetry: (key, _a, delay) => retries[key].push(delay),
+    });
+    q.start(async () => {
+      throw new Error("boom");
+    });
+    q.resume();
+    q.add("cron");
+    q.add("other");
+    await vi.advanceTimersByTimeAsync(100 + 200 + 400 + 800 + 10);
+    expect(retries.cron.slice(0, 4)).toEqual([100, 200, 300, 300]);
+    expect(retries.other.slice(0, 4)).toEqual([100, 200, 400, 800]);
+    q.stop();
+  });
+
   it("honours requeueAfterMs from a successful handler", async () => {
     const q = new WorkQueue();
     let calls = 0;

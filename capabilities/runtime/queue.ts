@@ -10,6 +10,8 @@ export interface QueueOptions {
   baseDelayMs?: number;
   /** Cap on the retry delay. */
   maxDelayMs?: number;
+  /** A tighter cap for some keys (undefined: maxDelayMs). */
+  maxDelayMsFor?: (key: string) => number | undefined;
   /** How many keys are handled at once. */
   concurrency?: number;
   /** Called on every change of depth, for the work-queue depth metric. */
@@ -94,7 +96,8 @@ export class WorkQueue {
   addRateLimited(key: string): number {
     const attempt = (this.#failures.get(key) ?? 0) + 1;
     this.#failures.set(key, attempt);
-    const delay = Math.min(this.#opts.baseDelayMs * 2 ** (attempt - 1), this.#opts.maxDelayMs);
+    const cap = this.#opts.maxDelayMsFor?.(key) ?? this.#opts.maxDelayMs;
+    const delay = Math.min(this.#opts.baseDelayMs * 2 ** (attempt - 1), cap);
     this.addAfter(key, delay);
     return delay;
   }

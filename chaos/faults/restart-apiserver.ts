@@ -1,6 +1,13 @@
-// kube-apiserver stopped and started again in place (same arguments and port).
+// kube-apiserver stopped and started again in place (same arguments and port). The fault lasts until
+// the API server admits writes that the fence policy matches again, which comes some seconds after it
+// answers (the policy first has to find the HighlanderFence CRD of its params): until then nobody can
+// write a workload or its children, and the auditor counts that whole time as the outage.
+import { sleep } from "../../e2e/lib/processes";
 import { begin } from "./common";
 import type { Fault } from "./types";
+
+/** How long to wait for the fence policy to admit writes again before giving up on it. */
+const POLICY_READY_TIMEOUT_MS = 120_000;
 
 export const restartApiserver: Fault = {
   kind: "restart-apiserver",
@@ -8,8 +15,20 @@ export const restartApiserver: Fault = {
   async run(ctx) {
     const result = begin(this.kind, "kube-apiserver");
     await ctx.cluster.restartApiserver();
-    ctx.touchWorkloads();
+    const answered = Date.now();
+    const deadline = answered + POLICY_READY_TIMEOUT_MS;
+    let admitted = await ctx.fencedWriteAdmitted();
+    while (!admitted && Date.now() < deadline) {
+      await sleep(250);
+      admitted = await ctx.fencedWriteAdmitted();
+    }
     result.endedAt = Date.now();
+    result.notes.push(
+      admitted
+        ? `down ${answered - result.startedAt} ms, then fenced writes refused for ${result.endedAt - answered} ms more`
+        : `fenced writes still refused ${POLICY_READY_TIMEOUT_MS} ms after the API server answered`,
+    );
+    ctx.touchWorkloads();
     return result;
   },
 };

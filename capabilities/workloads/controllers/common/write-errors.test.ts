@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyWriteError, TYPED_PATCH_FAILURE } from "./write-errors";
+import { classifyWriteError, POLICY_NOT_CONFIGURED, TYPED_PATCH_FAILURE } from "./write-errors";
 
 describe("classifyWriteError", () => {
   it.each([
@@ -28,6 +28,16 @@ describe("classifyWriteError", () => {
     [410, "Gone"],
   ])("a %i is transient", (status, message) => {
     expect(classifyWriteError({ status, message })).toBe("transient");
+  });
+
+  it("an admission policy the API server has not set up yet is transient, whatever the status", () => {
+    // As kube-apiserver 1.34 answered in the seconds after its restart (chaos smoke, 2026-12-07).
+    const message =
+      "jobs.batch \"t-1\" is invalid: : ValidatingAdmissionPolicy 'highlander-fence' with binding " +
+      `'highlander-fence' denied request: ${POLICY_NOT_CONFIGURED}: failed to find resource ` +
+      "referenced by paramKind: 'highlander.plexobject.io/v1, Kind=HighlanderFence'";
+    expect(classifyWriteError({ status: 422, message })).toBe("transient");
+    expect(classifyWriteError({ status: 403, message })).toBe("transient");
   });
 
   it("network failures without an answer are transient", () => {

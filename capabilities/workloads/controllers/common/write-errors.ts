@@ -4,8 +4,9 @@
 //              server-side apply's 500 "failed to create typed patch object", which is a type error in
 //              the applied object). Retrying the same request will not help: the user must change the
 //              spec or the environment (a missing ServiceAccount, a Pod Security level). Stalled.
-// - transient: conflicts, throttling, timeouts, 5xx, dropped connections. Retried with back-off and
-//              shown on the resource only after they persist.
+// - transient: conflicts, throttling, timeouts, 5xx, dropped connections, an admission policy the
+//              API server has not set up yet. Retried with back-off and shown on the resource only
+//              after they persist.
 // - undefined: not an API answer about the child (a fence refusal, lost leadership, a bug): the caller
 //              handles it as before.
 export type WriteErrorClass = "rejected" | "transient";
@@ -18,6 +19,14 @@ export interface ApiErrorFacts {
 }
 
 export const TYPED_PATCH_FAILURE = "failed to create typed patch object";
+
+/**
+ * A ValidatingAdmissionPolicy that the API server could not set up yet, e.g. the fence policy in the
+ * seconds after a kube-apiserver start, before it has discovered the HighlanderFence CRD its params
+ * come from ("failed to find resource referenced by paramKind"). With failurePolicy Fail every write
+ * the policy matches is refused then, whatever it carries: nothing is wrong with the child, so retry.
+ */
+export const POLICY_NOT_CONFIGURED = "failed to configure policy";
 
 const REJECTED = new Set([400, 403, 404, 405, 413, 415, 422]);
 const TRANSIENT = new Set([408, 409, 410, 425, 429]);
@@ -35,6 +44,7 @@ const NETWORK_CODES = new Set([
 
 export function classifyWriteError(err: ApiErrorFacts): WriteErrorClass | undefined {
   const { status } = err;
+  if (err.message.includes(POLICY_NOT_CONFIGURED)) return "transient";
   if (status !== undefined) {
     if (REJECTED.has(status)) return "rejected";
     if (status === 500 && err.message.includes(TYPED_PATCH_FAILURE)) return "rejected";

@@ -11,7 +11,13 @@ import { LuaFactory } from "wasmoon";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { kubectl } from "./controlplane/cluster";
 import { waitFor } from "./lib/processes";
-import { FAST_LEASE, startOperator, stopOperators, type OperatorProcess } from "./lib/operator";
+import {
+  FAST_LEASE,
+  startOperator,
+  stopOperators,
+  type OperatorProcess,
+  waitUntilLeading,
+} from "./lib/operator";
 
 const kubeconfig = inject("kubeconfig");
 const ns = `argocd-${Date.now().toString(36)}`;
@@ -99,12 +105,7 @@ describe("Argo CD health on objects the operator writes", () => {
       dir: mkdtempSync(join(tmpdir(), "highlander-op-")),
       env: { ...FAST_LEASE, HIGHLANDER_LEASE_NAMESPACE: ns, HIGHLANDER_TENANT: "default" },
     });
-    await waitFor(
-      "the operator to lead",
-      async () =>
-        (await operator?.api<{ isLeader: boolean }>("/api/leader"))?.isLeader ? true : undefined,
-      30_000,
-    );
+    await waitUntilLeading(operator);
   });
 
   afterAll(async () => {

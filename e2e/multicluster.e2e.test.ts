@@ -9,7 +9,13 @@ import { kubectl, startCluster, type Cluster } from "./controlplane/cluster";
 import { startRedis, type RedisService } from "./services/redis";
 import { prepareCluster } from "./lib/module";
 import { waitFor } from "./lib/processes";
-import { FAST_LEASE, startOperator, stopOperators, type OperatorProcess } from "./lib/operator";
+import {
+  FAST_LEASE,
+  startOperator,
+  stopOperators,
+  type OperatorProcess,
+  waitUntilLeading,
+} from "./lib/operator";
 
 const kubeconfigA = inject("kubeconfig");
 const ns = `multi-${Date.now().toString(36)}`;
@@ -167,12 +173,7 @@ describe("two clusters sharing one Redis lock", () => {
   it("runs the workloads only in the leading cluster, moves them when its operator stops, and a returning operator stands by", async () => {
     const b = clusterB?.kubeconfig ?? "";
     const opA = await operatorFor("op-east", kubeconfigA, "east");
-    await waitFor(
-      "op-east to lead",
-      async () =>
-        (await opA.api<{ isLeader: boolean }>("/api/leader")).isLeader ? true : undefined,
-      30_000,
-    );
+    await waitUntilLeading(opA);
     const opB = await operatorFor("op-west", b, "west");
 
     await untilRunsIn(kubeconfigA, "east");

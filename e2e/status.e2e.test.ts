@@ -10,7 +10,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { kubectl } from "./controlplane/cluster";
 import { waitFor } from "./lib/processes";
-import { FAST_LEASE, startOperator, stopOperators, type OperatorProcess } from "./lib/operator";
+import {
+  FAST_LEASE,
+  startOperator,
+  stopOperators,
+  type OperatorProcess,
+  waitUntilLeading,
+} from "./lib/operator";
 
 const kubeconfig = inject("kubeconfig");
 const id = Date.now().toString(36);
@@ -109,12 +115,7 @@ describe("status when the API server refuses a child", () => {
         HIGHLANDER_CRON_SECONDS: "true",
       },
     });
-    await waitFor(
-      "the operator to lead",
-      async () =>
-        (await operator?.api<{ isLeader: boolean }>("/api/leader"))?.isLeader ? true : undefined,
-      30_000,
-    );
+    await waitUntilLeading(operator);
   });
 
   afterAll(async () => {

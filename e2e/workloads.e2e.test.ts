@@ -7,7 +7,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { kubectl } from "./controlplane/cluster";
 import { waitFor } from "./lib/processes";
-import { FAST_LEASE, startOperator, stopOperators, type OperatorProcess } from "./lib/operator";
+import {
+  FAST_LEASE,
+  startOperator,
+  stopOperators,
+  type OperatorProcess,
+  waitUntilLeading,
+} from "./lib/operator";
 
 const kubeconfig = inject("kubeconfig");
 const ns = `workloads-${Date.now().toString(36)}`;
@@ -92,12 +98,7 @@ describe("workload kinds with a real operator", () => {
       dir: mkdtempSync(join(tmpdir(), "highlander-op-")),
       env: { ...FAST_LEASE, HIGHLANDER_LEASE_NAMESPACE: ns, HIGHLANDER_TENANT: "default" },
     });
-    await waitFor(
-      "the operator to lead",
-      async () =>
-        (await operator?.api<{ isLeader: boolean }>("/api/leader"))?.isLeader ? true : undefined,
-      30_000,
-    );
+    await waitUntilLeading(operator);
   });
 
   afterAll(async () => {

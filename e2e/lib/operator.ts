@@ -165,3 +165,12 @@ export async function currentLeader(
     );
   return leaders[0];
 }
+
+/** Waits (bounded) until the operator's /api/leader says it leads. */
+export async function waitUntilLeading(op: OperatorProcess, timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    `${op.name} to lead`,
+    async () => ((await op.api<{ isLeader: boolean }>("/api/leader")).isLeader ? true : undefined),
+    timeoutMs,
+  );
+}

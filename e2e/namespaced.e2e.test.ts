@@ -110,6 +110,19 @@ function statusOf(kind: string, name: string, namespace: string): Status | undef
   return (JSON.parse(out) as { status?: Status }).status;
 }
 
+/** Waits (bounded) until the workload reports Active and Healthy. */
+async function waitActiveHealthy(kind: string, name: string, namespace: string): Promise<void> {
+  await waitFor(
+    `${kind}/${name} in ${namespace} to be Active and Healthy`,
+    () => {
+      const s = statusOf(kind, name, namespace);
+      return s?.active === true && s.healthy === true ? s : undefined;
+    },
+    90_000,
+    500,
+  );
+}
+
 function operatorEnv(namespaces: string): Record<string, string> {
   return {
     ...FAST_LEASE,
@@ -188,17 +201,7 @@ describe("namespaced mode as the manifests/namespaced ServiceAccount", () => {
     });
     operators.push(op);
     applyObjects([...examples(watched), examples(unwatched)[0]]);
-    for (const o of examples(watched)) {
-      await waitFor(
-        `${o.kind}/${o.metadata.name} in ${watched} to be Active and Healthy`,
-        () => {
-          const s = statusOf(o.kind, o.metadata.name, watched);
-          return s?.active === true && s.healthy === true ? s : undefined;
-        },
-        90_000,
-        500,
-      );
-    }
+    for (const o of examples(watched)) await waitActiveHealthy(o.kind, o.metadata.name, watched);
     // By now the unwatched one has been through several of the operator's resyncs: untouched.
     const [outside] = examples(unwatched);
     expect(statusOf(outside.kind, outside.metadata.name, unwatched)).toBeUndefined();
@@ -267,15 +270,7 @@ describe("namespaced mode as the manifests/namespaced ServiceAccount", () => {
       },
     };
     applyObjects([obj]);
-    await waitFor(
-      `WorkloadProcess/cluster-wide in ${unwatched} to be Active and Healthy`,
-      () => {
-        const st = statusOf("WorkloadProcess", "cluster-wide", unwatched);
-        return st?.active === true && st.healthy === true ? st : undefined;
-      },
-      90_000,
-      500,
-    );
+    await waitActiveHealthy("WorkloadProcess", "cluster-wide", unwatched);
     expect((await httpGet(`${op.url}/readyz`)).status).toBe(200);
     expect(readFileSync(op.logFile, "utf8")).not.toMatch(/forbidden/i);
   }, 180_000);
@@ -349,17 +344,7 @@ describe("namespaced mode as the Helm chart's ServiceAccount (watchNamespaces)",
         metadata: { ...o.metadata, labels: { ...o.metadata.labels, "highlander.plexobject.io/tenant": chartTenant } },
       })); // prettier-ignore
     applyObjects(items);
-    for (const o of items) {
-      await waitFor(
-        `${o.kind}/${o.metadata.name} in ${chartWatched} to be Active and Healthy`,
-        () => {
-          const st = statusOf(o.kind, o.metadata.name, chartWatched);
-          return st?.active === true && st.healthy === true ? st : undefined;
-        },
-        90_000,
-        500,
-      );
-    }
+    for (const o of items) await waitActiveHealthy(o.kind, o.metadata.name, chartWatched);
     expect((await httpGet(`${op.url}/readyz`)).status).toBe(200);
     expect(readFileSync(op.logFile, "utf8")).not.toMatch(/forbidden/i);
   }, 180_000);

@@ -4,19 +4,12 @@
 // ServiceAccount — checked with `kubectl auth can-i --as` AND with real requests made with its own
 // token — may do what the operator needs and nothing else.
 import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import type { V1Deployment } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { findHelm, helmTemplate } from "./lib/helm";
+import { buildReleaseArtifacts, findHelm, helmTemplate } from "./lib/helm";
 import { serviceAccountKubeconfig } from "./lib/service-account";
 import { freePort, startServer, waitFor, type ServerProcess } from "./lib/processes";
 import { parseAllDocuments } from "yaml";
@@ -73,15 +66,8 @@ const dist = join(root, "dist", "pepr-module-highlander.yaml");
 const helm = findHelm();
 
 beforeAll(() => {
-  // The build's output must reflect the manifests as they are now: re-pack an existing bundle (a few
-  // seconds), or run the whole build when there is none.
-  const bundle = join(root, "dist", "pepr-highlander.js");
-  const args = existsSync(bundle) ? ["scripts/build.ts", "--reuse-bundle"] : ["scripts/build.ts"];
-  const r = spawnSync(join(root, "node_modules", ".bin", "tsx"), args, {
-    cwd: root,
-    encoding: "utf8",
-  });
-  if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
+  // The build's output must reflect the manifests as they are now.
+  buildReleaseArtifacts();
   // Custom resources can be validated only once their CRDs exist, namespaced objects once their
   // namespaces do: those go in for real first.
   apply(["-k", "manifests/crds"], false);

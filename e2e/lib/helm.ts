@@ -13,11 +13,31 @@ export function findHelm(): string | undefined {
   return r.status === 0 ? candidate : undefined;
 }
 
-/** `helm template hl dist/highlander-chart ARGS` (the chart `npm run build` writes): the rendered YAML. */
+let released = false;
+
+/**
+ * Writes the release artifacts (install YAML, module Secrets, our chart in dist/highlander-chart) from
+ * the manifests as they are now, once per test process: re-packs an existing bundle (a few seconds),
+ * or runs the whole build when there is none. Needed because `pepr build` (the e2e setup's or the chaos
+ * suite's module rebuild) writes a chart of its own under the same name.
+ */
+export function buildReleaseArtifacts(): void {
+  if (released) return;
+  const bundle = join(root, "dist", "pepr-highlander.js");
+  const args = existsSync(bundle) ? ["scripts/build.ts", "--reuse-bundle"] : ["scripts/build.ts"];
+  const r = spawnSync(join(root, "node_modules", ".bin", "tsx"), args, {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
+  released = true;
+}
+
+/** `helm template hl dist/highlander-chart ARGS` (our chart, built first): the rendered YAML. */
 export function helmTemplate(args: string[], helm = findHelm()): string {
   if (!helm) throw new Error("helm is not available (HIGHLANDER_HELM or PATH)");
+  buildReleaseArtifacts();
   const chart = join(root, "dist", "highlander-chart");
-  if (!existsSync(chart)) throw new Error(`${chart} is missing: run npm run build first`);
   const r = spawnSync(helm, ["template", "hl", chart, ...args], {
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,

@@ -3,7 +3,8 @@
 // Stalled=True with the API server's own message, observedGeneration follows the spec, one Warning
 // event (not one per retry) tells the same, a fixed spec recovers, and deleting a workload whose child
 // was refused never hangs on its finalizer. The refusals are real admission answers: a missing
-// PriorityClass for a pod, and a ResourceQuota that allows no Job for every tick of a cron job.
+// PriorityClass for a pod, and a ResourceQuota that allows no Deployment and no Job (for every tick of a
+// cron job).
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -102,7 +103,7 @@ describe("status when the API server refuses a child", () => {
     k(["create", "namespace", quotaNs]);
     k(["apply"], JSON.stringify({
       apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "no-jobs", namespace: quotaNs },
-      spec: { hard: { "count/jobs.batch": "0" } },
+      spec: { hard: { "count/jobs.batch": "0", "count/deployments.apps": "0" } },
     })); // prettier-ignore
     operator = await startOperator({
       name: "status-op",
@@ -172,6 +173,17 @@ describe("status when the API server refuses a child", () => {
     expect(condition(recovered, "Stalled")?.status).toBe("False");
     await deleteAndWait("workloadprocess", "edited");
   }, 180_000);
+
+  it("a WorkloadService whose Deployment is refused (quota): Stalled with the message, and deletion does not hang", async () => {
+    // Finalizing scales the Deployment to 0 without re-applying the refused spec: nothing to scale here.
+    k(["apply"], JSON.stringify(workload("WorkloadService", "web", {
+      image: "nginx:1.27", replicas: 1, ports: [{ name: "http", containerPort: 80 }],
+    }, quotaNs))); // prettier-ignore
+    const cr = await waitStalled("workloadservice", "web", quotaNs);
+    expect(condition(cr, "Ready")?.reason).toBe("ChildRejected");
+    expect(condition(cr, "Ready")?.message).toMatch(/exceeded quota/i);
+    await deleteAndWait("workloadservice", "web", quotaNs);
+  }, 120_000);
 
   it("a cron job whose every Job is refused (quota): Ready=False with the quota's message, never Ready=True", async () => {
     k(["apply"], JSON.stringify(workload("WorkloadCronJob", "billing", {

@@ -23,7 +23,13 @@ import { buildStatefulSet } from "../capabilities/workloads/controllers/persiste
 import { buildProcessPod } from "../capabilities/workloads/controllers/process/build-pod";
 import { buildDeployment } from "../capabilities/workloads/controllers/service/build";
 import { kubectl } from "./controlplane/cluster";
-import { currentLeader, startOperator, stopOperators, type OperatorProcess } from "./lib/operator";
+import {
+  currentLeader,
+  httpGet,
+  startOperator,
+  stopOperators,
+  type OperatorProcess,
+} from "./lib/operator";
 import { waitFor } from "./lib/processes";
 import { WIDE_PROFILE_LABEL } from "./lib/workload-policy";
 
@@ -312,29 +318,37 @@ function post(url: string, headers: Record<string, string>): Promise<Answer> {
   });
 }
 
-describe("step-down on real operators", () => {
+/** A shipped ClusterRole of manifests/core/rbac-auth.yaml under a name of this run, bound to `sa`. */
+function bindShippedRole(shippedName: string, runName: string, sa: string): void {
+  const shipped = parseAllDocuments(
+    readFileSync(join(root, "manifests/core/rbac-auth.yaml"), "utf8"),
+  )
+    .map(d => d.toJS() as { metadata: { name: string }; rules?: object[] })
+    .find(d => d.metadata.name === shippedName);
+  expect(shipped?.rules).toBeDefined();
+  k(["apply"], JSON.stringify({ ...shipped, metadata: { name: runName } }));
+  k([
+    "create",
+    "clusterrolebinding",
+    runName,
+    `--clusterrole=${runName}`,
+    `--serviceaccount=${ns}:${sa}`,
+  ]);
+}
+
+describe("step-down and reads on real operators (api.readAuth=kubernetes)", () => {
   const dir = mkdtempSync(join(tmpdir(), "highlander-security-"));
   const tenant = `sec-${suffix}`;
   const allowedRole = `highlander-step-down-${suffix}`;
+  const readerRole = `highlander-reader-${suffix}`;
   let operators: OperatorProcess[] = [];
 
   beforeAll(async () => {
-    for (const sa of ["stepper", "bystander"]) k(["create", "serviceaccount", sa, "-n", ns]);
-    // The shipped role (manifests/core/rbac-auth.yaml) under a name of this run, bound to "stepper".
-    const shipped = parseAllDocuments(
-      readFileSync(join(root, "manifests/core/rbac-auth.yaml"), "utf8"),
-    )
-      .map(d => d.toJS() as { metadata: { name: string }; rules?: object[] })
-      .find(d => d.metadata.name === "highlander-step-down");
-    expect(shipped?.rules).toBeDefined();
-    k(["apply"], JSON.stringify({ ...shipped, metadata: { name: allowedRole } }));
-    k([
-      "create",
-      "clusterrolebinding",
-      allowedRole,
-      `--clusterrole=${allowedRole}`,
-      `--serviceaccount=${ns}:stepper`,
-    ]);
+    for (const sa of ["stepper", "bystander", "reader"]) {
+      k(["create", "serviceaccount", sa, "-n", ns]);
+    }
+    bindShippedRole("highlander-step-down", allowedRole, "stepper");
+    bindShippedRole("highlander-reader", readerRole, "reader");
     // Roomy timings: "the leader keeps leading" must not depend on renewals keeping up under load.
     const env = {
       HIGHLANDER_LEASE_DURATION: "20s",
@@ -342,6 +356,7 @@ describe("step-down on real operators", () => {
       HIGHLANDER_RETRY_PERIOD: "1s",
       HIGHLANDER_TENANT: tenant,
       HIGHLANDER_LEASE_NAMESPACE: ns,
+      HIGHLANDER_API_READ_AUTH: "kubernetes",
     };
     operators = await Promise.all(
       ["sec-a", "sec-b"].map(name => startOperator({ name, kubeconfig, dir, env })),
@@ -351,7 +366,13 @@ describe("step-down on real operators", () => {
   afterAll(async () => {
     await stopOperators(...operators);
     try {
-      k(["delete", "clusterrolebinding,clusterrole", allowedRole, "--ignore-not-found"]);
+      k([
+        "delete",
+        "clusterrolebinding,clusterrole",
+        allowedRole,
+        readerRole,
+        "--ignore-not-found",
+      ]);
     } catch {
       // Cleanup only.
     }
@@ -384,6 +405,40 @@ describe("step-down on real operators", () => {
     expect(await currentLeader(operators)).toBe(leader);
     const after = await leader.api<{ instance: { epoch: number } }>("/api/status");
     expect(after.instance.epoch).toBe(before.instance.epoch);
+  }, 90_000);
+
+  it("serves reads only to callers RBAC lets get leaders; probes stay open", async () => {
+    const leader = await waitFor("a leader", () => currentLeader(operators), 60_000);
+    const reader = k(["create", "token", "reader", "-n", ns]).trim();
+    const bystander = k(["create", "token", "bystander", "-n", ns]).trim();
+    const get = (path: string, token?: string) =>
+      httpGet(`${leader.url}${path}`, token ? { authorization: `Bearer ${token}` } : {});
+
+    for (const path of ["/api/status", "/api/workloads", "/metrics", "/"]) {
+      const anonymous = await get(path);
+      expect(anonymous.status, path).toBe(401);
+      expect(anonymous.headers.get("www-authenticate"), path).toContain("Bearer");
+    }
+    const forbidden = await get("/api/status", bystander);
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.text()).toContain(
+      `system:serviceaccount:${ns}:bystander may not get leaders.highlander.plexobject.io`,
+    );
+    const status = await get("/api/status", reader);
+    expect(status.status).toBe(200);
+    expect(((await status.json()) as { data: { isLeader: boolean } }).data.isLeader).toBe(true);
+    const metrics = await get("/metrics", reader);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain("k8_highlander_controller_state");
+    // The kubelet sends no credentials: the probes answer anyway.
+    expect((await get("/healthz")).status).toBe(200);
+    expect((await get("/readyz")).status).toBe(200);
+    // Reading is not stepping down.
+    const stepped = await post(`${leader.url}/api/leader/step-down`, {
+      authorization: `Bearer ${reader}`,
+    });
+    expect(stepped.status).toBe(403);
+    expect(await currentLeader(operators)).toBe(leader);
   }, 90_000);
 
   it("steps down for a ServiceAccount RBAC allows; the standby takes over", async () => {

@@ -49,13 +49,13 @@ export const FAST_LEASE = {
  * event loop in spawnSync (kubectl, the CLI) for seconds; meanwhile the server closes the idle
  * connection, and fetch reuses it before it has noticed ("other side closed"). A GET is safe to resend.
  */
-export async function httpGet(url: string): Promise<Response> {
+export async function httpGet(url: string, headers?: Record<string, string>): Promise<Response> {
   try {
-    return await fetch(url);
+    return await fetch(url, { headers });
   } catch (err) {
     const code = ((err as { cause?: { code?: unknown } }).cause ?? {}).code;
     if (code !== "UND_ERR_SOCKET") throw err;
-    return fetch(url);
+    return fetch(url, { headers });
   }
 }
 
@@ -100,16 +100,18 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
   const pid = child.pid;
   const exit = new Promise<void>(resolve => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${port}`;
+  const token = opts.env?.HIGHLANDER_API_TOKEN ?? E2E_API_TOKEN;
   const proc: OperatorProcess = {
     name: opts.name,
     pid,
     port,
     url,
     logFile,
-    token: opts.env?.HIGHLANDER_API_TOKEN ?? E2E_API_TOKEN,
+    token,
     child,
+    // The static token goes with every read too, so tests work under any api.readAuth.
     async api<T>(path: string): Promise<T> {
-      const res = await httpGet(`${url}${path}`);
+      const res = await httpGet(`${url}${path}`, { authorization: `Bearer ${token}` });
       const body = (await res.json()) as { status: string; data: T; error?: string };
       if (body.status !== "success") throw new Error(`${path}: ${body.error ?? res.status}`);
       return body.data;

@@ -108,6 +108,8 @@ export const RULE_SETS = {
   stepDown: [
     { apiGroups: ["highlander.plexobject.io"], resources: ["leaders"], verbs: ["update"] },
   ],
+  /** Not the operator's: what a user needs for the read routes under api.readAuth=kubernetes. */
+  reader: [{ apiGroups: ["highlander.plexobject.io"], resources: ["leaders"], verbs: ["get"] }],
 } satisfies Record<string, Rule[]>;
 
 export type RuleSetName = keyof typeof RULE_SETS;

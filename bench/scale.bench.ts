@@ -1,0 +1,409 @@
+// `npm run bench -- scale [--count N] [--crons C] [--idle-seconds S] [--cron-ticks T]
+//                         [--timeout-min M] [--apply-workers W]`
+//
+// The operator at scale on a fresh local control plane (kwok nodes: a pod is Running once bound, so
+// the figures measure the API server, the controllers and the operator, not image pulls), all in one
+// run so the figures compare on the same machine and load:
+//   1. the floor: N bare pods applied with kubectl (server-side) until all are Running, then deleted;
+//   2. two replicas of the shipped bundle (Lease storage): a leader and a warm standby; the leader's
+//      idle request rate with no workloads (its lock renewals);
+//   3. N WorkloadProcess applied until all are Active and Healthy: time and its ratio to the floor, the
+//      leader's API requests per workload (its own rest_client_requests_total, minus the lock's rate);
+//   4. S seconds with nothing changing: reconciles/s and requests/s beyond the lock's;
+//   5. graceful handoff (SIGTERM of the leader): time to lead, then until the new leader has
+//      reconciled every workload once, and the writes it sent meanwhile (nothing had changed);
+//   6. C WorkloadCronJobs ticking every minute beside the N: for T ticks, the delay from the tick to
+//      the Job reaching a watch of the bench (p50, p99);
+//   7. memory: the idle leader, the peak, per workload; deletion of everything.
+// Targets (issue 18) are printed beside the figures; nothing here fails on a missed target.
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { watchResource, type Watch } from "../chaos/watch";
+import { ANNOTATION_SCHEDULED_TIME } from "../capabilities/workloads/controllers/cronjob/build-job";
+import { apiGet, kubectl, startCluster, type Cluster } from "../e2e/controlplane/cluster";
+import { ensureModuleBuilt, prepareCluster } from "../e2e/lib/module";
+import {
+  httpGet,
+  startOperator,
+  stopOperators,
+  waitUntilLeading,
+  type OperatorProcess,
+} from "../e2e/lib/operator";
+import { parseMetrics } from "../e2e/lib/prometheus";
+import { sleep } from "../e2e/lib/processes";
+import { applyAll, kubectlAsync } from "./lib/kubectl-async";
+import { pollUntil, seconds } from "./lib/poll";
+import { mib, ProcessSampler } from "./lib/process-sampler";
+
+const NAMESPACE = "scale";
+const GROUP_PATH = "/apis/highlander.plexobject.io/v1";
+const WRITE_VERBS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+interface Options {
+  count: number;
+  crons: number;
+  idleSeconds: number;
+  cronTicks: number;
+  timeoutMs: number;
+  applyWorkers: number;
+}
+
+function parseArgs(args: string[]): Options {
+  const opts: Options = {
+    count: 1000,
+    crons: 100,
+    idleSeconds: 60,
+    cronTicks: 2,
+    timeoutMs: 20 * 60_000,
+    applyWorkers: 4,
+  };
+  const flags: Record<string, (v: number) => void> = {
+    "--count": v => (opts.count = v),
+    "--crons": v => (opts.crons = v),
+    "--idle-seconds": v => (opts.idleSeconds = v),
+    "--cron-ticks": v => (opts.cronTicks = v),
+    "--timeout-min": v => (opts.timeoutMs = v * 60_000),
+    "--apply-workers": v => (opts.applyWorkers = v),
+  };
+  for (let i = 0; i < args.length; i += 2) {
+    const set = flags[args[i] ?? ""];
+    const value = Number.parseInt(args[i + 1] ?? "", 10);
+    if (!set)
+      throw new Error(`unknown argument ${args[i]} (known: ${Object.keys(flags).join(" ")})`);
+    if (!(value >= 0)) throw new Error(`${args[i]} needs a non-negative integer`);
+    set(value);
+  }
+  if (opts.count < 1 || opts.applyWorkers < 1 || opts.timeoutMs < 1) {
+    throw new Error("--count, --apply-workers and --timeout-min must be at least 1");
+  }
+  return opts;
+}
+
+function log(line: string): void {
+  process.stderr.write(`[scale] ${new Date().toISOString().slice(11, 19)} ${line}\n`);
+}
+
+const name = (prefix: string, i: number) => `${prefix}-${String(i).padStart(5, "0")}`;
+
+function barePod(i: number): object {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: name("bare", i), namespace: NAMESPACE },
+    spec: { containers: [{ name: "main", image: "busybox", command: ["sleep", "3600"] }] },
+  };
+}
+
+function workload(kind: string, prefix: string, i: number, spec: object): object {
+  return {
+    apiVersion: "highlander.plexobject.io/v1",
+    kind,
+    metadata: { name: name(prefix, i), namespace: NAMESPACE },
+    spec,
+  };
+}
+
+const processSpec = { image: "busybox", script: { commands: ["sleep 3600"] } };
+const cronSpec = {
+  image: "busybox",
+  schedule: "* * * * *",
+  concurrencyPolicy: "Allow",
+  script: { commands: ["true"] },
+};
+
+async function listItems<T>(cluster: Cluster, path: string): Promise<T[]> {
+  const res = await apiGet(cluster.server, cluster.pki, path);
+  if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.body.slice(0, 200)}`);
+  return (JSON.parse(res.body) as { items?: T[] }).items ?? [];
+}
+
+/** The operator's own counters: API requests (all, and writes) and reconciles, summed over labels. */
+async function counters(
+  op: OperatorProcess,
+): Promise<{ requests: number; writes: number; reconciles: number }> {
+  const res = await httpGet(`${op.url}/metrics`, { authorization: `Bearer ${op.token}` });
+  const samples = parseMetrics(await res.text());
+  const sum = (metric: string, keep: (labels: Record<string, string>) => boolean = () => true) =>
+    samples.filter(s => s.name === metric && keep(s.labels)).reduce((a, s) => a + s.value, 0);
+  return {
+    requests: sum("k8_highlander_rest_client_requests_total"),
+    writes: sum("k8_highlander_rest_client_requests_total", l => WRITE_VERBS.has(l.verb ?? "")),
+    reconciles: sum("k8_highlander_reconcile_total"),
+  };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+interface Status {
+  status?: { active?: boolean; healthy?: boolean };
+}
+
+export async function run(args: string[]): Promise<void> {
+  const opts = parseArgs(args);
+  const dir = mkdtempSync(join(tmpdir(), "highlander-bench-scale-"));
+  const deadline = () => Date.now() + opts.timeoutMs;
+  let cluster: Cluster | undefined;
+  let operators: OperatorProcess[] = [];
+  const samplers: ProcessSampler[] = [];
+  let jobWatch: Watch | undefined;
+  let keepDir = false;
+  const interrupted = () => {
+    for (const op of operators) op.kill("SIGKILL");
+    process.exit(130);
+  };
+  process.once("SIGINT", interrupted);
+  try {
+    ensureModuleBuilt();
+    // A kwok node takes 250 pods: enough nodes that every pod (and every cron Job's) is scheduled.
+    const nodes = Math.max(2, Math.ceil((opts.count + opts.crons * (opts.cronTicks + 1)) / 200));
+    cluster = await startCluster({
+      dir: join(dir, "cluster"),
+      ownerPid: process.pid,
+      name: "scale",
+      nodes,
+    });
+    const c = cluster;
+    prepareCluster(c.kubeconfig);
+    kubectl(c.kubeconfig, ["create", "namespace", NAMESPACE]);
+    const podsPath = `/api/v1/namespaces/${NAMESPACE}/pods`;
+    const processesPath = `${GROUP_PATH}/namespaces/${NAMESPACE}/workloadprocesses`;
+
+    // 1. The floor.
+    log(`floor: applying ${opts.count} bare pods`);
+    const f0 = Date.now();
+    await applyAll(
+      c.kubeconfig,
+      dir,
+      Array.from({ length: opts.count }, (_, i) => barePod(i)),
+      opts.applyWorkers,
+      "bare",
+    );
+    await pollUntil(
+      log,
+      "bare pods Running",
+      async () =>
+        (await listItems<{ status?: { phase?: string } }>(c, podsPath)).filter(
+          p => p.status?.phase === "Running",
+        ).length,
+      n => n === opts.count,
+      deadline(),
+    );
+    const floorMs = Date.now() - f0;
+    log(`floor: ${seconds(floorMs)}; deleting them`);
+    await kubectlAsync(c.kubeconfig, [
+      "delete",
+      "pods",
+      "--all",
+      "-n",
+      NAMESPACE,
+      "--wait=false",
+      "--grace-period=0",
+      "--force",
+    ]);
+    await pollUntil(
+      log,
+      "bare pods left",
+      async () => (await listItems(c, podsPath)).length,
+      n => n === 0,
+      deadline(),
+    );
+
+    // 2. Leader and warm standby; the lock's own request rate.
+    const env = { HIGHLANDER_LEASE_NAMESPACE: NAMESPACE, HIGHLANDER_LOG_LEVEL: "info" };
+    const a = await startOperator({
+      name: "scale-a",
+      kubeconfig: c.kubeconfig,
+      dir: join(dir, "a"),
+      env,
+    });
+    operators = [a];
+    await waitUntilLeading(a);
+    const b = await startOperator({
+      name: "scale-b",
+      kubeconfig: c.kubeconfig,
+      dir: join(dir, "b"),
+      env,
+    });
+    operators = [a, b];
+    const sa = new ProcessSampler(a.pid);
+    const sb = new ProcessSampler(b.pid);
+    samplers.push(sa, sb);
+    await sleep(5000);
+    const idleLeaderKiB = sa.rssKiB;
+    const l0 = await counters(a);
+    const l0t = Date.now();
+    await sleep(20_000);
+    const l1 = await counters(a);
+    const lockRate = (l1.requests - l0.requests) / ((Date.now() - l0t) / 1000);
+    log(
+      `leader idle with no workloads: ${mib(idleLeaderKiB)}, ${lockRate.toFixed(2)} requests/s (the lock)`,
+    );
+
+    // 3. N workloads to Active.
+    log(`applying ${opts.count} WorkloadProcess`);
+    const w0 = Date.now();
+    const before = await counters(a);
+    const cpu0 = sa.cpuSeconds;
+    await applyAll(
+      c.kubeconfig,
+      dir,
+      Array.from({ length: opts.count }, (_, i) =>
+        workload("WorkloadProcess", "proc", i, processSpec),
+      ),
+      opts.applyWorkers,
+      "proc",
+    );
+    await pollUntil(
+      log,
+      "Active and Healthy",
+      async () =>
+        (await listItems<Status>(c, processesPath)).filter(
+          w => w.status?.active === true && w.status.healthy === true,
+        ).length,
+      n => n === opts.count,
+      deadline(),
+    );
+    const activeMs = Date.now() - w0;
+    const after = await counters(a);
+    const perWorkload =
+      (after.requests - before.requests - lockRate * (activeMs / 1000)) / opts.count;
+    const activeCpu = sa.cpuSeconds - cpu0;
+    log(`all Active in ${seconds(activeMs)}`);
+
+    // 4. Idle.
+    await sleep(10_000); // let the last status writes and events drain
+    const i0 = await counters(a);
+    const i0t = Date.now();
+    await sleep(opts.idleSeconds * 1000);
+    const i1 = await counters(a);
+    const idleS = (Date.now() - i0t) / 1000;
+    const idleReconciles = (i1.reconciles - i0.reconciles) / idleS;
+    const idleRequests = (i1.requests - i0.requests) / idleS - lockRate;
+    const leaderLoadedKiB = sa.rssKiB;
+    const standbyKiB = sb.rssKiB;
+    log(
+      `idle: ${idleReconciles.toFixed(2)} reconciles/s, ${idleRequests.toFixed(2)} requests/s beyond the lock`,
+    );
+
+    // 5. Graceful handoff.
+    const t0 = await counters(b);
+    const h0 = Date.now();
+    a.kill("SIGTERM");
+    await waitUntilLeading(b);
+    const ledMs = Date.now() - h0;
+    await pollUntil(
+      log,
+      "reconciles by the new leader",
+      async () => (await counters(b)).reconciles - t0.reconciles,
+      n => n >= opts.count,
+      deadline(),
+      100,
+    );
+    const verifiedMs = Date.now() - h0 - ledMs;
+    const t1 = await counters(b);
+    const takeoverWrites = t1.writes - t0.writes;
+    await a.exited();
+    log(
+      `handoff: leads in ${seconds(ledMs)}, every workload reconciled ${seconds(verifiedMs)} later, ${takeoverWrites} writes`,
+    );
+
+    // 6. Cron ticks.
+    const delays: number[] = [];
+    let firstCountedTick = Number.POSITIVE_INFINITY;
+    jobWatch = watchResource(
+      c.server,
+      c.pki,
+      `/apis/batch/v1/namespaces/${NAMESPACE}/jobs`,
+      event => {
+        const tick = Date.parse(
+          event.object.metadata.annotations?.[ANNOTATION_SCHEDULED_TIME] ?? "",
+        );
+        if (event.type === "ADDED" && tick >= firstCountedTick) delays.push(Date.now() - tick);
+      },
+    );
+    if (opts.crons > 0 && opts.cronTicks > 0) {
+      log(
+        `applying ${opts.crons} WorkloadCronJob (every minute); measuring ${opts.cronTicks} ticks`,
+      );
+      await applyAll(
+        c.kubeconfig,
+        dir,
+        Array.from({ length: opts.crons }, (_, i) =>
+          workload("WorkloadCronJob", "cron", i, cronSpec),
+        ),
+        opts.applyWorkers,
+        "cron",
+      );
+      // Count from the first full minute at least 20 s away, so every cron exists before its tick.
+      firstCountedTick = Math.ceil((Date.now() + 20_000) / 60_000) * 60_000;
+      const lastTick = firstCountedTick + (opts.cronTicks - 1) * 60_000;
+      await pollUntil(
+        log,
+        "cron Jobs seen",
+        async () => delays.length,
+        n => n >= opts.crons * opts.cronTicks,
+        Math.min(deadline(), lastTick + 60_000),
+        500,
+      ).catch((err: unknown) => log(String(err)));
+    }
+    jobWatch.stop();
+    sb.sample();
+
+    // 7. Delete everything.
+    const d0 = Date.now();
+    await kubectlAsync(c.kubeconfig, [
+      "delete",
+      "workloadprocesses,workloadcronjobs",
+      "--all",
+      "-n",
+      NAMESPACE,
+      "--wait=false",
+    ]);
+    await pollUntil(
+      log,
+      "workloads left",
+      async () => (await listItems(c, processesPath)).length,
+      n => n === 0,
+      deadline(),
+    );
+    const deletedMs = Date.now() - d0;
+
+    const ratio = activeMs / floorMs;
+    const per1000 = (x: number) => (x * 1000) / opts.count;
+    const cronLine =
+      delays.length === 0
+        ? "not measured"
+        : `p50 ${seconds(percentile(delays, 50))}, p99 ${seconds(percentile(delays, 99))} (${delays.length} Jobs of ${opts.crons * opts.cronTicks} expected)`;
+    const lines = [
+      `machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; the control plane and kwok share these cores`,
+      `bare pods → Running (floor):        ${seconds(floorMs)} for ${opts.count}`,
+      `WorkloadProcess → Active:           ${seconds(activeMs)} for ${opts.count}; ratio ${ratio.toFixed(2)}× the floor (target ≤ 1.5×)`,
+      `API requests per workload:          ${perWorkload.toFixed(1)} (target ≤ 5); operator CPU ${activeCpu.toFixed(1)} s`,
+      `idle reconciles/s:                  ${idleReconciles.toFixed(2)} (target: none without a cause)`,
+      `idle requests/s beyond the lock:    ${idleRequests.toFixed(2)}, ${per1000(idleRequests).toFixed(2)} per 1,000 workloads (target < 0.1); the lock ${lockRate.toFixed(2)}/s`,
+      `handoff: new leader leads in        ${seconds(ledMs)}`,
+      `handoff: every workload reconciled  ${seconds(verifiedMs)} after leading (target < 5 s), ${takeoverWrites} writes (target 0)`,
+      `cron tick → Job (${opts.crons} crons):     ${cronLine} (target p99 < 1 s)`,
+      `RSS idle leader / with ${opts.count} / standby: ${mib(idleLeaderKiB)} / ${mib(leaderLoadedKiB)} / ${mib(standbyKiB)}; peak ${mib(Math.max(sa.peakHwmKiB, sb.peakHwmKiB))} (targets < 100 MiB idle)`,
+      `memory per workload:                ${(((leaderLoadedKiB - idleLeaderKiB) * 1024) / opts.count / 1024).toFixed(1)} KiB (target < 50 KiB)`,
+      `delete all → workloads gone:        ${seconds(deletedMs)}`,
+    ];
+    console.log("\nscale summary");
+    for (const line of lines) console.log(line);
+  } catch (err) {
+    keepDir = true;
+    log(`failed; the operators' logs and the cluster's logs are kept in ${dir}`);
+    throw err;
+  } finally {
+    process.removeListener("SIGINT", interrupted);
+    jobWatch?.stop();
+    for (const s of samplers) s.stop();
+    await stopOperators(...operators);
+    await cluster?.stop();
+    if (!keepDir) rmSync(dir, { recursive: true, force: true });
+  }
+}

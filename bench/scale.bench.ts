@@ -32,13 +32,13 @@ import {
 } from "../e2e/lib/operator";
 import { parseMetrics } from "../e2e/lib/prometheus";
 import { sleep } from "../e2e/lib/processes";
+import { AuditCounter } from "./lib/audit-counter";
 import { applyAll, kubectlAsync } from "./lib/kubectl-async";
 import { pollUntil, seconds } from "./lib/poll";
 import { mib, ProcessSampler } from "./lib/process-sampler";
 
 const NAMESPACE = "scale";
 const GROUP_PATH = "/apis/highlander.plexobject.io/v1";
-const WRITE_VERBS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 interface Options {
   count: number;
@@ -118,19 +118,12 @@ async function listItems<T>(cluster: Cluster, path: string): Promise<T[]> {
   return (JSON.parse(res.body) as { items?: T[] }).items ?? [];
 }
 
-/** The operator's own counters: API requests (all, and writes) and reconciles, summed over labels. */
-async function counters(
-  op: OperatorProcess,
-): Promise<{ requests: number; writes: number; reconciles: number }> {
+/** Reconciles the operator counted (its own metric), summed over kinds and results. */
+async function reconciles(op: OperatorProcess): Promise<number> {
   const res = await httpGet(`${op.url}/metrics`, { authorization: `Bearer ${op.token}` });
-  const samples = parseMetrics(await res.text());
-  const sum = (metric: string, keep: (labels: Record<string, string>) => boolean = () => true) =>
-    samples.filter(s => s.name === metric && keep(s.labels)).reduce((a, s) => a + s.value, 0);
-  return {
-    requests: sum("k8_highlander_rest_client_requests_total"),
-    writes: sum("k8_highlander_rest_client_requests_total", l => WRITE_VERBS.has(l.verb ?? "")),
-    reconciles: sum("k8_highlander_reconcile_total"),
-  };
+  return parseMetrics(await res.text())
+    .filter(s => s.name === "k8_highlander_reconcile_total")
+    .reduce((a, s) => a + s.value, 0);
 }
 
 function percentile(values: number[], p: number): number {
@@ -165,8 +158,12 @@ export async function run(args: string[]): Promise<void> {
       ownerPid: process.pid,
       name: "scale",
       nodes,
+      auditLog: true,
+      auditOperatorReads: true,
+      clientIdentities: ["scale-a", "scale-b"],
     });
     const c = cluster;
+    const audit = new AuditCounter(c.auditLogPath!);
     prepareCluster(c.kubeconfig);
     kubectl(c.kubeconfig, ["create", "namespace", NAMESPACE]);
     const podsPath = `/api/v1/namespaces/${NAMESPACE}/pods`;
@@ -216,7 +213,7 @@ export async function run(args: string[]): Promise<void> {
     const env = { HIGHLANDER_LEASE_NAMESPACE: NAMESPACE, HIGHLANDER_LOG_LEVEL: "info" };
     const a = await startOperator({
       name: "scale-a",
-      kubeconfig: c.kubeconfig,
+      kubeconfig: c.identities["scale-a"]!.kubeconfig,
       dir: join(dir, "a"),
       env,
     });
@@ -224,7 +221,7 @@ export async function run(args: string[]): Promise<void> {
     await waitUntilLeading(a);
     const b = await startOperator({
       name: "scale-b",
-      kubeconfig: c.kubeconfig,
+      kubeconfig: c.identities["scale-b"]!.kubeconfig,
       dir: join(dir, "b"),
       env,
     });
@@ -234,11 +231,11 @@ export async function run(args: string[]): Promise<void> {
     samplers.push(sa, sb);
     await sleep(5000);
     const idleLeaderKiB = sa.rssKiB;
-    const l0 = await counters(a);
+    const l0 = audit.mark();
     const l0t = Date.now();
     await sleep(20_000);
-    const l1 = await counters(a);
-    const lockRate = (l1.requests - l0.requests) / ((Date.now() - l0t) / 1000);
+    const lockRate =
+      audit.count(l0, audit.mark(), "scale-a").requests / ((Date.now() - l0t) / 1000);
     log(
       `leader idle with no workloads: ${mib(idleLeaderKiB)}, ${lockRate.toFixed(2)} requests/s (the lock)`,
     );
@@ -246,7 +243,7 @@ export async function run(args: string[]): Promise<void> {
     // 3. N workloads to Active.
     log(`applying ${opts.count} WorkloadProcess`);
     const w0 = Date.now();
-    const before = await counters(a);
+    const before = audit.mark();
     const cpu0 = sa.cpuSeconds;
     await applyAll(
       c.kubeconfig,
@@ -268,21 +265,20 @@ export async function run(args: string[]): Promise<void> {
       deadline(),
     );
     const activeMs = Date.now() - w0;
-    const after = await counters(a);
-    const perWorkload =
-      (after.requests - before.requests - lockRate * (activeMs / 1000)) / opts.count;
+    const made = audit.count(before, audit.mark(), "scale-a");
+    const perWorkload = (made.requests - lockRate * (activeMs / 1000)) / opts.count;
     const activeCpu = sa.cpuSeconds - cpu0;
     log(`all Active in ${seconds(activeMs)}`);
 
     // 4. Idle.
     await sleep(10_000); // let the last status writes and events drain
-    const i0 = await counters(a);
+    const i0 = audit.mark();
+    const i0r = await reconciles(a);
     const i0t = Date.now();
     await sleep(opts.idleSeconds * 1000);
-    const i1 = await counters(a);
     const idleS = (Date.now() - i0t) / 1000;
-    const idleReconciles = (i1.reconciles - i0.reconciles) / idleS;
-    const idleRequests = (i1.requests - i0.requests) / idleS - lockRate;
+    const idleReconciles = ((await reconciles(a)) - i0r) / idleS;
+    const idleRequests = audit.count(i0, audit.mark(), "scale-a").requests / idleS - lockRate;
     const leaderLoadedKiB = sa.rssKiB;
     const standbyKiB = sb.rssKiB;
     log(
@@ -290,7 +286,8 @@ export async function run(args: string[]): Promise<void> {
     );
 
     // 5. Graceful handoff.
-    const t0 = await counters(b);
+    const t0 = audit.mark();
+    const t0r = await reconciles(b);
     const h0 = Date.now();
     a.kill("SIGTERM");
     await waitUntilLeading(b);
@@ -298,14 +295,15 @@ export async function run(args: string[]): Promise<void> {
     await pollUntil(
       log,
       "reconciles by the new leader",
-      async () => (await counters(b)).reconciles - t0.reconciles,
+      async () => (await reconciles(b)) - t0r,
       n => n >= opts.count,
       deadline(),
       100,
     );
     const verifiedMs = Date.now() - h0 - ledMs;
-    const t1 = await counters(b);
-    const takeoverWrites = t1.writes - t0.writes;
+    // Its writes of the lock (taking it, renewing) and of the fence are the handoff's own.
+    const takeover = audit.count(t0, audit.mark(), "scale-b");
+    const takeoverWrites = takeover.writes;
     await a.exited();
     log(
       `handoff: leads in ${seconds(ledMs)}, every workload reconciled ${seconds(verifiedMs)} later, ${takeoverWrites} writes`,
@@ -382,11 +380,11 @@ export async function run(args: string[]): Promise<void> {
       `machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; the control plane and kwok share these cores`,
       `bare pods → Running (floor):        ${seconds(floorMs)} for ${opts.count}`,
       `WorkloadProcess → Active:           ${seconds(activeMs)} for ${opts.count}; ratio ${ratio.toFixed(2)}× the floor (target ≤ 1.5×)`,
-      `API requests per workload:          ${perWorkload.toFixed(1)} (target ≤ 5); operator CPU ${activeCpu.toFixed(1)} s`,
+      `API requests per workload:          ${perWorkload.toFixed(1)} (target ≤ 5; the audit log, the lock's rate taken off); ${(made.writes / opts.count).toFixed(1)} writes; operator CPU ${activeCpu.toFixed(1)} s`,
       `idle reconciles/s:                  ${idleReconciles.toFixed(2)} (target: none without a cause)`,
       `idle requests/s beyond the lock:    ${idleRequests.toFixed(2)}, ${per1000(idleRequests).toFixed(2)} per 1,000 workloads (target < 0.1); the lock ${lockRate.toFixed(2)}/s`,
       `handoff: new leader leads in        ${seconds(ledMs)}`,
-      `handoff: every workload reconciled  ${seconds(verifiedMs)} after leading (target < 5 s), ${takeoverWrites} writes (target 0)`,
+      `handoff: every workload reconciled  ${seconds(verifiedMs)} after leading (target < 5 s); ${takeover.requests} requests, ${takeoverWrites} writes of which the lock and fence take a few (target: no others)`,
       `cron tick → Job (${opts.crons} crons):     ${cronLine} (target p99 < 1 s)`,
       `RSS idle leader / with ${opts.count} / standby: ${mib(idleLeaderKiB)} / ${mib(leaderLoadedKiB)} / ${mib(standbyKiB)}; peak ${mib(Math.max(sa.peakHwmKiB, sb.peakHwmKiB))} (targets < 100 MiB idle)`,
       `memory per workload:                ${(((leaderLoadedKiB - idleLeaderKiB) * 1024) / opts.count / 1024).toFixed(1)} KiB (target < 50 KiB)`,

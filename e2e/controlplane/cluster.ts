@@ -69,6 +69,11 @@ export interface ClusterOptions {
    */
   auditLog?: boolean;
   /**
+   * With `auditLog`: also every request (reads and watches too, metadata only) of the
+   * `clientIdentities`, so a benchmark counts the API calls an operator makes without trusting it.
+   */
+  auditOperatorReads?: boolean;
+  /**
    * Client certificates to mint with the throwaway CA, one per name (CN=name, O=highlander:operators),
    * each with a kubeconfig `<dir>/kubeconfig-<name>`. The group is bound to cluster-admin.
    */
@@ -91,6 +96,13 @@ export const AUDIT_POLICY = JSON.stringify({
     { level: "Request", verbs: ["create", "update", "patch", "delete", "deletecollection"] },
   ],
 }); // prettier-ignore
+
+/** AUDIT_POLICY with every request of OPERATOR_GROUP first (the first matching rule wins). */
+function auditPolicyWithOperatorReads(): string {
+  const policy = JSON.parse(AUDIT_POLICY) as { rules: object[] };
+  policy.rules.unshift({ level: "Metadata", userGroups: [OPERATOR_GROUP] });
+  return JSON.stringify(policy);
+}
 
 function operatorBinding(): string {
   return JSON.stringify({
@@ -263,7 +275,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     const auditArgs: string[] = [];
     if (auditLogPath) {
       const policy = join(opts.dir, "audit-policy.json");
-      writeFileSync(policy, AUDIT_POLICY);
+      writeFileSync(
+        policy,
+        opts.auditOperatorReads ? auditPolicyWithOperatorReads() : AUDIT_POLICY,
+      );
       // Blocking mode: an event is on disk before the response goes out, so the auditor never
       // misses a write that a client saw answered. No rotation: one file for the whole run.
       auditArgs.push(

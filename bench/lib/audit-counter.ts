@@ -1,0 +1,45 @@
+// Counting one client's API requests from kube-apiserver's audit log (a cluster started with
+// `auditLog` and `auditOperatorReads`): the server's record, not the operator's own counters, which
+// miss calls made outside its client (Pepr's watches, say).
+import { readFileSync, statSync } from "node:fs";
+
+interface AuditEvent {
+  auditID: string;
+  stage: string;
+  verb: string;
+  user?: { username?: string };
+}
+
+const WRITE_VERBS = new Set(["create", "update", "patch", "delete", "deletecollection"]);
+
+export interface RequestCount {
+  requests: number;
+  writes: number;
+}
+
+export class AuditCounter {
+  constructor(private readonly path: string) {}
+
+  /** The log's current end: pass two marks to `count`. */
+  mark(): number {
+    return statSync(this.path).size;
+  }
+
+  /** Requests of `username` logged between two marks (a watch counts once, when it starts). */
+  count(from: number, to: number, username: string): RequestCount {
+    const text = readFileSync(this.path).subarray(from, to).toString("utf8");
+    const seen = new Set<string>();
+    const out: RequestCount = { requests: 0, writes: 0 };
+    for (const line of text.split("\n")) {
+      if (line === "") continue;
+      const event = JSON.parse(line) as AuditEvent;
+      if (event.user?.username !== username || seen.has(event.auditID)) continue;
+      const counted = event.verb === "watch" ? "ResponseStarted" : "ResponseComplete";
+      if (event.stage !== counted && event.stage !== "Panic") continue;
+      seen.add(event.auditID);
+      out.requests++;
+      if (WRITE_VERBS.has(event.verb)) out.writes++;
+    }
+    return out;
+  }
+}

@@ -12,10 +12,10 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { apiGet, kubectl, startCluster, type Cluster } from "../e2e/controlplane/cluster";
-import { ensureModuleBuilt, prepareCluster } from "../e2e/lib/module";
-import { startOperator, stopOperators, type OperatorProcess } from "../e2e/lib/operator";
-import { sleep, waitFor } from "../e2e/lib/processes";
+import { apiGet, kubectl, startCluster, type Cluster } from "../devenv/controlplane/cluster";
+import { ensureModuleBuilt, prepareCluster } from "../devenv/lib/module";
+import { startOperator, stopOperators, type OperatorProcess } from "../devenv/lib/operator";
+import { sleep, waitFor } from "../devenv/lib/processes";
 
 const NAMESPACE = "bench";
 const GROUP_PATH = "/apis/highlander.plexobject.io/v1";

@@ -10,19 +10,19 @@ import { join } from "node:path";
 import { EPOCH_ANNOTATION } from "../storage/guard";
 import { K8s, kind } from "kubernetes-fluent-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kubectl, startCluster, type Cluster } from "./controlplane/cluster";
-import { prepareCluster } from "./lib/module";
-import { faketimeEnv } from "./lib/faketime";
+import { kubectl, startCluster, type Cluster } from "../devenv/controlplane/cluster";
+import { prepareCluster } from "../devenv/lib/module";
+import { faketimeEnv } from "../devenv/lib/faketime";
 import {
   currentLeader,
   FAST_LEASE,
   startOperator,
   stopOperators,
   type OperatorProcess,
-} from "./lib/operator";
-import { sleep, tail, waitFor } from "./lib/processes";
-import { startTcpProxy, type TcpProxy } from "./lib/tcp-proxy";
-import { startRedis, type RedisService } from "./services/redis";
+} from "../devenv/lib/operator";
+import { sleep, tail, waitFor } from "../devenv/lib/processes";
+import { startTcpProxy, type TcpProxy } from "../devenv/lib/tcp-proxy";
+import { startRedis, type RedisService } from "../devenv/services/redis";
 
 // A control plane of this file's own, with an audit log: what the API server refused is read there,
 // not from the operators (a request held past its client's timeout is answered to nobody).

@@ -22,10 +22,15 @@ import { buildJobForTick } from "../capabilities/workloads/controllers/cronjob/b
 import { buildStatefulSet } from "../capabilities/workloads/controllers/persistent/build";
 import { buildProcessPod } from "../capabilities/workloads/controllers/process/build-pod";
 import { buildDeployment } from "../capabilities/workloads/controllers/service/build";
-import { kubectl } from "./controlplane/cluster";
-import { currentLeader, startOperator, stopOperators, type OperatorProcess } from "./lib/operator";
-import { waitFor } from "./lib/processes";
-import { WIDE_PROFILE_LABEL } from "./lib/workload-policy";
+import { kubectl } from "../devenv/controlplane/cluster";
+import {
+  currentLeader,
+  startOperator,
+  stopOperators,
+  type OperatorProcess,
+} from "../devenv/lib/operator";
+import { waitFor } from "../devenv/lib/processes";
+import { WIDE_PROFILE_LABEL } from "../devenv/lib/workload-policy";
 
 const kubeconfig = inject("kubeconfig");
 const suffix = Date.now().toString(36);

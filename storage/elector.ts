@@ -31,7 +31,7 @@ export type StopReason =
   /** resign() was called: the fence says a newer term has taken over (docs/storage.md). */
   | "superseded";
 
-export interface ElectorOptions extends Partial<LeaseTiming> {
+interface ElectorOptions extends Partial<LeaseTiming> {
   store: LockStore;
   /** Full lock key, e.g. lockKeyFor(tenant). */
   key: string;

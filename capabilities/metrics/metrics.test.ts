@@ -14,7 +14,6 @@ import {
   setClusterHealth,
   setWorkloadActive,
   setWorkqueueDepth,
-  workloadTypeOfKind,
   type WorkloadRef,
 } from "./index";
 
@@ -125,14 +124,6 @@ describe("workload metrics", () => {
     expect(out).toContain(
       'k8_highlander_workload_shutdown_duration_seconds_sum{type="process",name="worker"} 0.2',
     );
-  });
-
-  it("maps kinds to the predecessor's type labels", () => {
-    expect(workloadTypeOfKind("WorkloadProcess")).toBe("process");
-    expect(workloadTypeOfKind("WorkloadCronJob")).toBe("cronjob");
-    expect(workloadTypeOfKind("WorkloadService")).toBe("service");
-    expect(workloadTypeOfKind("WorkloadPersistent")).toBe("persistent");
-    expect(() => workloadTypeOfKind("Deployment")).toThrow(/not a workload kind/);
   });
 });
 

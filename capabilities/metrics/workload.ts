@@ -8,16 +8,7 @@ import {
   defineHistogram,
   exponentialBuckets,
 } from "./define";
-import { KINDS, WORKLOAD_TYPES, type WorkloadType } from "../workloads/crd/kinds";
-
-export { WORKLOAD_TYPES, type WorkloadType };
-
-/** Maps our custom-resource kinds onto the predecessor's `type` label values. */
-export function workloadTypeOfKind(kind: string): WorkloadType {
-  const type = WORKLOAD_TYPES.find(t => KINDS[t].kind === kind);
-  if (type === undefined) throw new Error(`not a workload kind: "${kind}"`);
-  return type;
-}
+import { WORKLOAD_TYPES, type WorkloadType } from "../workloads/crd/kinds";
 
 export interface WorkloadRef {
   type: WorkloadType;
@@ -25,7 +16,7 @@ export interface WorkloadRef {
   namespace: string;
 }
 
-export interface WorkloadMetrics {
+interface WorkloadMetrics {
   status: Gauge<"type" | "name" | "namespace">;
   ready: Gauge<"type" | "name" | "namespace">;
   retryAttempts: Counter<"type" | "name">;

@@ -5,7 +5,7 @@ import type { ObservedLock } from "../../storage/guard";
 import type { LockRecord } from "../../storage/types";
 import type { LeaderInfo, Leadership } from "./leadership";
 
-export interface LeadershipChange {
+interface LeadershipChange {
   at: string;
   type: "acquired" | "lost" | "new-leader" | "failover";
   id: string;

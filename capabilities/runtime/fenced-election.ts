@@ -13,7 +13,7 @@ import { FencedLeadership } from "./fenced-leadership";
 import type { KubeClient } from "./kube-client";
 import { listStamped, type ListScope } from "./workload-listing";
 
-export interface StorageHealth {
+interface StorageHealth {
   connected: boolean;
   lastError: string | null;
 }

@@ -22,7 +22,7 @@ export interface LockLeadership extends Leadership {
   checkObserved(): ObservedLock;
 }
 
-export interface FencedLeadershipOptions {
+interface FencedLeadershipOptions {
   inner: LockLeadership;
   fence: Fence;
   /** Wait between attempts to advance the fence while the API server does not answer. */

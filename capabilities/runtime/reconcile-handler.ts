@@ -23,7 +23,7 @@ import { metricRefOf } from "./workload-metric-ref";
 import type { WorkloadTracker } from "./workload-tracker";
 import { FenceRefusedError, type GuardedWriter } from "./writer";
 
-export interface ReconcileHandlerOptions {
+interface ReconcileHandlerOptions {
   client: KubeClient;
   /** The writer of each mode: a leader's term, or a standby cluster's keeper. */
   writers: { active: GuardedWriter; standby: GuardedWriter };

@@ -2,7 +2,7 @@
 // and exit anyway once the termination grace period is over, should a step hang.
 import type { Logger } from "../logging";
 
-export interface ShutdownSteps {
+interface ShutdownSteps {
   /** Stop acting: the manager and the watches. */
   stopActing(): void;
   /** Release the lock (the elector), then close the lock store. */

@@ -9,7 +9,7 @@ import type { WorkloadKey } from "./manager";
 import type { WatchHandlers } from "./watches";
 import type { TrackedWorkload, WorkloadTracker } from "./workload-tracker";
 
-export interface WatchEventSinkOptions {
+interface WatchEventSinkOptions {
   tenant: string;
   tracker: Pick<WorkloadTracker, "update" | "remove">;
   /** The manager's enqueue. */

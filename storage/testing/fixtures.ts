@@ -10,7 +10,7 @@ import { startSpanner } from "../../devenv/services/spanner";
 import type { LockStoreConfig } from "../factory";
 import type { LeaseTiming } from "../timing";
 
-export interface Outage {
+interface Outage {
   /** Store config pointing at the dedicated server. */
   config: LockStoreConfig;
   /** How the server is taken away, for the test output. */

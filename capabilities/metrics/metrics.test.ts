@@ -7,8 +7,7 @@ import {
   defineCounter,
   defineGauge,
   forgetWorkload,
-  observeWorkloadShutdown,
-  observeWorkloadStartup,
+  observeWorkloadDuration,
   recordReconcile,
   registerOperatorMetrics,
   setClusterHealth,
@@ -115,8 +114,8 @@ describe("workload metrics", () => {
 
   it("observes startup and shutdown durations", async () => {
     const registry = new Registry();
-    observeWorkloadStartup(worker, 1.5, registry);
-    observeWorkloadShutdown(worker, 0.2, registry);
+    observeWorkloadDuration(worker, "startup", 1.5, registry);
+    observeWorkloadDuration(worker, "shutdown", 0.2, registry);
     const out = await text(registry);
     expect(out).toContain(
       'k8_highlander_workload_startup_duration_seconds_count{type="process",name="worker"} 1',

@@ -8,7 +8,8 @@ import { PeprModule } from "pepr";
 import cfg from "./package.json";
 import { capabilities } from "./capabilities";
 import { fatalExit } from "./capabilities/logging/pepr-bridge";
-import { isBuildMode, peprPort, startOperator } from "./capabilities/runtime/operator";
+import { startOperator } from "./capabilities/runtime/operator";
+import { isBuildMode, peprPort } from "./capabilities/runtime/pepr-env";
 
 // deferStart: Pepr's HTTPS port is fixed at 3000 otherwise, and several local replicas need their own.
 const module = new PeprModule(cfg, capabilities, { deferStart: true });

@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["e2e/**/*.e2e.test.ts"],
-    globalSetup: ["e2e/setup/cluster.global.ts"],
+    globalSetup: ["devenv/setup/cluster.global.ts"],
     testTimeout: 120_000,
     hookTimeout: 300_000,
     fileParallelism: false,

@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["storage/**/*.int.test.ts"],
-    globalSetup: ["e2e/setup/services.global.ts"],
+    globalSetup: ["devenv/setup/services.global.ts"],
     testTimeout: 180_000,
     hookTimeout: 300_000,
     fileParallelism: false,

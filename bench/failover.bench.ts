@@ -16,11 +16,11 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startCluster, type Cluster } from "../e2e/controlplane/cluster";
-import { ensureModuleBuilt, prepareCluster } from "../e2e/lib/module";
-import { startOperator, stopOperators, type OperatorProcess } from "../e2e/lib/operator";
-import { sleep, waitFor } from "../e2e/lib/processes";
-import { startAllServices, type AllServices } from "../e2e/services";
+import { startCluster, type Cluster } from "../devenv/controlplane/cluster";
+import { ensureModuleBuilt, prepareCluster } from "../devenv/lib/module";
+import { startOperator, stopOperators, type OperatorProcess } from "../devenv/lib/operator";
+import { sleep, waitFor } from "../devenv/lib/processes";
+import { startAllServices, type AllServices } from "../devenv/services";
 import { percentile } from "./lock-failover.bench";
 
 type Profile = "highlander" | "client-go";

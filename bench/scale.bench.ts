@@ -21,17 +21,17 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { watchResource, type Watch } from "../chaos/watch";
 import { ANNOTATION_SCHEDULED_TIME } from "../capabilities/workloads/controllers/cronjob/build-job";
-import { apiGet, kubectl, startCluster, type Cluster } from "../e2e/controlplane/cluster";
-import { ensureModuleBuilt, prepareCluster } from "../e2e/lib/module";
+import { apiGet, kubectl, startCluster, type Cluster } from "../devenv/controlplane/cluster";
+import { ensureModuleBuilt, prepareCluster } from "../devenv/lib/module";
 import {
   httpGet,
   startOperator,
   stopOperators,
   waitUntilLeading,
   type OperatorProcess,
-} from "../e2e/lib/operator";
-import { parseMetrics } from "../e2e/lib/prometheus";
-import { sleep } from "../e2e/lib/processes";
+} from "../devenv/lib/operator";
+import { parseMetrics } from "../devenv/lib/prometheus";
+import { sleep } from "../devenv/lib/processes";
 import { AuditCounter } from "./lib/audit-counter";
 import { applyAll, kubectlAsync } from "./lib/kubectl-async";
 import { pollUntil, seconds } from "./lib/poll";

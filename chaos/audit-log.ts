@@ -1,6 +1,7 @@
 // Reading kube-apiserver's audit log: one JSON event per line, written by the server itself, so it is
 // the record of what the replicas really sent and what the server really accepted.
 import { existsSync, readFileSync } from "node:fs";
+import { EPOCH_ANNOTATION } from "../storage/guard";
 
 export interface AuditEvent {
   auditID: string;
@@ -52,7 +53,7 @@ export const accepted = (e: AuditEvent): boolean => {
 /** The epoch a write carried: the children's annotation, a status's leader epoch, a fence's spec. */
 export function stampOf(e: AuditEvent): number | undefined {
   const raw =
-    e.requestObject?.metadata?.annotations?.["highlander.plexobject.io/epoch"] ??
+    e.requestObject?.metadata?.annotations?.[EPOCH_ANNOTATION] ??
     e.requestObject?.status?.leader?.epoch;
   const n = raw === undefined ? NaN : Number(raw);
   return Number.isFinite(n) ? n : undefined;

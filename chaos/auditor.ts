@@ -1,6 +1,7 @@
 // The judge of a run. It trusts nothing the operators say: writes come from kube-apiserver's audit
 // log, children and statuses from our own watches. (Only the "who leads" fallback uses the replicas'
 // /api/status, when the audit log has neither fence nor Lease writes; the report says so.)
+import { EPOCH_ANNOTATION } from "../storage/guard";
 import { accepted, stampOf, WRITE_VERBS, type AuditEvent } from "./audit-log";
 import { buildFenceTimeline, termAt, type FenceSource } from "./fence-timeline";
 import type { LeaderSample } from "./leadership";
@@ -60,7 +61,6 @@ export interface AuditResult {
   writes: Record<string, { accepted: number; refusedByFence: number; refusedOther: number }>;
 }
 
-const EPOCH = "highlander.plexobject.io/epoch";
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Writes that are about the lock or Pepr's own bookkeeping, not the workloads. */
@@ -107,7 +107,7 @@ function staleWrites(input: AuditInput, out: Violation[]): { source: FenceSource
 }
 
 function epochOf(w: WatchEvent): number | undefined {
-  const raw = w.object.metadata.annotations?.[EPOCH] ?? w.object.status?.leader?.epoch;
+  const raw = w.object.metadata.annotations?.[EPOCH_ANNOTATION] ?? w.object.status?.leader?.epoch;
   const n = raw === undefined ? NaN : Number(raw);
   return Number.isFinite(n) ? n : undefined;
 }

@@ -1,6 +1,6 @@
 // The lock store of one chaos run, started on loopback, and what the faults can do to it.
 import { join } from "node:path";
-import { startPostgres, startRedis, startSpanner, type RedisService } from "../e2e/services";
+import { startPostgres, startRedis, startSpanner, type RedisService } from "../devenv/services";
 import type { Backend } from "./options";
 
 export interface LockBackend {

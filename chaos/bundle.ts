@@ -1,9 +1,9 @@
-// The module bundle the replicas run. e2e/lib/module.ts rebuilds it when any .ts outside its own
+// The module bundle the replicas run. devenv/lib/module.ts rebuilds it when any .ts outside its own
 // exclusion list is newer, and that list does not name chaos/: editing the suite would cost a
 // four-minute `pepr build` on every run. So look at what the bundle is really built from first.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { ensureModuleBuilt, MODULE_FILE, ROOT } from "../e2e/lib/module";
+import { ensureModuleBuilt, MODULE_FILE, ROOT } from "../devenv/lib/module";
 
 const SOURCES = ["pepr.ts", "package.json", "capabilities", "storage"];
 

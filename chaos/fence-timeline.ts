@@ -3,6 +3,7 @@
 // 2. else Lease writes in the audit log (the Kubernetes Lease backend: acquisitions and releases);
 // 3. else the replicas' own /api/status polls (Redis, PostgreSQL before the fence exists) - the
 //    operators' word, used only because nothing else is there, and said so in the report.
+import { EPOCH_ANNOTATION } from "../storage/guard";
 import { accepted, type AuditEvent } from "./audit-log";
 import type { LeaderSample } from "./leadership";
 
@@ -68,9 +69,7 @@ export function buildFenceTimeline(
     const terms: Term[] = [];
     for (const e of lease) {
       const holder = replicaOf(e.requestObject?.spec?.holderIdentity ?? "", replicas);
-      const epoch = Number(
-        e.requestObject?.metadata?.annotations?.["highlander.plexobject.io/epoch"],
-      );
+      const epoch = Number(e.requestObject?.metadata?.annotations?.[EPOCH_ANNOTATION]);
       const last = terms[terms.length - 1];
       if (last && last.holder === holder && (last.epoch === epoch || !Number.isFinite(epoch)))
         continue;

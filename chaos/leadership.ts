@@ -2,7 +2,7 @@
 // measure takeover and leaderless time; the auditor uses it only as the fallback fence (when neither a
 // HighlanderFence nor a Lease shows up in the audit log), because it is the operators' own word.
 import type { Replica } from "./replica";
-import { sleep } from "../e2e/lib/processes";
+import { sleep } from "../devenv/lib/processes";
 
 export interface LeaderSample {
   at: number;

@@ -2,10 +2,16 @@
 // (so SIGSTOP/SIGKILL reach every thread and child, and the watchdog kills it if the suite dies), with
 // its own client identity, talking to kube-apiserver and to the lock store through its own TCP proxies.
 import { join } from "node:path";
-import { MODULE_FILE, peprTls } from "../e2e/lib/module";
-import { operatorEnv } from "../e2e/lib/operator";
-import { freePort, isAlive, startServer, waitFor, type ServerProcess } from "../e2e/lib/processes";
-import type { TcpProxy } from "../e2e/lib/tcp-proxy";
+import { MODULE_FILE, peprTls } from "../devenv/lib/module";
+import { operatorEnv } from "../devenv/lib/operator";
+import {
+  freePort,
+  isAlive,
+  startServer,
+  waitFor,
+  type ServerProcess,
+} from "../devenv/lib/processes";
+import type { TcpProxy } from "../devenv/lib/tcp-proxy";
 
 export interface ReplicaStatus {
   id: string;

@@ -4,11 +4,11 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { kubectl, startCluster } from "../e2e/controlplane/cluster";
-import { prepareCluster } from "../e2e/lib/module";
+import { kubectl, startCluster } from "../devenv/controlplane/cluster";
+import { prepareCluster } from "../devenv/lib/module";
 import { ensureBundle } from "./bundle";
-import { sleep } from "../e2e/lib/processes";
-import { startTcpProxy } from "../e2e/lib/tcp-proxy";
+import { sleep } from "../devenv/lib/processes";
+import { startTcpProxy } from "../devenv/lib/tcp-proxy";
 import { leaseNameFor } from "../storage/backends/lease-name";
 import { readAuditLog } from "./audit-log";
 import { audit } from "./auditor";

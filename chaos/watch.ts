@@ -5,7 +5,7 @@
 import type { ClientRequest } from "node:http";
 import { request } from "node:https";
 import { readFileSync } from "node:fs";
-import type { Pki } from "../e2e/controlplane/pki";
+import type { Pki } from "../devenv/controlplane/pki";
 
 export interface KubeObject {
   apiVersion?: string;

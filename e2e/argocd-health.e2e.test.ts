@@ -9,15 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LuaFactory } from "wasmoon";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { kubectl } from "./controlplane/cluster";
-import { waitFor } from "./lib/processes";
+import { kubectl } from "../devenv/controlplane/cluster";
+import { waitFor } from "../devenv/lib/processes";
 import {
   FAST_LEASE,
   startOperator,
   stopOperators,
   type OperatorProcess,
   waitUntilLeading,
-} from "./lib/operator";
+} from "../devenv/lib/operator";
 
 const kubeconfig = inject("kubeconfig");
 const ns = `argocd-${Date.now().toString(36)}`;

@@ -8,16 +8,16 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { kubectl } from "./controlplane/cluster";
-import { ROOT } from "./lib/module";
+import { kubectl } from "../devenv/controlplane/cluster";
+import { ROOT } from "../devenv/lib/module";
 import {
   currentLeader,
   FAST_LEASE,
   startOperator,
   stopOperators,
   type OperatorProcess,
-} from "./lib/operator";
-import { tail, waitFor } from "./lib/processes";
+} from "../devenv/lib/operator";
+import { tail, waitFor } from "../devenv/lib/processes";
 
 const kubeconfig = inject("kubeconfig");
 const suffix = Date.now().toString(36);

@@ -3,8 +3,8 @@
 // resource applied with kubectl is read back, and an update arrives through kubernetes-fluent-client.
 import { GenericKind, K8s, RegisterKind, WatchEvent } from "kubernetes-fluent-client";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { kubectl } from "./controlplane/cluster";
-import { waitFor } from "./lib/processes";
+import { kubectl } from "../devenv/controlplane/cluster";
+import { waitFor } from "../devenv/lib/processes";
 
 const kubeconfig = inject("kubeconfig");
 const ns = `foundation-${Date.now().toString(36)}`;

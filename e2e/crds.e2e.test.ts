@@ -21,8 +21,8 @@ import {
 } from "../capabilities/workloads/controllers/persistent/build";
 import { buildProcessPod } from "../capabilities/workloads/controllers/process/build-pod";
 import { buildDeployment, buildService } from "../capabilities/workloads/controllers/service/build";
-import { WIDE_PROFILE_LABEL } from "./lib/workload-policy";
-import { kubectl } from "./controlplane/cluster";
+import { WIDE_PROFILE_LABEL } from "../devenv/lib/workload-policy";
+import { kubectl } from "../devenv/controlplane/cluster";
 
 const kubeconfig = inject("kubeconfig");
 const ns = `crds-${Date.now().toString(36)}`;

@@ -7,18 +7,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { kubectl } from "./controlplane/cluster";
-import { launchBrowser } from "./lib/browser";
-import { ROOT } from "./lib/module";
+import { kubectl } from "../devenv/controlplane/cluster";
+import { launchBrowser } from "../devenv/lib/browser";
+import { ROOT } from "../devenv/lib/module";
 import {
   currentLeader,
   FAST_LEASE,
   startOperator,
   stopOperators,
   type OperatorProcess,
-} from "./lib/operator";
-import { tail, waitFor } from "./lib/processes";
-import { promtoolProblems, sampleValue, scrapeText, parseMetrics } from "./lib/prometheus";
+} from "../devenv/lib/operator";
+import { tail, waitFor } from "../devenv/lib/processes";
+import { promtoolProblems, sampleValue, scrapeText, parseMetrics } from "../devenv/lib/prometheus";
 
 const kubeconfig = inject("kubeconfig");
 const suffix = Date.now().toString(36);

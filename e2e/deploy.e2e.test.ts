@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import type { V1Deployment } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { buildReleaseArtifacts, findHelm, helmTemplate } from "./lib/helm";
-import { serviceAccountKubeconfig } from "./lib/service-account";
-import { freePort, startServer, waitFor, type ServerProcess } from "./lib/processes";
+import { buildReleaseArtifacts, findHelm, helmTemplate } from "../devenv/lib/helm";
+import { serviceAccountKubeconfig } from "../devenv/lib/service-account";
+import { freePort, startServer, waitFor, type ServerProcess } from "../devenv/lib/processes";
 import { parseAllDocuments } from "yaml";
 
 const kubeconfig = inject("kubeconfig");

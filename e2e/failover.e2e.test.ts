@@ -5,16 +5,16 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { kubectl } from "./controlplane/cluster";
-import { sleep, waitFor } from "./lib/processes";
+import { kubectl } from "../devenv/controlplane/cluster";
+import { sleep, waitFor } from "../devenv/lib/processes";
 import {
   currentLeader,
   FAST_LEASE,
   startOperator,
   stopOperators,
   type OperatorProcess,
-} from "./lib/operator";
-import { watchPods } from "./lib/pod-watch";
+} from "../devenv/lib/operator";
+import { watchPods } from "../devenv/lib/pod-watch";
 
 const kubeconfig = inject("kubeconfig");
 const ns = `failover-${Date.now().toString(36)}`;

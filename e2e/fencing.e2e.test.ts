@@ -7,21 +7,22 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { EPOCH_ANNOTATION } from "../storage/guard";
 import { K8s, kind } from "kubernetes-fluent-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kubectl, startCluster, type Cluster } from "./controlplane/cluster";
-import { prepareCluster } from "./lib/module";
-import { faketimeEnv } from "./lib/faketime";
+import { kubectl, startCluster, type Cluster } from "../devenv/controlplane/cluster";
+import { prepareCluster } from "../devenv/lib/module";
+import { faketimeEnv } from "../devenv/lib/faketime";
 import {
   currentLeader,
   FAST_LEASE,
   startOperator,
   stopOperators,
   type OperatorProcess,
-} from "./lib/operator";
-import { sleep, tail, waitFor } from "./lib/processes";
-import { startTcpProxy, type TcpProxy } from "./lib/tcp-proxy";
-import { startRedis, type RedisService } from "./services/redis";
+} from "../devenv/lib/operator";
+import { sleep, tail, waitFor } from "../devenv/lib/processes";
+import { startTcpProxy, type TcpProxy } from "../devenv/lib/tcp-proxy";
+import { startRedis, type RedisService } from "../devenv/services/redis";
 
 // A control plane of this file's own, with an audit log: what the API server refused is read there,
 // not from the operators (a request held past its client's timeout is answered to nobody).
@@ -33,7 +34,6 @@ const ns = `fencing-${run}`;
 const tenantFor = (name: string) => `${name}-${run}`;
 const dir = mkdtempSync(join(tmpdir(), "highlander-fencing-"));
 const k = (args: string[], input?: string) => kubectl(kubeconfig, args, input);
-const EPOCH = "highlander.plexobject.io/epoch";
 const TENANT = "highlander.plexobject.io/tenant";
 /** FAST_LEASE's lease duration: the bound the issue sets for a new leader to act on a change. */
 const LEASE_MS = 4_000;
@@ -132,7 +132,7 @@ async function watchDeployments(tenant: string) {
     const versions = seen.get(name) ?? [];
     versions.push({
       rv: Number(d.metadata?.resourceVersion),
-      epoch: Number(d.metadata?.annotations?.[EPOCH] ?? 0),
+      epoch: Number(d.metadata?.annotations?.[EPOCH_ANNOTATION] ?? 0),
       image: d.spec?.template.spec?.containers[0]?.image ?? "",
     });
     seen.set(name, versions);
@@ -211,7 +211,7 @@ describe("the fence the API server enforces", () => {
     expect(fence.spec.tenant).toBe(tenant);
     // A write in Highlander's name with a stale stamp: refused, with the fence named.
     const stale = JSON.stringify({
-      metadata: { annotations: { [EPOCH]: String(fence.spec.epoch - 1) } },
+      metadata: { annotations: { [EPOCH_ANNOTATION]: String(fence.spec.epoch - 1) } },
     });
     expect(() =>
       k([
@@ -446,7 +446,7 @@ describe("the fence the API server enforces", () => {
         }
       }, 60_000, 200); // prettier-ignore
       const { fence } = await leader.api<{ fence: { epoch: number } }>("/api/status");
-      expect(Number(cr.metadata.annotations?.[EPOCH])).toBe(fence.epoch);
+      expect(Number(cr.metadata.annotations?.[EPOCH_ANNOTATION])).toBe(fence.epoch);
       // Written by the operator's one field manager, which the fence policy matches.
       expect(cr.metadata.managedFields?.map(f => f.manager)).toContain("highlander");
       expect(cr.metadata.managedFields?.map(f => f.manager)).not.toContain("highlander-config");

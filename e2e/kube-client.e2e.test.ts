@@ -3,7 +3,7 @@
 import { KubeConfig } from "@kubernetes/client-node";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { FIELD_MANAGER, KubeApiError, KubeClient } from "../capabilities/runtime/kube-client";
-import { kubectl } from "./controlplane/cluster";
+import { kubectl } from "../devenv/controlplane/cluster";
 
 const kubeconfig = inject("kubeconfig");
 const ns = `kube-client-${Date.now().toString(36)}`;

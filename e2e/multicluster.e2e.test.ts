@@ -5,17 +5,17 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { kubectl, startCluster, type Cluster } from "./controlplane/cluster";
-import { startRedis, type RedisService } from "./services/redis";
-import { prepareCluster } from "./lib/module";
-import { waitFor } from "./lib/processes";
+import { kubectl, startCluster, type Cluster } from "../devenv/controlplane/cluster";
+import { startRedis, type RedisService } from "../devenv/services/redis";
+import { prepareCluster } from "../devenv/lib/module";
+import { waitFor } from "../devenv/lib/processes";
 import {
   FAST_LEASE,
   startOperator,
   stopOperators,
   type OperatorProcess,
   waitUntilLeading,
-} from "./lib/operator";
+} from "../devenv/lib/operator";
 
 const kubeconfigA = inject("kubeconfig");
 const ns = `multi-${Date.now().toString(36)}`;

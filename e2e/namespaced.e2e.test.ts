@@ -12,17 +12,17 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { kubectl } from "./controlplane/cluster";
+import { kubectl } from "../devenv/controlplane/cluster";
 import {
   FAST_LEASE,
   httpGet,
   startOperator,
   stopOperators,
   type OperatorProcess,
-} from "./lib/operator";
-import { helmTemplate } from "./lib/helm";
-import { waitFor } from "./lib/processes";
-import { serviceAccountKubeconfig } from "./lib/service-account";
+} from "../devenv/lib/operator";
+import { helmTemplate } from "../devenv/lib/helm";
+import { waitFor } from "../devenv/lib/processes";
+import { serviceAccountKubeconfig } from "../devenv/lib/service-account";
 
 const kubeconfig = inject("kubeconfig");
 const root = resolve(import.meta.dirname, "..");

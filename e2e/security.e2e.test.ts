@@ -22,16 +22,16 @@ import { buildJobForTick } from "../capabilities/workloads/controllers/cronjob/b
 import { buildStatefulSet } from "../capabilities/workloads/controllers/persistent/build";
 import { buildProcessPod } from "../capabilities/workloads/controllers/process/build-pod";
 import { buildDeployment } from "../capabilities/workloads/controllers/service/build";
-import { kubectl } from "./controlplane/cluster";
+import { kubectl } from "../devenv/controlplane/cluster";
 import {
   currentLeader,
   httpGet,
   startOperator,
   stopOperators,
   type OperatorProcess,
-} from "./lib/operator";
-import { waitFor } from "./lib/processes";
-import { WIDE_PROFILE_LABEL } from "./lib/workload-policy";
+} from "../devenv/lib/operator";
+import { waitFor } from "../devenv/lib/processes";
+import { WIDE_PROFILE_LABEL } from "../devenv/lib/workload-policy";
 
 const kubeconfig = inject("kubeconfig");
 const suffix = Date.now().toString(36);

@@ -6,15 +6,15 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { kubectl } from "./controlplane/cluster";
+import { kubectl } from "../devenv/controlplane/cluster";
 import {
   currentLeader,
   FAST_LEASE,
   startOperator,
   stopOperators,
   type OperatorProcess,
-} from "./lib/operator";
-import { tail, waitFor } from "./lib/processes";
+} from "../devenv/lib/operator";
+import { tail, waitFor } from "../devenv/lib/processes";
 
 const kubeconfig = inject("kubeconfig");
 const ns = `tenants-${Date.now().toString(36)}`;

@@ -5,8 +5,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser } from "../e2e/lib/browser";
-import { waitFor } from "../e2e/lib/processes";
+import { launchBrowser } from "../devenv/lib/browser";
+import { waitFor } from "../devenv/lib/processes";
 import { SpannerLockStore } from "../storage/backends/spanner";
 import {
   api,

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { isAlive, sleep, waitFor } from "../e2e/lib/processes";
+import { isAlive, sleep, waitFor } from "../devenv/lib/processes";
 import {
   api,
   INSTANCE,

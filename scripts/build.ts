@@ -33,7 +33,7 @@ import {
   zarfYaml,
   type PackedModule,
 } from "./build/module-artifacts";
-import { run } from "../e2e/lib/processes";
+import { run } from "../devenv/lib/processes";
 import { syncDeployCopies } from "./sync-deploy-copies";
 
 const root = resolve(import.meta.dirname, "..");

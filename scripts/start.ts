@@ -17,7 +17,7 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, relative } from "node:path";
 import { resolveConfig } from "../capabilities/config/load";
-import { findRunningCluster, startCluster } from "../e2e/controlplane/cluster";
+import { findRunningCluster, startCluster } from "../devenv/controlplane/cluster";
 import {
   ensureModuleBuiltAsync,
   moduleIsFresh,
@@ -25,9 +25,9 @@ import {
   peprTls,
   prepareClusterIfAllowed,
   ROOT,
-} from "../e2e/lib/module";
-import { run, sleep } from "../e2e/lib/processes";
-import { withProgress } from "../e2e/lib/progress";
+} from "../devenv/lib/module";
+import { run, sleep } from "../devenv/lib/processes";
+import { withProgress } from "../devenv/lib/progress";
 import { startOptions } from "./start-options";
 
 /** `npm start`'s HTTP port when none is configured: not kubectl's fallback 8080. */

@@ -6,9 +6,9 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { startCluster, type Cluster } from "../e2e/controlplane/cluster";
-import { startAllServices, type AllServices } from "../e2e/services";
-import { ensureSystemPackages, TEST_PACKAGES } from "../e2e/lib/system-packages";
+import { startCluster, type Cluster } from "../devenv/controlplane/cluster";
+import { startAllServices, type AllServices } from "../devenv/services";
+import { ensureSystemPackages, TEST_PACKAGES } from "../devenv/lib/system-packages";
 
 const root = resolve(import.meta.dirname, "..");
 const resultsDir = join(root, ".test-results");

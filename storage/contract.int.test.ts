@@ -1,6 +1,6 @@
 // The leader-lock contract, written once and run against every real backend: Kubernetes Lease (local
 // control plane), Redis, PostgreSQL and the Cloud Spanner emulator. Servers come from the global setup
-// (e2e/setup/services.global.ts); outage tests start dedicated ones.
+// (devenv/setup/services.global.ts); outage tests start dedicated ones.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { skewedClock, systemClock } from "./clock";

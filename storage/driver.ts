@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
-export class MissingDriverError extends Error {
+class MissingDriverError extends Error {
   constructor(driver: string, cause: unknown) {
     super(
       `the ${driver} package is not installed here: install it where the module can load it ` +

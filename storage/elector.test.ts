@@ -217,6 +217,22 @@ describe("LeaderElector timing", () => {
     expect(elector.isLeader()).toBe(true);
   });
 
+  it("a standby's view of another holder is fresh only within renewDeadline of its last answered look", async () => {
+    store.seed(KEY, "other", timing.leaseDurationMs);
+    elector.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(elector.guard.checkObserved()).toMatchObject({ holderId: "other" });
+    store.mode = "fail";
+    await vi.advanceTimersByTimeAsync(timing.renewDeadlineMs - 1);
+    expect(elector.guard.freshObservation()).toMatchObject({ holderId: "other" });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(elector.guard.freshObservation()).toBeUndefined();
+    expect(() => elector.guard.checkObserved()).toThrow(NotLeaderError);
+    store.mode = "ok";
+    await vi.advanceTimersByTimeAsync(timing.retryPeriodMs * 1.2);
+    expect(elector.guard.checkObserved()).toMatchObject({ holderId: "other" });
+  });
+
   it("a leader whose lease ran out in a store that was down takes it again: new epoch, same holder", async () => {
     elector = make({ keepTermPastDeadline: () => true });
     elector.start();

@@ -16,7 +16,7 @@
 //   about one retry period.
 import { EventEmitter } from "node:events";
 import { systemClock, type Clock } from "./clock";
-import { WriteGuard, type LeadershipView } from "./guard";
+import { WriteGuard, type LeadershipView, type ObservedLock } from "./guard";
 import { metrics, zeroCounters } from "./metrics";
 import { jittered, resolveTiming, type LeaseTiming, type ResolvedTiming } from "./timing";
 import type { AcquireResult, LockRecord, LockStore } from "./types";
@@ -31,7 +31,7 @@ export type StopReason =
   /** resign() was called: the fence says a newer term has taken over (docs/storage.md). */
   | "superseded";
 
-export interface ElectorOptions extends Partial<LeaseTiming> {
+interface ElectorOptions extends Partial<LeaseTiming> {
   store: LockStore;
   /** Full lock key, e.g. lockKeyFor(tenant). */
   key: string;
@@ -110,6 +110,8 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
   private watched: Watched | undefined;
   /** A look at the lock failed since the last one that worked: what we watched proves nothing. */
   private blind = false;
+  /** The last look at the lock that storage answered: what it held, and when the look started. */
+  private looked: { record: LockRecord | undefined; startedMs: number } | undefined;
 
   constructor(private readonly opts: ElectorOptions) {
     super();
@@ -157,6 +159,17 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
       ? Number.POSITIVE_INFINITY
       : l.lastRenewMs + this.timing.renewDeadlineMs;
     return { epoch: l.epoch, deadlineMs };
+  }
+
+  observedLease(): (ObservedLock & { deadlineMs: number }) | undefined {
+    const looked = this.looked;
+    const record = looked?.record;
+    if (this.leading || !looked || !record || record.holderId === "") return undefined;
+    return {
+      holderId: record.holderId,
+      epoch: record.epoch,
+      deadlineMs: looked.startedMs + this.timing.renewDeadlineMs,
+    };
   }
 
   /** True while this leader has not renewed within renewDeadline (it may still keep its term). */
@@ -245,12 +258,14 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
   }
 
   private async observeOnce(): Promise<void> {
+    const started = this.clock.monotonicMs();
     try {
       const record = await withTimeout(
         this.opts.store.get(this.opts.key),
         this.timing.renewDeadlineMs,
         "get",
       );
+      this.looked = { record, startedMs: started };
       if (record) this.report(record);
     } catch (err) {
       this.emit("error", err, "get");
@@ -264,12 +279,14 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
    */
   private async mayAcquire(): Promise<boolean> {
     let record: LockRecord | undefined;
+    const started = this.clock.monotonicMs();
     try {
       record = await withTimeout(
         this.opts.store.get(this.opts.key),
         this.timing.renewDeadlineMs,
         "get",
       );
+      this.looked = { record, startedMs: started };
     } catch (err) {
       this.blind = true;
       metrics.failedAttempts.inc({ backend: this.backend });
@@ -344,6 +361,7 @@ export class LeaderElector extends EventEmitter<ElectorEvents> implements Leader
     }
     if (!result.acquired) {
       metrics.failedAttempts.inc({ backend: this.backend });
+      if (result.current) this.looked = { record: result.current, startedMs: started };
       if (result.current && result.current.holderId !== "") this.report(result.current);
       return;
     }

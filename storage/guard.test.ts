@@ -1,5 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { EPOCH_ANNOTATION, NotLeaderError, WriteGuard, canOverwrite } from "./guard";
+import {
+  EPOCH_ANNOTATION,
+  FencedError,
+  NotLeaderError,
+  WriteGuard,
+  canOverwrite,
+  checkOverwrite,
+} from "./guard";
+import { metrics } from "./metrics";
+
+const refusals = async (backend: string) =>
+  (await metrics.fencingRejections.get()).values.find(
+    v => v.labels.backend === backend && v.labels.source === "operator",
+  )?.value ?? 0;
 
 describe("canOverwrite", () => {
   it("allows unstamped, equal and older objects and refuses newer ones", () => {
@@ -13,11 +26,38 @@ describe("canOverwrite", () => {
   });
 });
 
+describe("checkOverwrite", () => {
+  it("refuses an object stamped by a newer epoch with a FencedError, counted", async () => {
+    const before = await refusals("guard-test");
+    expect(() => checkOverwrite("3", 3, "guard-test")).not.toThrow();
+    expect(() => checkOverwrite("4", 3, "guard-test")).toThrow(FencedError);
+    expect(await refusals("guard-test")).toBe(before + 1);
+  });
+});
+
 describe("WriteGuard", () => {
-  const view = (lease: { epoch: number; deadlineMs: number } | undefined, now: number) => ({
+  const view = (
+    lease: { epoch: number; deadlineMs: number } | undefined,
+    now: number,
+    observed?: { holderId: string; epoch: number; deadlineMs: number },
+  ) => ({
     backend: "redis",
     clock: { monotonicMs: () => now, wallMs: () => now },
     currentLease: () => lease,
+    observedLease: () => observed,
+  });
+
+  it("answers a standby with the lock it last read only while that read is recent", () => {
+    const seen = { holderId: "them", epoch: 4, deadlineMs: 100 };
+    expect(new WriteGuard(view(undefined, 99, seen)).checkObserved()).toEqual({
+      holderId: "them",
+      epoch: 4,
+    });
+    expect(new WriteGuard(view(undefined, 100, seen)).freshObservation()).toBeUndefined();
+    expect(() => new WriteGuard(view(undefined, 100, seen)).checkObserved()).toThrow(
+      NotLeaderError,
+    );
+    expect(() => new WriteGuard(view(undefined, 0)).checkObserved()).toThrow(NotLeaderError);
   });
 
   it("returns the epoch before the deadline and throws typed errors otherwise", () => {

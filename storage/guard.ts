@@ -1,8 +1,11 @@
-// The write guard: every write a leader makes first asks `guard.check()`, which answers with the
-// fencing epoch only while this process still leads within its renew deadline (monotonic clock).
-// Objects written are stamped with EPOCH_ANNOTATION; the guarded writer (capabilities/runtime/writer.ts)
-// uses `canOverwrite` to refuse an object stamped by a newer leader, and the API server's fence policy
-// refuses a stale stamp where the write lands (docs/storage.md, "The fence").
+// The write guard, the operator's side of the fence: every write a leader makes first asks
+// `guard.check()`, which answers with the fencing epoch only while this process still leads within its
+// renew deadline (monotonic clock); a standby cluster's keeper asks `guard.checkObserved()`, which
+// answers only while its last look at the lock is that recent. Objects written are stamped with
+// EPOCH_ANNOTATION; `checkOverwrite` refuses an object stamped by a newer leader. The guarded writer
+// (capabilities/runtime/writer.ts) is the one caller of both before a write, and the API server's fence
+// policy refuses a stale stamp where the write lands (docs/storage.md, "The fence"). Every refusal
+// here is counted in k8_highlander_fencing_rejections_total{source="operator"}.
 import { metrics } from "./metrics";
 import type { Clock } from "./clock";
 
@@ -42,12 +45,37 @@ export function canOverwrite(
   return existing <= myEpoch;
 }
 
+/**
+ * Refuses (counted, FencedError) to overwrite an object whose epoch annotation `existing` is newer
+ * than `myEpoch`: a newer leader owns it.
+ */
+export function checkOverwrite(
+  existingEpochAnnotation: string | undefined,
+  myEpoch: number,
+  backend: string,
+): void {
+  if (canOverwrite(existingEpochAnnotation, myEpoch)) return;
+  countRefusal(backend);
+  throw new FencedError(myEpoch, Number(existingEpochAnnotation));
+}
+
+/** Another holder's lock as this process last read it from storage. */
+export interface ObservedLock {
+  holderId: string;
+  epoch: number;
+}
+
 /** What the guard needs from the elector: the current lease as seen on the monotonic clock. */
 export interface LeadershipView {
   readonly backend: string;
   readonly clock: Clock;
   /** The epoch and the monotonic instant after which this process must stop acting. */
   currentLease(): { epoch: number; deadlineMs: number } | undefined;
+  /**
+   * While not leading: the lock as storage last answered a look at it, and the monotonic instant
+   * after which that answer is too old to act on.
+   */
+  observedLease(): (ObservedLock & { deadlineMs: number }) | undefined;
 }
 
 export class WriteGuard {
@@ -68,8 +96,36 @@ export class WriteGuard {
     return { epoch: lease.epoch };
   }
 
+  /**
+   * The lock's holder as last read, while that read is within the renew deadline: what a standby
+   * cluster's keeper acts on. A keeper cut off from storage could otherwise go on stopping things
+   * for a remote leader long gone while a replica of its own cluster has taken over.
+   */
+  freshObservation(): ObservedLock | undefined {
+    const seen = this.view.observedLease();
+    if (!seen || this.view.clock.monotonicMs() >= seen.deadlineMs) return undefined;
+    return { holderId: seen.holderId, epoch: seen.epoch };
+  }
+
+  /** freshObservation(), or a (counted) NotLeaderError when there is none. */
+  checkObserved(): ObservedLock {
+    return (
+      this.freshObservation() ??
+      this.refuse(
+        new NotLeaderError(
+          "no answer from the lock storage within the renew deadline: not acting for another holder",
+          "deadline-passed",
+        ),
+      )
+    );
+  }
+
   private refuse(err: NotLeaderError): never {
-    metrics.fencingRejections.inc({ backend: this.view.backend, source: "operator" });
+    countRefusal(this.view.backend);
     throw err;
   }
+}
+
+function countRefusal(backend: string): void {
+  metrics.fencingRejections.inc({ backend, source: "operator" });
 }

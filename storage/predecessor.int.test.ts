@@ -10,7 +10,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { LeaderElector } from "./elector";
 import { createLockStore, type LockStoreConfig } from "./factory";
-import { lockKeyFor, type LockStore } from "./types";
+import { OLD_OWN_SPANNER_DDL, PREDECESSOR_SPANNER_DDL } from "./testing/spanner-ddl";
+import { lockKeyFor, type LockRecord, type LockStore } from "./types";
 
 /** What the predecessor does with its lock, per its storage backends. */
 interface Predecessor {
@@ -240,6 +241,40 @@ const SPANNER = { projectId: "highlander-predecessor", instanceId: "pred-instanc
 let spannerClient: Spanner | undefined;
 const spanner = () => (spannerClient ??= new Spanner({ projectId: SPANNER.projectId }));
 
+/** A database of its own on the emulator's instance, with a LeaderLocks table as `ddl` makes it. */
+async function spannerDatabase(prefix: string, ddl: string): Promise<string> {
+  const databaseId = `${prefix}-${randomBytes(3).toString("hex")}`;
+  const [, op] = await spanner()
+    .instance(SPANNER.instanceId)
+    .createDatabase(databaseId, {
+      schema: [ddl],
+    });
+  await op.promise();
+  return databaseId;
+}
+
+/**
+ * The predecessor releases; we take the lock, renew it (the predecessor sees us hold it), release
+ * it, take it again with the next epoch and release it. Resolves our first record.
+ */
+async function takeOverAndHandBack(
+  store: LockStore,
+  old: Predecessor,
+  key: string,
+): Promise<LockRecord> {
+  expect(await old.release("k8h-controller-1")).toBe(true);
+  const req = { holderId: "hl-a", clusterName: "new", leaseDurationMs: 3000 };
+  const first = await store.tryAcquire(key, req);
+  if (!first.acquired) throw new Error("not acquired");
+  expect(await store.renew(key, "hl-a", first.record.epoch, 3000)).toBeDefined();
+  expect(await old.holder()).toBe("hl-a");
+  expect(await store.release(key, "hl-a", first.record.epoch)).toBe(true);
+  const second = await store.tryAcquire(key, req);
+  expect(second.acquired && second.record.epoch).toBe(first.record.epoch + 1);
+  if (second.acquired) await store.release(key, "hl-a", second.record.epoch);
+  return first.record;
+}
+
 interface Backend {
   name: string;
   config: LockStoreConfig;
@@ -293,6 +328,20 @@ describe.each(backends)("rolling upgrade from the predecessor on $name", backend
     closers.push(() => p.close());
     return p;
   };
+  /** Our elector ("hl-a", cluster "new") on `key`, started; startedAt() is when it began leading. */
+  const startElector = (store: LockStore, key: string) => {
+    let startedAt = 0;
+    const elector = new LeaderElector({
+      store,
+      key,
+      identity: "hl-a",
+      clusterName: "new",
+      ...backend.timing,
+      onStartedLeading: () => (startedAt = Date.now()),
+    });
+    elector.start();
+    return { elector, startedAt: () => startedAt };
+  };
 
   beforeAll(async () => {
     const store = await open();
@@ -329,16 +378,7 @@ describe.each(backends)("rolling upgrade from the predecessor on $name", backend
     const store = await open();
     const old = predecessor(key);
     expect(await old.acquire("k8h-controller-1", 100_000)).toBe(true);
-    let startedAt = 0;
-    const elector = new LeaderElector({
-      store,
-      key,
-      identity: "hl-a",
-      clusterName: "new",
-      ...backend.timing,
-      onStartedLeading: () => (startedAt = Date.now()),
-    });
-    elector.start();
+    const { elector, startedAt } = startElector(store, key);
     try {
       await sleep(backend.timing.leaseDurationMs + 500);
       expect(elector.isLeader()).toBe(false);
@@ -346,7 +386,7 @@ describe.each(backends)("rolling upgrade from the predecessor on $name", backend
       expect(await old.release("k8h-controller-1")).toBe(true);
       await eventually("the elector leads", async () => elector.isLeader(), 10_000);
       // Not the predecessor's 100 s TTL, nor our own lease: the next look at the lock.
-      expect(startedAt - released).toBeLessThan(backend.timing.retryPeriodMs * 1.2 + 1500);
+      expect(startedAt() - released).toBeLessThan(backend.timing.retryPeriodMs * 1.2 + 1500);
       expect(await old.holder()).toBe("hl-a");
       expect(await old.acquire("k8h-controller-1", 100_000)).toBe(false);
       expect(await old.renew("k8h-controller-1", 100_000)).toBe(false);
@@ -367,21 +407,12 @@ describe.each(backends)("rolling upgrade from the predecessor on $name", backend
     expect(await old.acquire("k8h-crashed", ttlMs)).toBe(true);
     const req = { holderId: "hl-a", clusterName: "new", leaseDurationMs: 3000 };
     expect((await store.tryAcquire(key, req)).acquired).toBe(false);
-    let startedAt = 0;
-    const elector = new LeaderElector({
-      store,
-      key,
-      identity: "hl-a",
-      clusterName: "new",
-      ...backend.timing,
-      onStartedLeading: () => (startedAt = Date.now()),
-    });
-    elector.start();
+    const { elector, startedAt } = startElector(store, key);
     try {
       await eventually("the elector leads", async () => elector.isLeader(), 15_000);
-      expect(startedAt - t0).toBeGreaterThanOrEqual(ttlMs - 100);
+      expect(startedAt() - t0).toBeGreaterThanOrEqual(ttlMs - 100);
       // Not its lease after our first look (the predecessor's 100 s in real life): the next look.
-      expect(startedAt - t0).toBeLessThan(ttlMs + backend.timing.retryPeriodMs * 1.2 + 1500);
+      expect(startedAt() - t0).toBeLessThan(ttlMs + backend.timing.retryPeriodMs * 1.2 + 1500);
       expect(await old.holder()).toBe("hl-a");
     } finally {
       await elector.stop();
@@ -508,17 +539,7 @@ describe("tables the predecessor created", () => {
           holderId: "k8h-controller-1",
           predecessor: true,
         });
-        expect(await old.release("k8h-controller-1")).toBe(true);
-        const req = { holderId: "hl-a", clusterName: "new", leaseDurationMs: 3000 };
-        const first = await store.tryAcquire(key, req);
-        if (!first.acquired) throw new Error("not acquired");
-        expect(first.record.metadata).toEqual({});
-        expect(await store.renew(key, "hl-a", first.record.epoch, 3000)).toBeDefined();
-        expect(await old.holder()).toBe("hl-a");
-        expect(await store.release(key, "hl-a", first.record.epoch)).toBe(true);
-        const second = await store.tryAcquire(key, req);
-        expect(second.acquired && second.record.epoch).toBe(first.record.epoch + 1);
-        if (second.acquired) await store.release(key, "hl-a", second.record.epoch);
+        expect((await takeOverAndHandBack(store, old, key)).metadata).toEqual({});
         // (Within the same millisecond as our release its client-clock query still sees a live row.)
         await eventually("its lock", () => old.acquire("k8h-controller-2", 100_000), 2000);
       } finally {
@@ -532,25 +553,8 @@ describe("tables the predecessor created", () => {
   });
 
   it("spanner: its LeaderLocks (its documented DDL) gets our columns; both keep working on it", async () => {
-    const databaseId = `pred-first-${randomBytes(3).toString("hex")}`;
     // The instance exists: the rolling-upgrade suite above created it.
-    const [, op] = await spanner()
-      .instance(SPANNER.instanceId)
-      .createDatabase(databaseId, {
-        schema: [
-          `CREATE TABLE LeaderLocks (
-            LockKey STRING(MAX) NOT NULL,
-            LockValue STRING(MAX) NOT NULL,
-            ClusterName STRING(MAX) NOT NULL,
-            MetadataJson STRING(MAX),
-            CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp=true),
-            UpdatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp=true),
-            ExpiresAt TIMESTAMP NOT NULL,
-            LockVersion INT64 NOT NULL
-          ) PRIMARY KEY (LockKey)`,
-        ],
-      });
-    await op.promise();
+    const databaseId = await spannerDatabase("pred-first", PREDECESSOR_SPANNER_DDL);
     const key = freshKey("ddl");
     const old = spannerPredecessor(spanner(), SPANNER.instanceId, databaseId, key);
     expect(await old.acquire("k8h-controller-1", 100_000)).toBe(true);
@@ -566,16 +570,7 @@ describe("tables the predecessor created", () => {
         epoch: 0,
         predecessor: true,
       });
-      expect(await old.release("k8h-controller-1")).toBe(true);
-      const req = { holderId: "hl-a", clusterName: "new", leaseDurationMs: 3000 };
-      const first = await store.tryAcquire(key, req);
-      if (!first.acquired) throw new Error("not acquired");
-      expect(await store.renew(key, "hl-a", first.record.epoch, 3000)).toBeDefined();
-      expect(await old.holder()).toBe("hl-a");
-      expect(await store.release(key, "hl-a", first.record.epoch)).toBe(true);
-      const second = await store.tryAcquire(key, req);
-      expect(second.acquired && second.record.epoch).toBe(first.record.epoch + 1);
-      if (second.acquired) await store.release(key, "hl-a", second.record.epoch);
+      await takeOverAndHandBack(store, old, key);
       expect(await old.acquire("k8h-controller-2", 100_000)).toBe(true);
     } finally {
       await store.close();
@@ -583,26 +578,7 @@ describe("tables the predecessor created", () => {
   });
 
   it("spanner: our table from before this release is opened to the predecessor's inserts", async () => {
-    const databaseId = `pred-old-${randomBytes(3).toString("hex")}`;
-    const [, op] = await spanner()
-      .instance(SPANNER.instanceId)
-      .createDatabase(databaseId, {
-        schema: [
-          `CREATE TABLE LeaderLocks (
-            LockKey STRING(MAX) NOT NULL,
-            LockValue STRING(MAX) NOT NULL,
-            ClusterName STRING(MAX) NOT NULL,
-            MetadataJson STRING(MAX),
-            CreatedAt TIMESTAMP NOT NULL,
-            UpdatedAt TIMESTAMP NOT NULL,
-            AcquiredAt TIMESTAMP NOT NULL,
-            ExpiresAt TIMESTAMP NOT NULL,
-            LockVersion INT64 NOT NULL,
-            Epoch INT64 NOT NULL
-          ) PRIMARY KEY (LockKey)`,
-        ],
-      });
-    await op.promise();
+    const databaseId = await spannerDatabase("pred-old", OLD_OWN_SPANNER_DDL);
     const key = freshKey("old-ddl");
     const old = spannerPredecessor(spanner(), SPANNER.instanceId, databaseId, key);
     // Before the migration its insert (commit timestamps, no AcquiredAt/Epoch) is refused.

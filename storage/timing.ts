@@ -39,7 +39,7 @@ export function defaultRenewInterval(leaseDurationMs: number, renewDeadlineMs: n
 }
 
 /** The jitter factor: a retry waits between 1 and JITTER_FACTOR retry periods. */
-export const JITTER_FACTOR = 1.2;
+const JITTER_FACTOR = 1.2;
 
 export class InvalidTimingError extends Error {
   override readonly name = "InvalidTimingError";

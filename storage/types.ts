@@ -4,7 +4,7 @@
 
 // "http" is the lease service's client (functions/client.ts): a LockStore that talks to the
 // serverless lease service, which itself runs on one of the others (Spanner).
-export type BackendType = "kubernetes" | "redis" | "db" | "spanner" | "http";
+type BackendType = "kubernetes" | "redis" | "db" | "spanner" | "http";
 
 /** Everything known about the current (or last) holder of a lock. */
 export interface LockRecord {
@@ -90,9 +90,4 @@ export interface KeyedLockRecord {
 /** Lock key of a tenant, shared with the predecessor so both never lead at once during a move. */
 export function lockKeyFor(tenant: string): string {
   return `highlander-leader-lock:${tenant}`;
-}
-
-/** A record is live (held) when it has a holder and, by server time, has not expired. */
-export function isHeld(record: LockRecord | undefined): record is LockRecord {
-  return record !== undefined && record.holderId !== "";
 }

@@ -1,5 +1,5 @@
 // Polling with a deadline and progress lines, for benchmarks that wait on a count.
-import { sleep } from "../../e2e/lib/processes";
+import { sleep } from "../../devenv/lib/processes";
 
 /** Polls `count()` every `everyMs` until `done(n)`, printing progress every 10 s; throws at `deadline`. */
 export async function pollUntil(

@@ -3,7 +3,7 @@
 import { register, type Counter, type Histogram, type Registry } from "prom-client";
 import { METRIC_PREFIX, defineCounter, defineHistogram } from "./define";
 
-export interface ClientMetrics {
+interface ClientMetrics {
   requests: Counter<"verb" | "code">;
   latency: Histogram<"verb">;
 }

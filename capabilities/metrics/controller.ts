@@ -4,13 +4,13 @@
 import { register, type Counter, type Gauge, type Histogram, type Registry } from "prom-client";
 import { METRIC_PREFIX, defineCounter, defineGauge, defineHistogram } from "./define";
 
-export type ReconcileResult = "success" | "error" | "requeue" | "skipped";
+type ReconcileResult = "success" | "error" | "requeue" | "skipped";
 
 /** The manager's modes (capabilities/runtime/leadership.ts), the `state` label of controller_state. */
-export const CONTROLLER_STATES = ["active", "standby-cluster", "idle"] as const;
-export type ControllerState = (typeof CONTROLLER_STATES)[number];
+const CONTROLLER_STATES = ["active", "standby-cluster", "idle"] as const;
+type ControllerState = (typeof CONTROLLER_STATES)[number];
 
-export interface ControllerMetrics {
+interface ControllerMetrics {
   reconcileTotal: Counter<"kind" | "result">;
   reconcileDuration: Histogram<"kind">;
   workqueueDepth: Gauge;

@@ -5,12 +5,7 @@
 // - delete: the object is gone; shutdown = since this process first saw its deletionTimestamp.
 // A replica that starts while a workload is already active counts nothing for it.
 import type { Registry } from "prom-client";
-import {
-  countWorkloadOperation,
-  observeWorkloadShutdown,
-  observeWorkloadStartup,
-  type WorkloadRef,
-} from "./workload";
+import { countWorkloadOperation, observeWorkloadDuration, type WorkloadRef } from "./workload";
 
 interface Seen {
   active: boolean;
@@ -40,7 +35,12 @@ export class WorkloadLifecycle {
     if (active) {
       countWorkloadOperation(ref, "start", this.registry);
       if (before.inactiveSinceMs !== undefined) {
-        observeWorkloadStartup(ref, (now - before.inactiveSinceMs) / 1000, this.registry);
+        observeWorkloadDuration(
+          ref,
+          "startup",
+          (now - before.inactiveSinceMs) / 1000,
+          this.registry,
+        );
       }
     } else {
       countWorkloadOperation(ref, "stop", this.registry);
@@ -54,7 +54,12 @@ export class WorkloadLifecycle {
     if (!before) return;
     countWorkloadOperation(ref, "delete", this.registry);
     if (before.deletingSinceMs !== undefined) {
-      observeWorkloadShutdown(ref, (this.nowMs() - before.deletingSinceMs) / 1000, this.registry);
+      observeWorkloadDuration(
+        ref,
+        "shutdown",
+        (this.nowMs() - before.deletingSinceMs) / 1000,
+        this.registry,
+      );
     }
   }
 }

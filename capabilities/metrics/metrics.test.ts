@@ -7,14 +7,12 @@ import {
   defineCounter,
   defineGauge,
   forgetWorkload,
-  observeWorkloadShutdown,
-  observeWorkloadStartup,
+  observeWorkloadDuration,
   recordReconcile,
   registerOperatorMetrics,
   setClusterHealth,
   setWorkloadActive,
   setWorkqueueDepth,
-  workloadTypeOfKind,
   type WorkloadRef,
 } from "./index";
 
@@ -116,8 +114,8 @@ describe("workload metrics", () => {
 
   it("observes startup and shutdown durations", async () => {
     const registry = new Registry();
-    observeWorkloadStartup(worker, 1.5, registry);
-    observeWorkloadShutdown(worker, 0.2, registry);
+    observeWorkloadDuration(worker, "startup", 1.5, registry);
+    observeWorkloadDuration(worker, "shutdown", 0.2, registry);
     const out = await text(registry);
     expect(out).toContain(
       'k8_highlander_workload_startup_duration_seconds_count{type="process",name="worker"} 1',
@@ -125,14 +123,6 @@ describe("workload metrics", () => {
     expect(out).toContain(
       'k8_highlander_workload_shutdown_duration_seconds_sum{type="process",name="worker"} 0.2',
     );
-  });
-
-  it("maps kinds to the predecessor's type labels", () => {
-    expect(workloadTypeOfKind("WorkloadProcess")).toBe("process");
-    expect(workloadTypeOfKind("WorkloadCronJob")).toBe("cronjob");
-    expect(workloadTypeOfKind("WorkloadService")).toBe("service");
-    expect(workloadTypeOfKind("WorkloadPersistent")).toBe("persistent");
-    expect(() => workloadTypeOfKind("Deployment")).toThrow(/not a workload kind/);
   });
 });
 

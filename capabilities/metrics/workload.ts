@@ -8,16 +8,7 @@ import {
   defineHistogram,
   exponentialBuckets,
 } from "./define";
-import { KINDS, WORKLOAD_TYPES, type WorkloadType } from "../workloads/crd/kinds";
-
-export { WORKLOAD_TYPES, type WorkloadType };
-
-/** Maps our custom-resource kinds onto the predecessor's `type` label values. */
-export function workloadTypeOfKind(kind: string): WorkloadType {
-  const type = WORKLOAD_TYPES.find(t => KINDS[t].kind === kind);
-  if (type === undefined) throw new Error(`not a workload kind: "${kind}"`);
-  return type;
-}
+import { WORKLOAD_TYPES, type WorkloadType } from "../workloads/crd/kinds";
 
 export interface WorkloadRef {
   type: WorkloadType;
@@ -25,7 +16,7 @@ export interface WorkloadRef {
   namespace: string;
 }
 
-export interface WorkloadMetrics {
+interface WorkloadMetrics {
   status: Gauge<"type" | "name" | "namespace">;
   ready: Gauge<"type" | "name" | "namespace">;
   retryAttempts: Counter<"type" | "name">;
@@ -42,83 +33,63 @@ export interface WorkloadMetrics {
 const DURATION_BUCKETS = exponentialBuckets(0.1, 2, 10);
 
 export function workloadMetrics(registry: Registry = register): WorkloadMetrics {
-  const typeStatus = {} as Record<WorkloadType, Gauge<"name" | "namespace">>;
-  for (const type of WORKLOAD_TYPES) {
-    typeStatus[type] = defineGauge(
+  const gauge = <L extends string>(name: string, help: string, labelNames: L[]) =>
+    defineGauge({ name: `${METRIC_PREFIX}${name}`, help, labelNames }, registry);
+  const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
+    defineCounter({ name: `${METRIC_PREFIX}${name}`, help, labelNames }, registry);
+  const duration = (name: string, help: string) =>
+    defineHistogram(
       {
-        name: `${METRIC_PREFIX}${type}_status`,
-        help: `Status of managed ${type} workloads (1=active, 0=inactive)`,
-        labelNames: ["name", "namespace"],
+        name: `${METRIC_PREFIX}${name}`,
+        help,
+        labelNames: ["type", "name"],
+        buckets: DURATION_BUCKETS,
       },
       registry,
     );
+  const typeStatus = {} as Record<WorkloadType, Gauge<"name" | "namespace">>;
+  for (const type of WORKLOAD_TYPES) {
+    typeStatus[type] = gauge(
+      `${type}_status`,
+      `Status of managed ${type} workloads (1=active, 0=inactive)`,
+      ["name", "namespace"],
+    );
   }
+  const workload = ["type", "name", "namespace"] as const;
   return {
-    status: defineGauge(
-      {
-        name: `${METRIC_PREFIX}workload_status`,
-        help: "Status of managed workloads (1=active, 0=inactive)",
-        labelNames: ["type", "name", "namespace"],
-      },
-      registry,
+    status: gauge("workload_status", "Status of managed workloads (1=active, 0=inactive)", [
+      ...workload,
+    ]),
+    ready: gauge("workload_ready", "1 while the workload's Ready condition is True, else 0", [
+      ...workload,
+    ]),
+    retryAttempts: counter(
+      "workload_retry_attempts_total",
+      "Reconciles of the workload scheduled again after a failure",
+      ["type", "name"],
     ),
-    ready: defineGauge(
-      {
-        name: `${METRIC_PREFIX}workload_ready`,
-        help: "1 while the workload's Ready condition is True, else 0",
-        labelNames: ["type", "name", "namespace"],
-      },
-      registry,
+    retrySuccess: counter(
+      "workload_retry_success_total",
+      "Reconciles of the workload that succeeded after one or more failures",
+      ["type", "name"],
     ),
-    retryAttempts: defineCounter(
-      {
-        name: `${METRIC_PREFIX}workload_retry_attempts_total`,
-        help: "Reconciles of the workload scheduled again after a failure",
-        labelNames: ["type", "name"],
-      },
-      registry,
+    operations: counter(
+      "workload_operations_total",
+      "Operations performed on workloads (start, stop, update, ...)",
+      ["type", "name", "operation"],
     ),
-    retrySuccess: defineCounter(
-      {
-        name: `${METRIC_PREFIX}workload_retry_success_total`,
-        help: "Reconciles of the workload that succeeded after one or more failures",
-        labelNames: ["type", "name"],
-      },
-      registry,
+    errors: counter("workload_errors_total", "Errors encountered while managing workloads", [
+      "type",
+      "name",
+      "error_type",
+    ]),
+    startupDuration: duration(
+      "workload_startup_duration_seconds",
+      "Time from starting a workload until it was running",
     ),
-    operations: defineCounter(
-      {
-        name: `${METRIC_PREFIX}workload_operations_total`,
-        help: "Operations performed on workloads (start, stop, update, ...)",
-        labelNames: ["type", "name", "operation"],
-      },
-      registry,
-    ),
-    errors: defineCounter(
-      {
-        name: `${METRIC_PREFIX}workload_errors_total`,
-        help: "Errors encountered while managing workloads",
-        labelNames: ["type", "name", "error_type"],
-      },
-      registry,
-    ),
-    startupDuration: defineHistogram(
-      {
-        name: `${METRIC_PREFIX}workload_startup_duration_seconds`,
-        help: "Time from starting a workload until it was running",
-        labelNames: ["type", "name"],
-        buckets: DURATION_BUCKETS,
-      },
-      registry,
-    ),
-    shutdownDuration: defineHistogram(
-      {
-        name: `${METRIC_PREFIX}workload_shutdown_duration_seconds`,
-        help: "Time from stopping a workload until its children were gone",
-        labelNames: ["type", "name"],
-        buckets: DURATION_BUCKETS,
-      },
-      registry,
+    shutdownDuration: duration(
+      "workload_shutdown_duration_seconds",
+      "Time from stopping a workload until its children were gone",
     ),
     typeStatus,
   };
@@ -159,20 +130,16 @@ export function countWorkloadError(ref: WorkloadRef, errorType: string, registry
   workloadMetrics(registry).errors.inc({ type: ref.type, name: ref.name, error_type: errorType });
 }
 
-export function observeWorkloadStartup(
+/** workload_startup_duration_seconds or workload_shutdown_duration_seconds. */
+export function observeWorkloadDuration(
   ref: WorkloadRef,
+  phase: "startup" | "shutdown",
   seconds: number,
   registry?: Registry,
 ): void {
-  workloadMetrics(registry).startupDuration.observe({ type: ref.type, name: ref.name }, seconds);
-}
-
-export function observeWorkloadShutdown(
-  ref: WorkloadRef,
-  seconds: number,
-  registry?: Registry,
-): void {
-  workloadMetrics(registry).shutdownDuration.observe({ type: ref.type, name: ref.name }, seconds);
+  const m = workloadMetrics(registry);
+  const histogram = phase === "startup" ? m.startupDuration : m.shutdownDuration;
+  histogram.observe({ type: ref.type, name: ref.name }, seconds);
 }
 
 export function countWorkloadRetry(ref: WorkloadRef, registry?: Registry): void {

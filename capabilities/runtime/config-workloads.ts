@@ -10,7 +10,7 @@ import { durationToSeconds } from "../workloads/controllers/common/duration";
 import type { KubeObject } from "./kube-client";
 import type { GuardedWriter } from "./writer";
 
-export const SOURCE_LABEL = "highlander.plexobject.io/source";
+const SOURCE_LABEL = "highlander.plexobject.io/source";
 
 /**
  * The predecessor's config-file entries used a few names of their own: labels and annotations for the

@@ -1,10 +1,11 @@
 // Presents storage's LeaderElector as the manager's Leadership, and remembers the recent leadership
 // changes (acquired, lost, new leader, failover) for the dashboard and logs.
 import type { LeaderElector, StopReason } from "../../storage/elector";
+import type { ObservedLock } from "../../storage/guard";
 import type { LockRecord } from "../../storage/types";
 import type { LeaderInfo, Leadership } from "./leadership";
 
-export interface LeadershipChange {
+interface LeadershipChange {
   at: string;
   type: "acquired" | "lost" | "new-leader" | "failover";
   id: string;
@@ -56,6 +57,16 @@ export class ElectorLeadership implements Leadership {
 
   check(): { epoch: number } {
     return this.elector.guard.check();
+  }
+
+  /** The lock's holder as last read, while that read is within the renew deadline. */
+  freshObservation(): ObservedLock | undefined {
+    return this.elector.guard.freshObservation();
+  }
+
+  /** freshObservation(), or a counted NotLeaderError: what a standby cluster's write asks first. */
+  checkObserved(): ObservedLock {
+    return this.elector.guard.checkObserved();
   }
 
   /** True while we lead but have not renewed within the renew deadline (the term may be kept). */

@@ -11,12 +11,12 @@ import { isConflict, type KubeClient, type KubeObject } from "./kube-client";
 export const FENCE_API_VERSION = "highlander.plexobject.io/v1";
 export const FENCE_KIND = "HighlanderFence";
 /** The label the policy binding selects fences by. */
-export const FENCE_LABEL = "highlander.plexobject.io/fence";
+const FENCE_LABEL = "highlander.plexobject.io/fence";
 export const FENCE_POLICY = "highlander-fence";
 /** Every API server refusal by the fence policy starts with this (manifests/fence/fence-policy.yaml). */
 export const FENCE_REFUSAL_PREFIX = "highlander fence:";
 
-export interface FenceSpec {
+interface FenceSpec {
   tenant: string;
   epoch: number;
   holder?: string;
@@ -83,11 +83,7 @@ export function highestStamp(objects: KubeObject[]): number {
   return max;
 }
 
-export function fenceObject(
-  tenant: string,
-  spec: FenceSpec,
-  resourceVersion?: string,
-): FenceObject {
+function fenceObject(tenant: string, spec: FenceSpec, resourceVersion?: string): FenceObject {
   return {
     apiVersion: FENCE_API_VERSION,
     kind: FENCE_KIND,
@@ -104,7 +100,7 @@ export function fenceObject(
   };
 }
 
-export interface FenceOptions {
+interface FenceOptions {
   client: KubeClient;
   tenant: string;
   /** Every object stamped for this tenant, for a fence created afresh (deleted, or first install). */

@@ -11,8 +11,14 @@ function fakeLock(cluster = "east") {
     leading: false,
     lockEpoch: 0,
     leader: undefined as LeaderInfo | undefined,
+    /** Storage answered the last look at the lock within the renew deadline. */
+    fresh: true,
     resigned: 0,
   };
+  const seen = () =>
+    state.fresh && state.leader && !state.leading
+      ? { holderId: state.leader.id, epoch: state.leader.epoch }
+      : undefined;
   const lock: LockLeadership = {
     id: "me",
     cluster,
@@ -24,6 +30,12 @@ function fakeLock(cluster = "east") {
     leader: () => state.leader,
     onChange: l => void listeners.push(l),
     renewOverdue: () => false,
+    freshObservation: seen,
+    checkObserved: () => {
+      const fresh = seen();
+      if (!fresh) throw new NotLeaderError("stale look at the lock", "deadline-passed");
+      return fresh;
+    },
     resign: () => {
       state.resigned++;
       state.leading = false;
@@ -134,6 +146,28 @@ describe("FencedLeadership", () => {
     fire();
     expect(leadership.leader()).toBeUndefined();
     await settle();
+    expect(leadership.leader()?.id).toBe("them");
+    expect(leadership.standbyCheck()).toEqual({ epoch: 8 });
+  });
+
+  it("stops keeping a standby cluster while its look at the lock is stale, and resumes after", async () => {
+    const { lock, state, fire } = fakeLock("west");
+    const fence = fakeFence(3);
+    const leadership = fenced(lock, fence);
+    let changes = 0;
+    leadership.onChange(() => changes++);
+    state.leader = { id: "them", cluster: "east", epoch: 8 };
+    fire();
+    await settle();
+    expect(leadership.standbyCheck()).toEqual({ epoch: 8 });
+    state.fresh = false; // the lock storage stopped answering this replica
+    expect(() => leadership.standbyCheck()).toThrow(NotLeaderError);
+    const before = changes;
+    await new Promise(resolve => setTimeout(resolve, 30)); // a few retry periods
+    expect(changes).toBeGreaterThan(before); // the manager hears of it (and goes idle)
+    expect(leadership.leader()).toBeUndefined();
+    state.fresh = true;
+    await new Promise(resolve => setTimeout(resolve, 30));
     expect(leadership.leader()?.id).toBe("them");
     expect(leadership.standbyCheck()).toEqual({ epoch: 8 });
   });

@@ -6,7 +6,7 @@
 // is over, and we resign (release the lock and campaign again) instead of acting on a stale term. A
 // leader that cannot renew keeps its term (storage/elector.ts) and reads the fence every retry
 // period meanwhile, so it resigns as soon as another candidate has taken over, even if it writes nothing.
-import { NotLeaderError } from "../../storage/guard";
+import { NotLeaderError, type ObservedLock } from "../../storage/guard";
 import type { Fence, Term } from "./fence";
 import { fenceNamesHolder } from "./fence";
 import type { LeaderInfo, Leadership } from "./leadership";
@@ -16,9 +16,13 @@ export interface LockLeadership extends Leadership {
   resign(): void;
   /** We lead but have not renewed within the renew deadline. */
   renewOverdue(): boolean;
+  /** The lock's holder as last read from storage, while that read is within the renew deadline. */
+  freshObservation(): ObservedLock | undefined;
+  /** freshObservation(), or a counted NotLeaderError. */
+  checkObserved(): ObservedLock;
 }
 
-export interface FencedLeadershipOptions {
+interface FencedLeadershipOptions {
   inner: LockLeadership;
   fence: Fence;
   /** Wait between attempts to advance the fence while the API server does not answer. */
@@ -52,11 +56,17 @@ export class FencedLeadership implements Leadership {
   #retry: NodeJS.Timeout | undefined;
   /** The local leader's term whose fence this standby has read (so a takeover is one write). */
   #warmed: string | undefined;
+  /** The remote term as last computed: a look at the lock going stale (or fresh again) changes it. */
+  #remoteSeen: string | undefined;
 
   constructor(private readonly opts: FencedLeadershipOptions) {
     opts.inner.onChange(() => this.#sync());
     setInterval(() => {
       if (this.isLeader() && opts.inner.renewOverdue()) this.refused();
+      // Storage stopped answering (or answers again): a standby cluster's keeper stops (or resumes)
+      // acting; the manager goes idle meanwhile and re-lists everything when it resumes.
+      const remote = this.#remoteTerm();
+      if ((remote && keyOf(remote)) !== this.#remoteSeen) this.#sync();
     }, opts.retryMs).unref();
   }
 
@@ -89,8 +99,12 @@ export class FencedLeadership implements Leadership {
     return { epoch: this.#own.epoch };
   }
 
-  /** The epoch a standby cluster's keeper stamps: its cluster's fence for the remote leader's term. */
+  /**
+   * The epoch a standby cluster's keeper stamps: its cluster's fence for the remote leader's term,
+   * while this replica's last look at the lock (which named that leader) is within the renew deadline.
+   */
   standbyCheck(): { epoch: number } {
+    this.opts.inner.checkObserved();
     const term = this.#remoteTerm();
     if (!term || this.#standby?.key !== keyOf(term))
       throw new NotLeaderError("no longer keeping a standby cluster", "not-leading");
@@ -99,13 +113,14 @@ export class FencedLeadership implements Leadership {
 
   /**
    * Who leads, as the lock names it. A remote leader shows only once this cluster's fence was
-   * advanced for its term, so the manager enters standby-cluster mode only when it can write.
+   * advanced for its term and while this replica's look at the lock is recent, so the manager enters
+   * (and stays in) standby-cluster mode only when it can write.
    */
   leader(): LeaderInfo | undefined {
     const leader = this.opts.inner.leader();
+    if (!leader || this.opts.inner.isLeader() || leader.cluster === this.cluster) return leader;
     const remote = this.#remoteTerm();
-    if (remote && this.#standby?.key !== keyOf(remote)) return undefined;
-    return leader;
+    return remote && this.#standby?.key === keyOf(remote) ? leader : undefined;
   }
 
   onChange(listener: () => void): void {
@@ -149,16 +164,20 @@ export class FencedLeadership implements Leadership {
     }
   }
 
+  /** The remote leader's term, while this replica's last look at the lock named it and is recent. */
   #remoteTerm(): Term | undefined {
     if (this.opts.inner.isLeader()) return undefined;
     const leader = this.opts.inner.leader();
     if (!leader || leader.cluster === this.cluster) return undefined;
+    const seen = this.opts.inner.freshObservation();
+    if (seen?.holderId !== leader.id || seen.epoch !== leader.epoch) return undefined;
     return { holder: leader.id, cluster: leader.cluster, lockEpoch: leader.epoch };
   }
 
   #sync(): void {
     const own = this.#ownTerm();
     const remote = this.#remoteTerm();
+    this.#remoteSeen = remote && keyOf(remote);
     if (!own) this.#own = undefined;
     if (!remote) this.#standby = undefined;
     // We took the lock again without losing it in between (a renewal found it free): the same

@@ -29,7 +29,7 @@ export type Reconcile = (
   failures: number,
 ) => Promise<HandlerResult | void>;
 
-export interface ManagerOptions {
+interface ManagerOptions {
   queue: WorkQueue;
   leadership: Leadership;
   reconcile: Reconcile;

@@ -5,7 +5,7 @@
 // - a failed key is retried with per-key exponential backoff until it succeeds (then forgotten);
 // - while paused (not the leader) keys accumulate but nothing runs; resume() drains them.
 
-export interface QueueOptions {
+interface QueueOptions {
   /** First retry delay after a failure. */
   baseDelayMs?: number;
   /** Cap on the retry delay. */
@@ -32,7 +32,7 @@ export interface HandlerResult {
 }
 
 /** `failures`: how many times in a row this key has failed before (0 on a first try or after a success). */
-export type Handler = (key: string, failures: number) => Promise<HandlerResult | void>;
+type Handler = (key: string, failures: number) => Promise<HandlerResult | void>;
 
 export class WorkQueue {
   readonly #queue: string[] = [];

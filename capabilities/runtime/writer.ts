@@ -4,7 +4,7 @@
 // object stamped by a later epoch, and turns the API server's fence refusal (403 from the
 // highlander-fence policy) into a FenceRefusedError: counted, reported to the leadership (which checks
 // whether a newer term has taken the fence) and thrown so the reconcile is retried and logged.
-import { canOverwrite, EPOCH_ANNOTATION, FencedError } from "../../storage/guard";
+import { checkOverwrite, EPOCH_ANNOTATION, FencedError } from "../../storage/guard";
 import { metrics } from "../../storage/metrics";
 import { FENCE_REFUSAL_PREFIX } from "./fence";
 import {
@@ -212,11 +212,10 @@ export class GuardedWriter {
   /** Our epoch, unless the object we read was already stamped by a later one. */
   #allowed(existing?: KubeObject): number {
     const { epoch } = this.source.check();
-    const seen = existing?.metadata?.annotations?.[EPOCH_ANNOTATION];
-    if (!canOverwrite(seen, epoch)) {
-      const err = new FencedError(epoch, Number(seen));
-      metrics.fencingRejections.inc({ backend: this.opts.backend, source: "operator" });
-      this.opts.onRefused?.(err);
+    try {
+      checkOverwrite(existing?.metadata?.annotations?.[EPOCH_ANNOTATION], epoch, this.opts.backend);
+    } catch (err) {
+      if (err instanceof FencedError) this.opts.onRefused?.(err);
       throw err;
     }
     return epoch;

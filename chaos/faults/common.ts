@@ -1,5 +1,5 @@
 // Shared steps of the faults: find the leader to aim at, wait for a new term, restart a replica.
-import { sleep } from "../../e2e/lib/processes";
+import { sleep } from "../../devenv/lib/processes";
 import type { Replica } from "../replica";
 import type { FaultContext, FaultResult } from "./types";
 

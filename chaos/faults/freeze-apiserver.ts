@@ -1,6 +1,6 @@
 // The leader's requests to kube-apiserver held in the network longer than the lease, then delivered
 // in order (issue 10's first fault): a write sent before the takeover lands after the new leader's.
-import { sleep } from "../../e2e/lib/processes";
+import { sleep } from "../../devenv/lib/processes";
 import { begin, leadingReplica, recordTakeover, touchThenWait } from "./common";
 import type { Fault } from "./types";
 

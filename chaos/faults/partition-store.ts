@@ -1,6 +1,6 @@
 // The leader cut off from the lock store (connections dropped, new ones black-holed) past the lease,
 // while it still reaches kube-apiserver; then healed.
-import { sleep } from "../../e2e/lib/processes";
+import { sleep } from "../../devenv/lib/processes";
 import { begin, leadingReplica, recordTakeover, touchThenWait } from "./common";
 import type { Fault } from "./types";
 

@@ -1,6 +1,6 @@
 // SIGSTOP of the leader's process group for longer than the lease, then SIGCONT: the paused process
 // wakes up believing, for a moment, that it still leads.
-import { sleep } from "../../e2e/lib/processes";
+import { sleep } from "../../devenv/lib/processes";
 import { begin, leadingReplica, recordTakeover, touchThenWait } from "./common";
 import type { Fault } from "./types";
 

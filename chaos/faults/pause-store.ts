@@ -1,5 +1,5 @@
 // The lock store's process group SIGSTOPped past the lease, then SIGCONT.
-import { sleep } from "../../e2e/lib/processes";
+import { sleep } from "../../devenv/lib/processes";
 import { begin } from "./common";
 import type { Fault } from "./types";
 

@@ -2,7 +2,7 @@
 // the API server admits writes that the fence policy matches again, which comes some seconds after it
 // answers (the policy first has to find the HighlanderFence CRD of its params): until then nobody can
 // write a workload or its children, and the auditor counts that whole time as the outage.
-import { sleep } from "../../e2e/lib/processes";
+import { sleep } from "../../devenv/lib/processes";
 import { begin } from "./common";
 import type { Fault } from "./types";
 

@@ -1,7 +1,7 @@
 // A replica restarted under libfaketime with a slow clock (rate 0.5 or 0.7), made the likely next
 // leader by SIGKILLing the current one if it is not the slow replica itself. It keeps its slow clock
 // until a later fault restarts it.
-import { faketimeEnv } from "../../e2e/lib/faketime";
+import { faketimeEnv } from "../../devenv/lib/faketime";
 import { begin, leadingReplica, recordTakeover, restart } from "./common";
 import type { Fault } from "./types";
 

@@ -1,5 +1,5 @@
 // What every fault kind gets to work with and what it reports.
-import type { Cluster } from "../../e2e/controlplane/cluster";
+import type { Cluster } from "../../devenv/controlplane/cluster";
 import type { LockBackend } from "../backend";
 import type { LeadershipObserver } from "../leadership";
 import type { Backend } from "../options";

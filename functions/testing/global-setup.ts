@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { startSpanner } from "../../e2e/services/spanner";
+import { startSpanner } from "../../devenv/services/spanner";
 import { bundleLeaseService } from "../bundle";
 import { BUNDLE_DIR } from "./harness";
 

@@ -4,7 +4,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
-import { freePort, startServer, tail, waitFor, type ServerProcess } from "../../e2e/lib/processes";
+import {
+  freePort,
+  startServer,
+  tail,
+  waitFor,
+  type ServerProcess,
+} from "../../devenv/lib/processes";
 import { setupSpanner } from "../spanner-setup";
 
 export const ROOT = resolve(__dirname, "../..");

@@ -11,7 +11,7 @@ import { parse, stringify } from "yaml";
 import { metricNames } from "../../capabilities/metrics/promql";
 import { recordBuildInfo, registerOperatorMetrics } from "../../capabilities/metrics";
 import "../../storage/metrics";
-import { promtoolProblems } from "../../e2e/lib/prometheus";
+import { promtoolProblems } from "../../devenv/lib/prometheus";
 
 const here = __dirname;
 const chartFiles = join(here, "../../charts/highlander/files");
@@ -42,7 +42,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function promtool(args: string[]): { status: number | null; output: string } {
   const run = spawnSync("promtool", args, { cwd: work, encoding: "utf8" });
-  // `npm test` installs promtool (e2e/lib/system-packages.ts); missing here means that failed.
+  // `npm test` installs promtool (devenv/lib/system-packages.ts); missing here means that failed.
   if (run.error)
     throw new Error(`promtool could not run (${run.error.message}): apt-get install prometheus`);
   return { status: run.status, output: `${run.stdout}${run.stderr}` };

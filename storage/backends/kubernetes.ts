@@ -15,10 +15,9 @@ import type { AcquireRequest, AcquireResult, LockRecord, LockStore } from "../ty
 import { leaseNameFor } from "./lease-name";
 
 import { EPOCH_ANNOTATION } from "../guard";
-export { EPOCH_ANNOTATION };
-export const CLUSTER_ANNOTATION = "highlander.plexobject.io/cluster-name";
-export const METADATA_ANNOTATION = "highlander.plexobject.io/metadata";
-export const LOCK_KEY_ANNOTATION = "highlander.plexobject.io/lock-key";
+const CLUSTER_ANNOTATION = "highlander.plexobject.io/cluster-name";
+const METADATA_ANNOTATION = "highlander.plexobject.io/metadata";
+const LOCK_KEY_ANNOTATION = "highlander.plexobject.io/lock-key";
 
 export interface KubernetesLockStoreConfig {
   type: "kubernetes";

@@ -1,33 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { missingColumnsSql } from "./postgres";
 import { SPANNER_TABLE_DDL, spannerMigrations } from "./spanner";
-
-// The predecessor's Spanner DDL, as its SpannerStorage logs it when the table is missing
-// (k8-highlander c0e9602, pkg/storage/spanner_storage.go, ensureSchema).
-const PREDECESSOR_SPANNER_DDL = `CREATE TABLE LeaderLocks (
-  LockKey STRING(MAX) NOT NULL,
-  LockValue STRING(MAX) NOT NULL,
-  ClusterName STRING(MAX) NOT NULL,
-  MetadataJson STRING(MAX),
-  CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp=true),
-  UpdatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp=true),
-  ExpiresAt TIMESTAMP NOT NULL,
-  LockVersion INT64 NOT NULL
-) PRIMARY KEY (LockKey)`;
-
-// Our DDL before rolling upgrades were supported.
-const OLD_OWN_DDL = `CREATE TABLE LeaderLocks (
-  LockKey STRING(MAX) NOT NULL,
-  LockValue STRING(MAX) NOT NULL,
-  ClusterName STRING(MAX) NOT NULL,
-  MetadataJson STRING(MAX),
-  CreatedAt TIMESTAMP NOT NULL,
-  UpdatedAt TIMESTAMP NOT NULL,
-  AcquiredAt TIMESTAMP NOT NULL,
-  ExpiresAt TIMESTAMP NOT NULL,
-  LockVersion INT64 NOT NULL,
-  Epoch INT64 NOT NULL
-) PRIMARY KEY (LockKey)`;
+import { OLD_OWN_SPANNER_DDL, PREDECESSOR_SPANNER_DDL } from "../testing/spanner-ddl";
 
 describe("spannerMigrations", () => {
   it("adds our two columns to the predecessor's table", () => {
@@ -38,7 +12,7 @@ describe("spannerMigrations", () => {
   });
 
   it("opens our old table to the predecessor's inserts (commit timestamps, nullable columns)", () => {
-    expect(spannerMigrations(OLD_OWN_DDL)).toEqual([
+    expect(spannerMigrations(OLD_OWN_SPANNER_DDL)).toEqual([
       "ALTER TABLE LeaderLocks ALTER COLUMN CreatedAt SET OPTIONS (allow_commit_timestamp = true)",
       "ALTER TABLE LeaderLocks ALTER COLUMN UpdatedAt SET OPTIONS (allow_commit_timestamp = true)",
       "ALTER TABLE LeaderLocks ALTER COLUMN AcquiredAt TIMESTAMP",

@@ -21,7 +21,7 @@ export interface CandidateProcess {
 }
 
 /** Path of the candidate entry point, from the repository root. */
-export const CANDIDATE_MAIN = join("storage", "candidate", "main.ts");
+const CANDIDATE_MAIN = join("storage", "candidate", "main.ts");
 
 export function spawnCandidate(
   config: CandidateConfig,

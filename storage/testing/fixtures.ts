@@ -3,14 +3,14 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startCluster } from "../../e2e/controlplane/cluster";
-import { startPostgres } from "../../e2e/services/postgres";
-import { startRedis } from "../../e2e/services/redis";
-import { startSpanner } from "../../e2e/services/spanner";
+import { startCluster } from "../../devenv/controlplane/cluster";
+import { startPostgres } from "../../devenv/services/postgres";
+import { startRedis } from "../../devenv/services/redis";
+import { startSpanner } from "../../devenv/services/spanner";
 import type { LockStoreConfig } from "../factory";
 import type { LeaseTiming } from "../timing";
 
-export interface Outage {
+interface Outage {
   /** Store config pointing at the dedicated server. */
   config: LockStoreConfig;
   /** How the server is taken away, for the test output. */

@@ -1,6 +1,7 @@
 // Labels, annotations and owner references every child object carries. Selectors use only the two
 // stable labels (workload + kind), never `app=<name>`, so unrelated pods are never matched.
 import type { V1ObjectMeta, V1OwnerReference } from "@kubernetes/client-node";
+import { EPOCH_ANNOTATION } from "../../../../storage/guard";
 import { API_VERSION, KINDS, type WorkloadType } from "../../crd/kinds";
 import type { WorkloadObject } from "../../crd/types";
 import type { BuildContext } from "./context";
@@ -10,7 +11,6 @@ export const LABEL_NAME = "app.kubernetes.io/name";
 export const LABEL_WORKLOAD = "highlander.plexobject.io/workload";
 export const LABEL_KIND = "highlander.plexobject.io/kind";
 export const LABEL_TENANT = "highlander.plexobject.io/tenant";
-export const ANNOTATION_EPOCH = "highlander.plexobject.io/epoch";
 export const MANAGED_BY = "highlander";
 
 /** A tenant name made safe as a label value (max 63, alphanumeric ends); use it in selectors too. */
@@ -74,7 +74,7 @@ export function childMetadata(
     name,
     namespace: crNamespace(cr),
     labels: { ...extra.labels, ...workloadLabels(crName(cr), type, ctx.tenant) },
-    annotations: { ...extra.annotations, [ANNOTATION_EPOCH]: String(ctx.epoch) },
+    annotations: { ...extra.annotations, [EPOCH_ANNOTATION]: String(ctx.epoch) },
     ownerReferences: [ownerReference(cr, type)],
   };
 }

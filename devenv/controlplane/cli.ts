@@ -31,7 +31,9 @@ async function main(command: string | undefined): Promise<void> {
       return;
     }
     default:
-      throw new Error(`usage: tsx e2e/controlplane/cli.ts up|down|build (got "${command ?? ""}")`);
+      throw new Error(
+        `usage: tsx devenv/controlplane/cli.ts up|down|build (got "${command ?? ""}")`,
+      );
   }
 }
 

@@ -71,7 +71,7 @@ export function binDir(): string {
 function runLogged(label: string, command: string, args: string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    // A spinner with the time so far on a terminal, else a line every 30 s (e2e/lib/progress.ts).
+    // A spinner with the time so far on a terminal, else a line every 30 s (devenv/lib/progress.ts).
     const shown = progress(label, { everyMs: 30_000 });
     const child = spawn(command, args, { cwd, env: goEnv(), stdio: ["ignore", "inherit", "pipe"] });
     let stderr = "";

@@ -21,6 +21,7 @@ function newestSource(dir: string): number {
         ".cluster",
         ".git",
         "e2e",
+        "devenv",
         "docs",
         "bench",
         "cli",

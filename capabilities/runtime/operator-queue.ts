@@ -1,0 +1,45 @@
+// The operator's work queue: its concurrency, the cron jobs' short retry cap, and its metrics.
+import {
+  countWorkloadRetry,
+  countWorkqueueAdd,
+  countWorkqueueRetry,
+  observeQueueWait,
+  observeWork,
+  reportLongestRunning,
+  setWorkqueueDepth,
+} from "../metrics";
+import type { Logger } from "../logging";
+import { parseKey } from "./manager";
+import { WorkQueue } from "./queue";
+import { metricRefOf } from "./workload-metric-ref";
+
+/** The longest a failed WorkloadCronJob reconcile waits for its retry. */
+const CRON_MAX_RETRY_MS = 1000;
+
+export function createOperatorQueue(log: Logger): WorkQueue {
+  const queue = new WorkQueue({
+    // A reconcile is a few sequential API calls, so a worker mostly waits on the API server: with 4
+    // workers 1,000 new workloads took 71 s to become Active, with 16 50-62 s (npm run bench --
+    // reconcile, docs/benchmarks.md). A key still never runs on two workers at once.
+    concurrency: 16,
+    // A cron job's due tick must get its Job before the next tick replaces it (catch-up runs only the
+    // latest): after an outage it is retried every second, not after a back-off of up to a minute.
+    maxDelayMsFor: key =>
+      parseKey(key).kind === "WorkloadCronJob" ? CRON_MAX_RETRY_MS : undefined,
+    onDepth: setWorkqueueDepth,
+    onAdd: () => countWorkqueueAdd(),
+    onDequeue: waitedMs => observeQueueWait(waitedMs / 1000),
+    onDone: workedMs => observeWork(workedMs / 1000),
+    onRetry: (key, attempt, delayMs, err) => {
+      countWorkqueueRetry();
+      countWorkloadRetry(metricRefOf(parseKey(key)));
+      // The failure itself was logged once, with its resource, where it happened.
+      log.debug(
+        { key, attempt, delayMs, err: err instanceof Error ? err.message : String(err) },
+        "reconcile failed; retrying",
+      );
+    },
+  });
+  reportLongestRunning(() => queue.longestRunningMs() / 1000);
+  return queue;
+}

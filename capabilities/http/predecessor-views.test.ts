@@ -218,4 +218,31 @@ describe("served by the HTTP server", () => {
     expectShape(status.data, HEALTH_STATUS, "served status");
     expect(status.data.version).toBe("9.9.9");
   });
+
+  it("answers its plain-text readiness under the switch or for Accept: text/plain", async () => {
+    const snapshot = sampleSnapshot();
+    const server = createHttpServer({
+      port: 0,
+      host: "127.0.0.1",
+      source: { snapshot: () => snapshot },
+      logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    });
+    servers.push(server);
+    const base = `http://127.0.0.1:${await server.listen()}`;
+    const text = { accept: "text/plain" };
+    for (const path of ["/readyz", "/health"]) {
+      const plain = await fetch(`${base}${path}`, { headers: text });
+      expect(plain.status).toBe(200);
+      expect(plain.headers.get("content-type")).toMatch(/^text\/plain/);
+      expect(await plain.text()).toBe("ok");
+      const switched = await fetch(`${base}${path}?shape=k8-highlander`);
+      expect(await switched.text()).toBe("ok");
+      // Ours stays the default.
+      expect(await (await fetch(`${base}${path}`)).json()).toMatchObject({ status: "success" });
+    }
+    snapshot.readiness = { ...snapshot.readiness, storageReachable: false };
+    const notReady = await fetch(`${base}/readyz`, { headers: text });
+    expect(notReady.status).toBe(503);
+    expect(await notReady.text()).toBe("not ready - lock storage is unreachable");
+  });
 });

@@ -13,7 +13,7 @@ import {
 } from "./auth";
 import { DASHBOARD_CSP, DASHBOARD_HTML } from "./dashboard";
 import { failure, success, type Envelope } from "./envelope";
-import { evaluateReadiness } from "./readiness";
+import { evaluateReadiness, readinessText, wantsReadinessText } from "./readiness";
 import { matchRoute, type RouteName } from "./routes";
 import {
   isManagerName,
@@ -146,7 +146,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       case "metrics":
         return text(200, await registry.metrics(), registry.contentType);
       case "readyz":
-        return readyz();
+        return readyz(req);
       default:
         break;
     }
@@ -157,10 +157,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         return json(200, success(statusWithPredecessorKeys(snapshot)));
       case "workloads":
         // ?shape=k8-highlander: the predecessor's map of its four managers (docs/compatibility.md).
-        if (
-          new URL(req.url ?? "/", "http://localhost").searchParams.get("shape") ===
-          PREDECESSOR_SHAPE
-        )
+        if (predecessorShape(req))
           return json(200, success(predecessorWorkloads(snapshot.workloads)));
         return json(200, success(snapshot.workloads));
       case "workloadNames":
@@ -220,15 +217,19 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }
   }
 
-  async function readyz(): Promise<Reply> {
+  async function readyz(req: IncomingMessage): Promise<Reply> {
+    // The predecessor's probes answered plain text (docs/compatibility.md, /readyz).
+    const asText = wantsReadinessText(req.headers.accept, predecessorShape(req));
     let snapshot: StatusSnapshot;
     try {
       snapshot = await options.source.snapshot();
     } catch (error) {
       const reason = `status unavailable: ${message(error)}`;
+      if (asText) return text(503, readinessText({ ready: false, reasons: [reason] }));
       return json(503, failure(`not ready: ${reason}`, { ready: false, reasons: [reason] }));
     }
     const result = evaluateReadiness(snapshot.readiness, readyOnlyWhenLeader);
+    if (asText) return text(result.ready ? 200 : 503, readinessText(result));
     if (result.ready) return json(200, success(result));
     return json(503, failure(`not ready: ${result.reasons.join("; ")}`, result));
   }
@@ -346,6 +347,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         server.closeAllConnections();
       }),
   };
+}
+
+/** `?shape=k8-highlander`: the predecessor's shapes where ours differ (docs/compatibility.md). */
+function predecessorShape(req: IncomingMessage): boolean {
+  return (
+    new URL(req.url ?? "/", "http://localhost").searchParams.get("shape") === PREDECESSOR_SHAPE
+  );
 }
 
 function safeHost(origin: string): string | undefined {

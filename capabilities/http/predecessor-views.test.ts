@@ -12,10 +12,12 @@ import {
   predecessorPodFields,
   predecessorStatusKeys,
   predecessorWorkloads,
+  withPodDetails,
 } from "./predecessor-views";
 import { createHttpServer, type HttpServer } from "./server";
 import { sampleSnapshot } from "./test-fixtures";
-import { statusView } from "./views";
+import type { PodDetails } from "./source";
+import { podsView, statusView } from "./views";
 
 type JsonType = "string" | "number" | "boolean" | "object";
 
@@ -61,7 +63,7 @@ const MANAGERS: [string, string, string][] = [
   ["persistent", "persistentManager", "persistent"],
 ];
 
-// PodInfo, minus labels and annotations (not in our snapshot; docs/compatibility.md says so).
+// PodInfo.
 const POD_INFO: Record<string, JsonType> = {
   name: "string",
   namespace: "string",
@@ -71,6 +73,8 @@ const POD_INFO: Record<string, JsonType> = {
   createdAt: "string",
   controllerId: "string",
   clusterName: "string",
+  labels: "object",
+  annotations: "object",
 };
 
 function typeOf(value: unknown): JsonType | "null" | "undefined" {
@@ -178,6 +182,65 @@ describe("/api/pods: its PodInfo fields", () => {
       "2h5m",
       "3d4h",
     ]);
+  });
+});
+
+describe("/api/pods: live pod details", () => {
+  const live: PodDetails = {
+    namespace: "team-a",
+    name: "worker-abc",
+    phase: "Running",
+    node: "node-9",
+    createdAt: "2025-01-01T10:00:01Z",
+    labels: { app: "worker" },
+    annotations: { note: "x" },
+    workload: { kind: "WorkloadProcess", name: "worker" },
+  };
+
+  it("enrich our pods, and add our tenant's pods the status does not list", () => {
+    const deploymentPod: PodDetails = {
+      ...live,
+      name: "api-5f6-q1",
+      labels: {},
+      workload: { kind: "WorkloadService", name: "api" },
+    };
+    const pods = withPodDetails(podsView(sampleSnapshot().workloads), [live, deploymentPod]);
+    expect(pods.find(p => p.name === "worker-abc")).toMatchObject({
+      status: "Running",
+      node: "node-9",
+      labels: { app: "worker" },
+      annotations: { note: "x" },
+      workload: { kind: "WorkloadProcess", name: "worker" },
+    });
+    expect(pods.find(p => p.name === "api-5f6-q1")).toMatchObject({
+      kind: "Pod",
+      namespace: "team-a",
+      workload: { kind: "WorkloadService", name: "api" },
+    });
+    expect(pods.filter(p => p.name === "worker-abc")).toHaveLength(1);
+  });
+
+  it("are served by /api/pods in its PodInfo shape", async () => {
+    const server = createHttpServer({
+      port: 0,
+      host: "127.0.0.1",
+      source: { snapshot: () => sampleSnapshot(), pods: async () => [live] },
+      logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    });
+    const base = `http://127.0.0.1:${await server.listen()}`;
+    try {
+      const body = (await (await fetch(`${base}/api/pods`)).json()) as {
+        data: Record<string, unknown>[];
+      };
+      for (const item of body.data) expectShape(item, POD_INFO, `pod ${String(item.name)}`);
+      expect(body.data.find(p => p.name === "worker-abc")).toMatchObject({
+        labels: { app: "worker" },
+        annotations: { note: "x" },
+        node: "node-9",
+      });
+    } finally {
+      await server.close();
+    }
   });
 });
 

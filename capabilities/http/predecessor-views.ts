@@ -3,8 +3,9 @@
 // for /api/workloads?shape=k8-highlander and /api/workloads/{manager} (pkg/workloads/manager.go
 // GetAllStatuses, the four managers' GetStatus, pkg/common/workloads.go WorkloadStatus), and its pod
 // fields in /api/pods (pkg/service/highlander_service.go PodInfo). Pure functions of the snapshot.
-import type { ChildStatus, StatusSnapshot, WorkloadStatus } from "./source";
-import { safeStorage } from "./views";
+// capabilities/compat/recorded/ holds its real answers, which predecessor-recorded.test.ts compares.
+import type { ChildStatus, PodDetails, StatusSnapshot, WorkloadStatus } from "./source";
+import { safeStorage, type PodView } from "./views";
 
 /** The query value that selects the predecessor's shape: `/api/workloads?shape=k8-highlander`. */
 export const PREDECESSOR_SHAPE = "k8-highlander";
@@ -150,13 +151,43 @@ export function predecessorStatusKeys(
   return out;
 }
 
-/** Its PodInfo fields for one of our pods (labels and annotations are not in our snapshot). */
+/**
+ * Our pods with their live facts (node, creation time, labels, annotations) where the API server
+ * has them, plus our tenant's pods the tracked status does not list (those of Deployments,
+ * StatefulSets and Jobs), as its /api/pods listed every pod it could see.
+ */
+export function withPodDetails(pods: readonly PodView[], live: readonly PodDetails[]): PodView[] {
+  const byKey = new Map(live.map(p => [`${p.namespace}/${p.name}`, p]));
+  const merged = pods.map(pod => {
+    const facts = byKey.get(`${pod.namespace}/${pod.name}`);
+    byKey.delete(`${pod.namespace}/${pod.name}`);
+    if (!facts) return pod;
+    const { node, createdAt, labels, annotations } = facts;
+    return { ...pod, node, createdAt, labels, annotations };
+  });
+  const rest = [...byKey.values()].map(
+    (p): PodView => ({
+      kind: "Pod",
+      name: p.name,
+      status: p.phase,
+      node: p.node,
+      createdAt: p.createdAt,
+      labels: p.labels,
+      annotations: p.annotations,
+      namespace: p.namespace,
+      workload: p.workload,
+    }),
+  );
+  return [...merged, ...rest];
+}
+
+/** Its PodInfo fields for one of our pods (empty maps when the pod was not read live). */
 export function predecessorPodFields(
   child: ChildStatus,
   snapshot: Pick<StatusSnapshot, "leader" | "instance">,
   now: Date,
 ): Record<string, unknown> {
-  const created = child.createdAt ?? GO_ZERO_TIME;
+  const created = child.createdAt || GO_ZERO_TIME;
   const ageMs = child.createdAt ? Math.max(0, now.getTime() - Date.parse(child.createdAt)) : 0;
   return {
     node: child.node ?? "",
@@ -164,6 +195,8 @@ export function predecessorPodFields(
     age: podAge(ageMs),
     controllerId: snapshot.leader?.id ?? "",
     clusterName: snapshot.leader?.cluster ?? snapshot.instance.cluster,
+    labels: child.labels ?? {},
+    annotations: child.annotations ?? {},
   };
 }
 

@@ -22,6 +22,7 @@ import {
   predecessorPodFields,
   predecessorStatusKeys,
   predecessorWorkloads,
+  withPodDetails,
 } from "./predecessor-views";
 import type { StatusSnapshot, StatusSource } from "./source";
 import {
@@ -185,17 +186,16 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         return stepDown(snapshot, req);
       case "dbinfo":
         return json(200, success(dbinfoView(snapshot)));
-      case "pods":
-        // Ours, plus the predecessor's PodInfo fields (node, age, createdAt, controllerId, clusterName).
+      case "pods": {
+        // Ours, plus the predecessor's PodInfo fields (node, age, createdAt, controllerId,
+        // clusterName, labels, annotations), read live where the runtime can.
+        const live = (await options.source.pods?.()) ?? [];
+        const pods = withPodDetails(podsView(snapshot.workloads), live);
         return json(
           200,
-          success(
-            podsView(snapshot.workloads).map(p => ({
-              ...predecessorPodFields(p, snapshot, now()),
-              ...p,
-            })),
-          ),
+          success(pods.map(p => ({ ...predecessorPodFields(p, snapshot, now()), ...p }))),
         );
+      }
       case "debugStatus":
         return json(
           200,

@@ -9,6 +9,7 @@ import {
   GO_ZERO_TIME,
   managerStatus,
   podAge,
+  predecessorDebugKeys,
   predecessorPodFields,
   predecessorStatusKeys,
   predecessorWorkloads,
@@ -117,9 +118,40 @@ describe("/api/status: the predecessor's HealthStatus keys beside ours", () => {
       leaderSince: "2025-01-01T10:00:00.000Z",
       version: "1.2.3",
       failoverCount: 1,
+      // Its map by workload type, then name (recorded/api-status.json).
+      workloadStatus: {
+        process: { worker: { active: true, namespace: "team-a" } },
+        cronjob: { worker: { active: false, namespace: "team-b" } },
+        service: { api: { active: true, namespace: "team-a" } },
+        persistent: {},
+      },
     });
     // The storage error is masked here too.
     expect(JSON.stringify(data)).not.toContain("hunter2");
+  });
+});
+
+describe("/debug/status: its DebugInfo keys", () => {
+  it("are ours in its units: uptime in ns, its port as a string, Node's memory", () => {
+    const keys = predecessorDebugKeys(
+      { isLeader: true },
+      {
+        now: NOW,
+        startedAt: STARTED,
+        port: 8080,
+        storageAddress: "redis:6379",
+        activeResources: 12,
+        memory: { heapUsed: 100, rss: 300 },
+      },
+    );
+    expect(keys).toEqual({
+      healthStatus: { isLeader: true },
+      uptime: 10_000_000_000,
+      startTime: STARTED.toISOString(),
+      goroutineCount: 12,
+      memoryStats: { alloc: 100, sys: 300 },
+      serverInfo: { dbInfo: "redis:6379", port: "8080" },
+    });
   });
 });
 

@@ -66,6 +66,29 @@ function workloadStatus(w: WorkloadStatus): PredecessorWorkloadStatus {
   return out;
 }
 
+/** Its names were unique per type; ours are per namespace: a shared name gets its namespace. */
+function uniqueName(w: WorkloadStatus, sameKind: readonly WorkloadStatus[]): string {
+  const shared = sameKind.filter(o => o.name === w.name).length > 1;
+  return shared ? `${w.namespace}/${w.name}` : w.name;
+}
+
+/**
+ * Its HealthStatus.workloadStatus (pkg/monitoring/monitoring.go UpdateWorkloadStatus): by workload
+ * type, then by name, `{active, namespace}`. All four types are present, empty when unused.
+ */
+function predecessorWorkloadStatus(
+  workloads: readonly WorkloadStatus[],
+): Record<string, Record<string, { active: boolean; namespace: string }>> {
+  const out: Record<string, Record<string, { active: boolean; namespace: string }>> = {};
+  for (const [kind, type] of Object.entries(WORKLOAD_TYPE)) {
+    const mine = workloads.filter(w => w.kind === kind);
+    out[type] = Object.fromEntries(
+      mine.map(w => [uniqueName(w, mine), { active: w.active, namespace: w.namespace }]),
+    );
+  }
+  return out;
+}
+
 /** One manager's status: healthy unless one of its workloads is unhealthy with an error. */
 export function managerStatus(
   workloads: readonly WorkloadStatus[],
@@ -74,11 +97,7 @@ export function managerStatus(
   const info = PREDECESSOR_MANAGERS[manager];
   const mine = workloads.filter(w => w.kind === info.kind);
   const byName: Record<string, PredecessorWorkloadStatus> = {};
-  for (const w of mine) {
-    // Its names were unique per manager; ours are per namespace: a shared name gets its namespace.
-    const shared = mine.filter(o => o.name === w.name).length > 1;
-    byName[shared ? `${w.namespace}/${w.name}` : w.name] = workloadStatus(w);
-  }
+  for (const w of mine) byName[uniqueName(w, mine)] = workloadStatus(w);
   const failing = mine.find(w => !w.healthy && w.lastError);
   const out: PredecessorWorkloadStatus = {
     name: manager,
@@ -135,7 +154,7 @@ export function predecessorStatusKeys(
     dbConnected: snapshot.storage.connected,
     storageType: snapshot.storage.type,
     controllerState: facts.ready && snapshot.storage.connected ? "Normal" : "Degraded",
-    workloadStatus: predecessorWorkloads(snapshot.workloads),
+    workloadStatus: predecessorWorkloadStatus(snapshot.workloads),
     readyForTraffic: facts.ready,
     version: facts.version,
     buildInfo: `highlander ${facts.version}`,
@@ -149,6 +168,35 @@ export function predecessorStatusKeys(
   const lastError = safeStorage(snapshot.storage).lastError;
   if (lastError) out.lastError = lastError;
   return out;
+}
+
+export interface DebugFacts {
+  now: Date;
+  startedAt: Date;
+  port: number;
+  storageAddress: string;
+  /** process.getActiveResourcesInfo().length: the goroutine_count metric's measure. */
+  activeResources: number;
+  memory: Pick<NodeJS.MemoryUsage, "heapUsed" | "rss">;
+}
+
+/**
+ * Its DebugInfo keys for /debug/status (pkg/service/highlander_service.go GetDebugStatus), beside
+ * ours. memoryStats keeps the two Go numbers Node has (alloc = heap in use, sys = resident set);
+ * Node counts neither cumulative allocation nor GCs, so totalAlloc and numGC are left out.
+ */
+export function predecessorDebugKeys(
+  healthStatus: Record<string, unknown>,
+  facts: DebugFacts,
+): Record<string, unknown> {
+  return {
+    healthStatus,
+    uptime: Math.max(0, facts.now.getTime() - facts.startedAt.getTime()) * 1_000_000,
+    startTime: facts.startedAt.toISOString(),
+    goroutineCount: facts.activeResources,
+    memoryStats: { alloc: facts.memory.heapUsed, sys: facts.memory.rss },
+    serverInfo: { dbInfo: facts.storageAddress, port: String(facts.port) },
+  };
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   PREDECESSOR_SHAPE,
   predecessorPodFields,
   predecessorStatusKeys,
+  predecessorDebugKeys,
   predecessorWorkloads,
   withPodDetails,
 } from "./predecessor-views";
@@ -100,6 +101,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const now = options.now ?? (() => new Date());
   const log = options.logger;
   const startedAt = now();
+  let boundPort = options.port;
 
   async function handle(req: IncomingMessage): Promise<Reply> {
     const method = req.method ?? "GET";
@@ -196,22 +198,34 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
           success(pods.map(p => ({ ...predecessorPodFields(p, snapshot, now()), ...p }))),
         );
       }
-      case "debugStatus":
+      case "debugStatus": {
+        const status = statusWithPredecessorKeys(snapshot);
+        const memory = process.memoryUsage();
         return json(
           200,
           success({
-            status: statusWithPredecessorKeys(snapshot),
+            // Its DebugInfo keys first; ours win where the names meet (startTime is the same).
+            ...predecessorDebugKeys(status, {
+              now: now(),
+              startedAt,
+              port: boundPort,
+              storageAddress: String(dbinfoView(snapshot).address),
+              activeResources: process.getActiveResourcesInfo().length,
+              memory,
+            }),
+            status,
             startTime: startedAt.toISOString(),
             uptimeSeconds: Math.round((now().getTime() - startedAt.getTime()) / 1000),
             process: {
               pid: process.pid,
               node: process.version,
-              memory: process.memoryUsage(),
+              memory,
               uptimeSeconds: Math.round(process.uptime()),
             },
             config: options.debugInfo?.() ?? null,
           }),
         );
+      }
       default:
         return json(404, failure("not found"));
     }
@@ -332,6 +346,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         server.listen(options.port, options.host, () => {
           server.off("error", onError);
           const port = (server.address() as AddressInfo).port;
+          boundPort = port;
           log.info({ port, host: options.host ?? "*" }, "http server listening");
           resolve(port);
         });

@@ -110,6 +110,13 @@ describe("our answers have the shapes of the predecessor's recorded ones", () =>
     });
   }
 
+  it("/api/workload-names?shape=k8-highlander answers its very list", async () => {
+    const ours: unknown = await (
+      await fetch(`${base}/api/workload-names?shape=k8-highlander`)
+    ).json();
+    expect(ours).toEqual(JSON.parse(recorded("api-workload-names.json")));
+  });
+
   it("/readyz and /healthz answer its text when asked for text", async () => {
     const text = { headers: { accept: "text/plain" } };
     const ready = await fetch(`${base}/readyz`, text);

@@ -306,6 +306,13 @@ describe("served by the HTTP server", () => {
       "service",
     ]);
     expect((await get("/api/workloads/processes")).data).toMatchObject({ name: "processes" });
+    expect((await get("/api/workload-names?shape=k8-highlander")).data).toEqual([
+      "processes",
+      "cronjobs",
+      "service",
+      "persistent",
+    ]);
+    expect((await get("/api/workload-names")).data).toContain("api");
     // A workload of that name still wins; a plain name is still by name.
     expect((await get("/api/workloads/api")).data).toMatchObject({ kind: "WorkloadService" });
     const status = await get("/api/status");

@@ -18,6 +18,7 @@ import { matchRoute, type RouteName } from "./routes";
 import {
   isManagerName,
   managerStatus,
+  PREDECESSOR_MANAGERS,
   PREDECESSOR_SHAPE,
   predecessorPodFields,
   predecessorStatusKeys,
@@ -164,6 +165,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
           return json(200, success(predecessorWorkloads(snapshot.workloads)));
         return json(200, success(snapshot.workloads));
       case "workloadNames":
+        // Its answer was its four manager names, the names its /api/workloads/{name} took.
+        if (predecessorShape(req)) return json(200, success(Object.keys(PREDECESSOR_MANAGERS)));
         return json(200, success(snapshot.workloads.map(w => w.name)));
       case "workloadByName":
         return workloadByName(snapshot, params.name ?? "");

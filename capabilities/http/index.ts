@@ -18,7 +18,9 @@ export type {
   LeadershipEventType,
   ReadinessInputs,
   Role,
+  PodDetails,
 } from "./source";
+export { listPodDetails, type ListPods, type PodObject } from "./pod-details";
 export { evaluateReadiness, type ReadinessResult } from "./readiness";
 export { success, failure, type Envelope } from "./envelope";
 export { DASHBOARD_HTML, DASHBOARD_CSP } from "./dashboard";

@@ -9,13 +9,16 @@ import {
   GO_ZERO_TIME,
   managerStatus,
   podAge,
+  predecessorDebugKeys,
   predecessorPodFields,
   predecessorStatusKeys,
   predecessorWorkloads,
+  withPodDetails,
 } from "./predecessor-views";
 import { createHttpServer, type HttpServer } from "./server";
 import { sampleSnapshot } from "./test-fixtures";
-import { statusView } from "./views";
+import type { PodDetails } from "./source";
+import { podsView, statusView } from "./views";
 
 type JsonType = "string" | "number" | "boolean" | "object";
 
@@ -61,7 +64,7 @@ const MANAGERS: [string, string, string][] = [
   ["persistent", "persistentManager", "persistent"],
 ];
 
-// PodInfo, minus labels and annotations (not in our snapshot; docs/compatibility.md says so).
+// PodInfo.
 const POD_INFO: Record<string, JsonType> = {
   name: "string",
   namespace: "string",
@@ -71,6 +74,8 @@ const POD_INFO: Record<string, JsonType> = {
   createdAt: "string",
   controllerId: "string",
   clusterName: "string",
+  labels: "object",
+  annotations: "object",
 };
 
 function typeOf(value: unknown): JsonType | "null" | "undefined" {
@@ -113,9 +118,40 @@ describe("/api/status: the predecessor's HealthStatus keys beside ours", () => {
       leaderSince: "2025-01-01T10:00:00.000Z",
       version: "1.2.3",
       failoverCount: 1,
+      // Its map by workload type, then name (recorded/api-status.json).
+      workloadStatus: {
+        process: { worker: { active: true, namespace: "team-a" } },
+        cronjob: { worker: { active: false, namespace: "team-b" } },
+        service: { api: { active: true, namespace: "team-a" } },
+        persistent: {},
+      },
     });
     // The storage error is masked here too.
     expect(JSON.stringify(data)).not.toContain("hunter2");
+  });
+});
+
+describe("/debug/status: its DebugInfo keys", () => {
+  it("are ours in its units: uptime in ns, its port as a string, Node's memory", () => {
+    const keys = predecessorDebugKeys(
+      { isLeader: true },
+      {
+        now: NOW,
+        startedAt: STARTED,
+        port: 8080,
+        storageAddress: "redis:6379",
+        activeResources: 12,
+        memory: { heapUsed: 100, rss: 300 },
+      },
+    );
+    expect(keys).toEqual({
+      healthStatus: { isLeader: true },
+      uptime: 10_000_000_000,
+      startTime: STARTED.toISOString(),
+      goroutineCount: 12,
+      memoryStats: { alloc: 100, sys: 300 },
+      serverInfo: { dbInfo: "redis:6379", port: "8080" },
+    });
   });
 });
 
@@ -181,6 +217,65 @@ describe("/api/pods: its PodInfo fields", () => {
   });
 });
 
+describe("/api/pods: live pod details", () => {
+  const live: PodDetails = {
+    namespace: "team-a",
+    name: "worker-abc",
+    phase: "Running",
+    node: "node-9",
+    createdAt: "2025-01-01T10:00:01Z",
+    labels: { app: "worker" },
+    annotations: { note: "x" },
+    workload: { kind: "WorkloadProcess", name: "worker" },
+  };
+
+  it("enrich our pods, and add our tenant's pods the status does not list", () => {
+    const deploymentPod: PodDetails = {
+      ...live,
+      name: "api-5f6-q1",
+      labels: {},
+      workload: { kind: "WorkloadService", name: "api" },
+    };
+    const pods = withPodDetails(podsView(sampleSnapshot().workloads), [live, deploymentPod]);
+    expect(pods.find(p => p.name === "worker-abc")).toMatchObject({
+      status: "Running",
+      node: "node-9",
+      labels: { app: "worker" },
+      annotations: { note: "x" },
+      workload: { kind: "WorkloadProcess", name: "worker" },
+    });
+    expect(pods.find(p => p.name === "api-5f6-q1")).toMatchObject({
+      kind: "Pod",
+      namespace: "team-a",
+      workload: { kind: "WorkloadService", name: "api" },
+    });
+    expect(pods.filter(p => p.name === "worker-abc")).toHaveLength(1);
+  });
+
+  it("are served by /api/pods in its PodInfo shape", async () => {
+    const server = createHttpServer({
+      port: 0,
+      host: "127.0.0.1",
+      source: { snapshot: () => sampleSnapshot(), pods: async () => [live] },
+      logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    });
+    const base = `http://127.0.0.1:${await server.listen()}`;
+    try {
+      const body = (await (await fetch(`${base}/api/pods`)).json()) as {
+        data: Record<string, unknown>[];
+      };
+      for (const item of body.data) expectShape(item, POD_INFO, `pod ${String(item.name)}`);
+      expect(body.data.find(p => p.name === "worker-abc")).toMatchObject({
+        labels: { app: "worker" },
+        annotations: { note: "x" },
+        node: "node-9",
+      });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("served by the HTTP server", () => {
   const servers: HttpServer[] = [];
   afterAll(async () => {
@@ -211,11 +306,45 @@ describe("served by the HTTP server", () => {
       "service",
     ]);
     expect((await get("/api/workloads/processes")).data).toMatchObject({ name: "processes" });
+    expect((await get("/api/workload-names?shape=k8-highlander")).data).toEqual([
+      "processes",
+      "cronjobs",
+      "service",
+      "persistent",
+    ]);
+    expect((await get("/api/workload-names")).data).toContain("api");
     // A workload of that name still wins; a plain name is still by name.
     expect((await get("/api/workloads/api")).data).toMatchObject({ kind: "WorkloadService" });
     const status = await get("/api/status");
     expect(status.status).toBe("success");
     expectShape(status.data, HEALTH_STATUS, "served status");
     expect(status.data.version).toBe("9.9.9");
+  });
+
+  it("answers its plain-text readiness under the switch or for Accept: text/plain", async () => {
+    const snapshot = sampleSnapshot();
+    const server = createHttpServer({
+      port: 0,
+      host: "127.0.0.1",
+      source: { snapshot: () => snapshot },
+      logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    });
+    servers.push(server);
+    const base = `http://127.0.0.1:${await server.listen()}`;
+    const text = { accept: "text/plain" };
+    for (const path of ["/readyz", "/health"]) {
+      const plain = await fetch(`${base}${path}`, { headers: text });
+      expect(plain.status).toBe(200);
+      expect(plain.headers.get("content-type")).toMatch(/^text\/plain/);
+      expect(await plain.text()).toBe("ok");
+      const switched = await fetch(`${base}${path}?shape=k8-highlander`);
+      expect(await switched.text()).toBe("ok");
+      // Ours stays the default.
+      expect(await (await fetch(`${base}${path}`)).json()).toMatchObject({ status: "success" });
+    }
+    snapshot.readiness = { ...snapshot.readiness, storageReachable: false };
+    const notReady = await fetch(`${base}/readyz`, { headers: text });
+    expect(notReady.status).toBe(503);
+    expect(await notReady.text()).toBe("not ready - lock storage is unreachable");
   });
 });

@@ -3,8 +3,9 @@
 // for /api/workloads?shape=k8-highlander and /api/workloads/{manager} (pkg/workloads/manager.go
 // GetAllStatuses, the four managers' GetStatus, pkg/common/workloads.go WorkloadStatus), and its pod
 // fields in /api/pods (pkg/service/highlander_service.go PodInfo). Pure functions of the snapshot.
-import type { ChildStatus, StatusSnapshot, WorkloadStatus } from "./source";
-import { safeStorage } from "./views";
+// capabilities/compat/recorded/ holds its real answers, which predecessor-recorded.test.ts compares.
+import type { ChildStatus, PodDetails, StatusSnapshot, WorkloadStatus } from "./source";
+import { safeStorage, type PodView } from "./views";
 
 /** The query value that selects the predecessor's shape: `/api/workloads?shape=k8-highlander`. */
 export const PREDECESSOR_SHAPE = "k8-highlander";
@@ -65,6 +66,29 @@ function workloadStatus(w: WorkloadStatus): PredecessorWorkloadStatus {
   return out;
 }
 
+/** Its names were unique per type; ours are per namespace: a shared name gets its namespace. */
+function uniqueName(w: WorkloadStatus, sameKind: readonly WorkloadStatus[]): string {
+  const shared = sameKind.filter(o => o.name === w.name).length > 1;
+  return shared ? `${w.namespace}/${w.name}` : w.name;
+}
+
+/**
+ * Its HealthStatus.workloadStatus (pkg/monitoring/monitoring.go UpdateWorkloadStatus): by workload
+ * type, then by name, `{active, namespace}`. All four types are present, empty when unused.
+ */
+function predecessorWorkloadStatus(
+  workloads: readonly WorkloadStatus[],
+): Record<string, Record<string, { active: boolean; namespace: string }>> {
+  const out: Record<string, Record<string, { active: boolean; namespace: string }>> = {};
+  for (const [kind, type] of Object.entries(WORKLOAD_TYPE)) {
+    const mine = workloads.filter(w => w.kind === kind);
+    out[type] = Object.fromEntries(
+      mine.map(w => [uniqueName(w, mine), { active: w.active, namespace: w.namespace }]),
+    );
+  }
+  return out;
+}
+
 /** One manager's status: healthy unless one of its workloads is unhealthy with an error. */
 export function managerStatus(
   workloads: readonly WorkloadStatus[],
@@ -73,11 +97,7 @@ export function managerStatus(
   const info = PREDECESSOR_MANAGERS[manager];
   const mine = workloads.filter(w => w.kind === info.kind);
   const byName: Record<string, PredecessorWorkloadStatus> = {};
-  for (const w of mine) {
-    // Its names were unique per manager; ours are per namespace: a shared name gets its namespace.
-    const shared = mine.filter(o => o.name === w.name).length > 1;
-    byName[shared ? `${w.namespace}/${w.name}` : w.name] = workloadStatus(w);
-  }
+  for (const w of mine) byName[uniqueName(w, mine)] = workloadStatus(w);
   const failing = mine.find(w => !w.healthy && w.lastError);
   const out: PredecessorWorkloadStatus = {
     name: manager,
@@ -134,7 +154,7 @@ export function predecessorStatusKeys(
     dbConnected: snapshot.storage.connected,
     storageType: snapshot.storage.type,
     controllerState: facts.ready && snapshot.storage.connected ? "Normal" : "Degraded",
-    workloadStatus: predecessorWorkloads(snapshot.workloads),
+    workloadStatus: predecessorWorkloadStatus(snapshot.workloads),
     readyForTraffic: facts.ready,
     version: facts.version,
     buildInfo: `highlander ${facts.version}`,
@@ -150,13 +170,72 @@ export function predecessorStatusKeys(
   return out;
 }
 
-/** Its PodInfo fields for one of our pods (labels and annotations are not in our snapshot). */
+export interface DebugFacts {
+  now: Date;
+  startedAt: Date;
+  port: number;
+  storageAddress: string;
+  /** process.getActiveResourcesInfo().length: the goroutine_count metric's measure. */
+  activeResources: number;
+  memory: Pick<NodeJS.MemoryUsage, "heapUsed" | "rss">;
+}
+
+/**
+ * Its DebugInfo keys for /debug/status (pkg/service/highlander_service.go GetDebugStatus), beside
+ * ours. memoryStats keeps the two Go numbers Node has (alloc = heap in use, sys = resident set);
+ * Node counts neither cumulative allocation nor GCs, so totalAlloc and numGC are left out.
+ */
+export function predecessorDebugKeys(
+  healthStatus: Record<string, unknown>,
+  facts: DebugFacts,
+): Record<string, unknown> {
+  return {
+    healthStatus,
+    uptime: Math.max(0, facts.now.getTime() - facts.startedAt.getTime()) * 1_000_000,
+    startTime: facts.startedAt.toISOString(),
+    goroutineCount: facts.activeResources,
+    memoryStats: { alloc: facts.memory.heapUsed, sys: facts.memory.rss },
+    serverInfo: { dbInfo: facts.storageAddress, port: String(facts.port) },
+  };
+}
+
+/**
+ * Our pods with their live facts (node, creation time, labels, annotations) where the API server
+ * has them, plus our tenant's pods the tracked status does not list (those of Deployments,
+ * StatefulSets and Jobs), as its /api/pods listed every pod it could see.
+ */
+export function withPodDetails(pods: readonly PodView[], live: readonly PodDetails[]): PodView[] {
+  const byKey = new Map(live.map(p => [`${p.namespace}/${p.name}`, p]));
+  const merged = pods.map(pod => {
+    const facts = byKey.get(`${pod.namespace}/${pod.name}`);
+    byKey.delete(`${pod.namespace}/${pod.name}`);
+    if (!facts) return pod;
+    const { node, createdAt, labels, annotations } = facts;
+    return { ...pod, node, createdAt, labels, annotations };
+  });
+  const rest = [...byKey.values()].map(
+    (p): PodView => ({
+      kind: "Pod",
+      name: p.name,
+      status: p.phase,
+      node: p.node,
+      createdAt: p.createdAt,
+      labels: p.labels,
+      annotations: p.annotations,
+      namespace: p.namespace,
+      workload: p.workload,
+    }),
+  );
+  return [...merged, ...rest];
+}
+
+/** Its PodInfo fields for one of our pods (empty maps when the pod was not read live). */
 export function predecessorPodFields(
   child: ChildStatus,
   snapshot: Pick<StatusSnapshot, "leader" | "instance">,
   now: Date,
 ): Record<string, unknown> {
-  const created = child.createdAt ?? GO_ZERO_TIME;
+  const created = child.createdAt || GO_ZERO_TIME;
   const ageMs = child.createdAt ? Math.max(0, now.getTime() - Date.parse(child.createdAt)) : 0;
   return {
     node: child.node ?? "",
@@ -164,6 +243,8 @@ export function predecessorPodFields(
     age: podAge(ageMs),
     controllerId: snapshot.leader?.id ?? "",
     clusterName: snapshot.leader?.cluster ?? snapshot.instance.cluster,
+    labels: child.labels ?? {},
+    annotations: child.annotations ?? {},
   };
 }
 

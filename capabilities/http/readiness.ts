@@ -21,3 +21,22 @@ export function evaluateReadiness(
     reasons.push("not the leader (readyOnlyWhenLeader is set)");
   return { ready: reasons.length === 0, reasons, checks: { ...inputs, readyOnlyWhenLeader } };
 }
+
+/**
+ * The predecessor's /readyz and /health body (k8-highlander pkg/server/server.go readyzHandler):
+ * plain "ok", or "not ready - <reason>".
+ */
+export function readinessText(result: Pick<ReadinessResult, "ready" | "reasons">): string {
+  return result.ready ? "ok" : `not ready - ${result.reasons.join("; ")}`;
+}
+
+/**
+ * Whether a probe request wants that text rather than our JSON envelope: under the compatibility
+ * switch (`?shape=k8-highlander`), or when its Accept header names text/plain and not JSON. The
+ * kubelet and curl send `*\/*` and get JSON; only the status code matters to them either way.
+ */
+export function wantsReadinessText(accept: string | undefined, predecessorShape: boolean): boolean {
+  if (predecessorShape) return true;
+  const types = (accept ?? "").split(",").map(t => t.split(";")[0]?.trim().toLowerCase() ?? "");
+  return types.includes("text/plain") && !types.includes("application/json");
+}

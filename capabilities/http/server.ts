@@ -13,15 +13,18 @@ import {
 } from "./auth";
 import { DASHBOARD_CSP, DASHBOARD_HTML } from "./dashboard";
 import { failure, success, type Envelope } from "./envelope";
-import { evaluateReadiness } from "./readiness";
+import { evaluateReadiness, readinessText, wantsReadinessText } from "./readiness";
 import { matchRoute, type RouteName } from "./routes";
 import {
   isManagerName,
   managerStatus,
+  PREDECESSOR_MANAGERS,
   PREDECESSOR_SHAPE,
   predecessorPodFields,
   predecessorStatusKeys,
+  predecessorDebugKeys,
   predecessorWorkloads,
+  withPodDetails,
 } from "./predecessor-views";
 import type { StatusSnapshot, StatusSource } from "./source";
 import {
@@ -99,6 +102,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const now = options.now ?? (() => new Date());
   const log = options.logger;
   const startedAt = now();
+  let boundPort = options.port;
 
   async function handle(req: IncomingMessage): Promise<Reply> {
     const method = req.method ?? "GET";
@@ -146,7 +150,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       case "metrics":
         return text(200, await registry.metrics(), registry.contentType);
       case "readyz":
-        return readyz();
+        return readyz(req);
       default:
         break;
     }
@@ -157,13 +161,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         return json(200, success(statusWithPredecessorKeys(snapshot)));
       case "workloads":
         // ?shape=k8-highlander: the predecessor's map of its four managers (docs/compatibility.md).
-        if (
-          new URL(req.url ?? "/", "http://localhost").searchParams.get("shape") ===
-          PREDECESSOR_SHAPE
-        )
+        if (predecessorShape(req))
           return json(200, success(predecessorWorkloads(snapshot.workloads)));
         return json(200, success(snapshot.workloads));
       case "workloadNames":
+        // Its answer was its four manager names, the names its /api/workloads/{name} took.
+        if (predecessorShape(req)) return json(200, success(Object.keys(PREDECESSOR_MANAGERS)));
         return json(200, success(snapshot.workloads.map(w => w.name)));
       case "workloadByName":
         return workloadByName(snapshot, params.name ?? "");
@@ -188,47 +191,62 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         return stepDown(snapshot, req);
       case "dbinfo":
         return json(200, success(dbinfoView(snapshot)));
-      case "pods":
-        // Ours, plus the predecessor's PodInfo fields (node, age, createdAt, controllerId, clusterName).
+      case "pods": {
+        // Ours, plus the predecessor's PodInfo fields (node, age, createdAt, controllerId,
+        // clusterName, labels, annotations), read live where the runtime can.
+        const live = (await options.source.pods?.()) ?? [];
+        const pods = withPodDetails(podsView(snapshot.workloads), live);
         return json(
           200,
-          success(
-            podsView(snapshot.workloads).map(p => ({
-              ...predecessorPodFields(p, snapshot, now()),
-              ...p,
-            })),
-          ),
+          success(pods.map(p => ({ ...predecessorPodFields(p, snapshot, now()), ...p }))),
         );
-      case "debugStatus":
+      }
+      case "debugStatus": {
+        const status = statusWithPredecessorKeys(snapshot);
+        const memory = process.memoryUsage();
         return json(
           200,
           success({
-            status: statusWithPredecessorKeys(snapshot),
+            // Its DebugInfo keys first; ours win where the names meet (startTime is the same).
+            ...predecessorDebugKeys(status, {
+              now: now(),
+              startedAt,
+              port: boundPort,
+              storageAddress: String(dbinfoView(snapshot).address),
+              activeResources: process.getActiveResourcesInfo().length,
+              memory,
+            }),
+            status,
             startTime: startedAt.toISOString(),
             uptimeSeconds: Math.round((now().getTime() - startedAt.getTime()) / 1000),
             process: {
               pid: process.pid,
               node: process.version,
-              memory: process.memoryUsage(),
+              memory,
               uptimeSeconds: Math.round(process.uptime()),
             },
             config: options.debugInfo?.() ?? null,
           }),
         );
+      }
       default:
         return json(404, failure("not found"));
     }
   }
 
-  async function readyz(): Promise<Reply> {
+  async function readyz(req: IncomingMessage): Promise<Reply> {
+    // The predecessor's probes answered plain text (docs/compatibility.md, /readyz).
+    const asText = wantsReadinessText(req.headers.accept, predecessorShape(req));
     let snapshot: StatusSnapshot;
     try {
       snapshot = await options.source.snapshot();
     } catch (error) {
       const reason = `status unavailable: ${message(error)}`;
+      if (asText) return text(503, readinessText({ ready: false, reasons: [reason] }));
       return json(503, failure(`not ready: ${reason}`, { ready: false, reasons: [reason] }));
     }
     const result = evaluateReadiness(snapshot.readiness, readyOnlyWhenLeader);
+    if (asText) return text(result.ready ? 200 : 503, readinessText(result));
     if (result.ready) return json(200, success(result));
     return json(503, failure(`not ready: ${result.reasons.join("; ")}`, result));
   }
@@ -331,6 +349,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         server.listen(options.port, options.host, () => {
           server.off("error", onError);
           const port = (server.address() as AddressInfo).port;
+          boundPort = port;
           log.info({ port, host: options.host ?? "*" }, "http server listening");
           resolve(port);
         });
@@ -346,6 +365,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         server.closeAllConnections();
       }),
   };
+}
+
+/** `?shape=k8-highlander`: the predecessor's shapes where ours differ (docs/compatibility.md). */
+function predecessorShape(req: IncomingMessage): boolean {
+  return (
+    new URL(req.url ?? "/", "http://localhost").searchParams.get("shape") === PREDECESSOR_SHAPE
+  );
 }
 
 function safeHost(origin: string): string | undefined {

@@ -40,6 +40,8 @@ export interface ChildStatus {
   status: string;
   node?: string;
   createdAt?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
 }
 
 export interface WorkloadCondition {
@@ -108,9 +110,24 @@ export interface StatusSnapshot {
   readiness: ReadinessInputs;
 }
 
+/** A live pod's facts for /api/pods (the predecessor's PodInfo read them from the pod itself). */
+export interface PodDetails {
+  namespace: string;
+  name: string;
+  phase: string;
+  node: string;
+  createdAt: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** The workload that owns it, from our labels. */
+  workload: { kind: string; name: string };
+}
+
 export interface StatusSource {
   /** One consistent view; called per request, so it should be cheap (in-memory). */
   snapshot(): StatusSnapshot | Promise<StatusSnapshot>;
+  /** Our tenant's pods as the API server has them, read per /api/pods request. Absent: not served. */
+  pods?(): Promise<PodDetails[]>;
   /** Gives up leadership (release after stopping workloads). Absent: the route answers 501. */
   stepDown?(): Promise<void>;
 }

@@ -148,6 +148,19 @@ describe("workload kinds with a real operator", () => {
 
     const table = k(["get", "workloadprocesses", "-n", ns]);
     expect(table.split("\n")[0]).toMatch(/NAME\s+ACTIVE\s+HEALTHY\s+READY\s+REASON\s+AGE/);
+
+    // /api/pods carries the predecessor's PodInfo fields, read live from the API server.
+    const live = getJson<{
+      metadata: { labels: Record<string, string> };
+      spec: { nodeName: string };
+    }>(["get", "pod", "proc", "-n", ns]);
+    const pods =
+      await operator.api<
+        Array<{ name: string; namespace: string; node: string; labels: Record<string, string> }>
+      >("/api/pods");
+    const served = pods.find(p => p.name === "proc" && p.namespace === ns);
+    expect(served?.labels).toEqual(live?.metadata.labels);
+    expect(served?.node).toBe(live?.spec.nodeName);
     expect(table).toMatch(/proc\s+true\s+true\s+True\s+Running/);
 
     k(["delete", "workloadprocess", "proc", "-n", ns, "--wait=true", "--timeout=60s"]);

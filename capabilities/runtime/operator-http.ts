@@ -3,19 +3,21 @@
 import { readFileSync } from "node:fs";
 import { describeConfig, type HighlanderConfig } from "../config";
 import { cliVersion } from "../../cli/version";
-import { createHttpServer, type HttpServer } from "../http";
+import { createHttpServer, listPodDetails, type HttpServer, type PodObject } from "../http";
 import { kubeAuthApi } from "../http/kube-auth";
 import type { StatusSnapshot } from "../http/source";
 import type { Logger } from "../logging";
 import { NotLeaderError } from "../../storage/guard";
 import type { FencedElection } from "./fenced-election";
-import type { KubeClient } from "./kube-client";
+import type { KubeClient, KubeObject } from "./kube-client";
 import type { Manager } from "./manager";
 import type { WorkQueue } from "./queue";
+import type { ListScope } from "./workload-listing";
 
 export async function serveOperatorHttp(deps: {
   config: HighlanderConfig;
   client: KubeClient;
+  scope: ListScope;
   election: FencedElection;
   manager: Manager;
   queue: Pick<WorkQueue, "depth">;
@@ -40,6 +42,17 @@ export async function serveOperatorHttp(deps: {
     },
     source: {
       snapshot: deps.snapshot,
+      // The predecessor's /api/pods fields (labels, annotations, node): read live, our tenant only.
+      pods: () =>
+        listPodDetails(
+          (namespace, selector) =>
+            deps.client.list<PodObject & KubeObject>(
+              { apiVersion: "v1", kind: "Pod", namespace: namespace || undefined },
+              selector,
+            ),
+          deps.scope.namespaces,
+          config.tenant,
+        ),
       stepDown: async () => {
         if (!leadership.isLeader())
           throw new NotLeaderError("this instance is not the leader", "not-leading");

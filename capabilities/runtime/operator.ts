@@ -148,6 +148,7 @@ export async function startOperator(): Promise<void> {
   const http = await serveOperatorHttp({
     config,
     client,
+    scope,
     election,
     manager,
     queue,

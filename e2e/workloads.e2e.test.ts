@@ -154,6 +154,7 @@ describe("workload kinds with a real operator", () => {
       metadata: { labels: Record<string, string> };
       spec: { nodeName: string };
     }>(["get", "pod", "proc", "-n", ns]);
+    if (!operator) throw new Error("no operator");
     const pods =
       await operator.api<
         Array<{ name: string; namespace: string; node: string; labels: Record<string, string> }>

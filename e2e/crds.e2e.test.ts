@@ -13,14 +13,14 @@ import {
   fullServiceSpec,
   PREDECESSOR_SAMPLE_CRONJOB_YAML,
 } from "../capabilities/workloads/crd/samples";
-import { buildJobForTick } from "../capabilities/workloads/controllers/cronjob/build-job";
+import { buildJobForTick } from "../capabilities/workloads/kinds/cronjob/build-job";
 import {
   buildHeadlessService,
   buildPortsService,
   buildStatefulSet,
-} from "../capabilities/workloads/controllers/persistent/build";
-import { buildProcessPod } from "../capabilities/workloads/controllers/process/build-pod";
-import { buildDeployment, buildService } from "../capabilities/workloads/controllers/service/build";
+} from "../capabilities/workloads/kinds/persistent/build";
+import { buildProcessPod } from "../capabilities/workloads/kinds/process/build-pod";
+import { buildDeployment, buildService } from "../capabilities/workloads/kinds/service/build";
 import { WIDE_PROFILE_LABEL } from "./lib/workload-policy";
 import { kubectl } from "./controlplane/cluster";
 

@@ -1,7 +1,7 @@
 // Labels, annotations and owner references every child object carries. Selectors use only the two
 // stable labels (workload + kind), never `app=<name>`, so unrelated pods are never matched.
 import type { V1ObjectMeta, V1OwnerReference } from "@kubernetes/client-node";
-import { API_VERSION, KINDS, type WorkloadType } from "../../crd/kinds";
+import { API_VERSION, type KindNames } from "../../crd/group";
 import type { WorkloadObject } from "../../crd/types";
 import type { BuildContext } from "./context";
 
@@ -30,14 +30,14 @@ export function crNamespace(cr: WorkloadObject<unknown>): string {
 }
 
 /** The labels a selector may use: they never change for the life of the workload. */
-export function selectorLabels(name: string, type: WorkloadType): Record<string, string> {
+export function selectorLabels(name: string, type: string): Record<string, string> {
   return { [LABEL_WORKLOAD]: name, [LABEL_KIND]: type };
 }
 
 /** All Highlander labels for a child object or a pod template. */
 export function workloadLabels(
   name: string,
-  type: WorkloadType,
+  type: string,
   tenant: string,
 ): Record<string, string> {
   return {
@@ -48,13 +48,16 @@ export function workloadLabels(
   };
 }
 
-export function ownerReference(cr: WorkloadObject<unknown>, type: WorkloadType): V1OwnerReference {
+export function ownerReference(
+  cr: WorkloadObject<unknown>,
+  names: Pick<KindNames, "kind">,
+): V1OwnerReference {
   const uid = cr.metadata?.uid;
   if (!uid)
     throw new Error(`workload ${crName(cr)} has no metadata.uid (read it from the API server)`);
   return {
     apiVersion: API_VERSION,
-    kind: KINDS[type].kind,
+    kind: names.kind,
     name: crName(cr),
     uid,
     controller: true,
@@ -65,7 +68,7 @@ export function ownerReference(cr: WorkloadObject<unknown>, type: WorkloadType):
 /** Metadata of a child object: namespace, labels, the epoch annotation and the owner reference. */
 export function childMetadata(
   cr: WorkloadObject<unknown>,
-  type: WorkloadType,
+  names: Pick<KindNames, "kind" | "type">,
   ctx: BuildContext,
   name: string,
   extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {},
@@ -73,8 +76,8 @@ export function childMetadata(
   return {
     name,
     namespace: crNamespace(cr),
-    labels: { ...extra.labels, ...workloadLabels(crName(cr), type, ctx.tenant) },
+    labels: { ...extra.labels, ...workloadLabels(crName(cr), names.type, ctx.tenant) },
     annotations: { ...extra.annotations, [ANNOTATION_EPOCH]: String(ctx.epoch) },
-    ownerReferences: [ownerReference(cr, type)],
+    ownerReferences: [ownerReference(cr, names)],
   };
 }

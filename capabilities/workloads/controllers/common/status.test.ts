@@ -1,10 +1,14 @@
 import type { V1Deployment, V1Job, V1Pod, V1StatefulSet } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import type { WorkloadObject, WorkloadStatus } from "../../crd/types";
-import { ANNOTATION_SCHEDULED_TIME } from "../cronjob/build-job";
+import { ANNOTATION_SCHEDULED_TIME } from "../../kinds/cronjob/build-job";
 import { statusChanged } from "./conditions";
 import { computeStatus, type StatusContext } from "./status";
 import { cr } from "./test-fixtures";
+import { processKind } from "../../kinds/process";
+import { cronjobKind } from "../../kinds/cronjob";
+import { serviceKind } from "../../kinds/service";
+import { persistentKind } from "../../kinds/persistent";
 
 const T0 = new Date("2024-01-01T00:00:00Z");
 const T1 = new Date("2024-01-01T00:01:00Z");
@@ -27,10 +31,9 @@ describe("process status", () => {
   const proc = cr("WorkloadProcess", "proc", { image: "x" }, { generation: 3 });
 
   it("is Active and Healthy with a running, ready pod", () => {
-    const s = computeStatus(
-      "process",
+    const s = computeStatus(processKind,
       proc,
-      { kind: "process", pod: pod("Running", true), restartCount: 1 },
+      { pod: pod("Running", true), restartCount: 1 },
       ctx(T0),
     );
     expect(s).toMatchObject({
@@ -57,10 +60,9 @@ describe("process status", () => {
   });
 
   it("is Active but not Healthy while not ready", () => {
-    const s = computeStatus(
-      "process",
+    const s = computeStatus(processKind,
       proc,
-      { kind: "process", pod: pod("Running", false), restartCount: 0 },
+      { pod: pod("Running", false), restartCount: 0 },
       ctx(T0),
     );
     expect([s.active, s.healthy]).toEqual([true, false]);
@@ -69,10 +71,9 @@ describe("process status", () => {
   });
 
   it("reports giving up", () => {
-    const s = computeStatus(
-      "process",
+    const s = computeStatus(processKind,
       proc,
-      { kind: "process", pod: pod("Failed", false), restartCount: 5, gaveUp: true },
+      { pod: pod("Failed", false), restartCount: 5, gaveUp: true },
       ctx(T0),
     );
     expect(s).toMatchObject({ active: false, healthy: false, phase: "GaveUp" });
@@ -80,20 +81,18 @@ describe("process status", () => {
   });
 
   it("treats a completed run as healthy and inactive by design", () => {
-    const s = computeStatus(
-      "process",
+    const s = computeStatus(processKind,
       proc,
-      { kind: "process", pod: pod("Succeeded", false), restartCount: 0 },
+      { pod: pod("Succeeded", false), restartCount: 0 },
       ctx(T0),
     );
     expect([s.active, s.healthy, condition(s, "Ready")?.status]).toEqual([false, true, "True"]);
   });
 
   it("on a standby cluster, healthy means stopped", () => {
-    const stopped = computeStatus(
-      "process",
+    const stopped = computeStatus(processKind,
       proc,
-      { kind: "process", restartCount: 0 },
+      { restartCount: 0 },
       ctx(T0, { activeCluster: false }),
     );
     expect([stopped.active, stopped.healthy, condition(stopped, "Ready")?.reason]).toEqual([
@@ -101,10 +100,9 @@ describe("process status", () => {
       true,
       "Standby",
     ]);
-    const leftover = computeStatus(
-      "process",
+    const leftover = computeStatus(processKind,
       proc,
-      { kind: "process", pod: pod("Running", true), restartCount: 0 },
+      { pod: pod("Running", true), restartCount: 0 },
       ctx(T0, { activeCluster: false }),
     );
     expect(leftover.healthy).toBe(false);
@@ -115,25 +113,22 @@ describe("conditions over time", () => {
   const proc = cr("WorkloadProcess", "proc", { image: "x" });
 
   it("keeps lastTransitionTime while a condition's status holds, and moves it on change", () => {
-    const first = computeStatus(
-      "process",
+    const first = computeStatus(processKind,
       proc,
-      { kind: "process", pod: pod("Running", true), restartCount: 0 },
+      { pod: pod("Running", true), restartCount: 0 },
       ctx(T0),
     );
-    const again = computeStatus(
-      "process",
+    const again = computeStatus(processKind,
       { ...proc, status: first },
-      { kind: "process", pod: pod("Running", true), restartCount: 0 },
+      { pod: pod("Running", true), restartCount: 0 },
       ctx(T1),
     );
     expect(condition(again, "Ready")?.lastTransitionTime).toBe(T0.toISOString());
     expect(statusChanged(first, again)).toBe(false);
 
-    const broken = computeStatus(
-      "process",
+    const broken = computeStatus(processKind,
       { ...proc, status: again },
-      { kind: "process", pod: pod("Running", false), restartCount: 0 },
+      { pod: pod("Running", false), restartCount: 0 },
       ctx(T1),
     );
     expect(condition(broken, "Healthy")?.lastTransitionTime).toBe(T1.toISOString());
@@ -186,10 +181,9 @@ describe("conditions over time", () => {
   });
 
   it("reports an invalid spec", () => {
-    const s = computeStatus(
-      "process",
+    const s = computeStatus(processKind,
       proc,
-      { kind: "process", restartCount: 0 },
+      { restartCount: 0 },
       ctx(T0, { specProblems: ["image is required"] }),
     );
     expect(condition(s, "InvalidSpec")).toMatchObject({
@@ -210,10 +204,9 @@ describe("kstatus conditions", () => {
     ["Ready", "Reconciling", "Stalled"].map(t => condition(s, t)?.status);
 
   it("is Reconciling while the pod is not ready yet", () => {
-    const s = computeStatus(
-      "process",
+    const s = computeStatus(processKind,
       proc,
-      { kind: "process", pod: pod("Pending", false), restartCount: 0 },
+      { pod: pod("Pending", false), restartCount: 0 },
       ctx(T0),
     );
     expect(flags(s)).toEqual(["False", "True", "False"]);
@@ -222,10 +215,9 @@ describe("kstatus conditions", () => {
 
   it("a refused child: Ready=False and Stalled with the API server's message, observedGeneration current", () => {
     const message = 'pods "proc" is forbidden: error looking up service account t/missing';
-    const s = computeStatus(
-      "process",
+    const s = computeStatus(processKind,
       proc,
-      { kind: "process", pod: pod("Running", true), restartCount: 0 },
+      { pod: pod("Running", true), restartCount: 0 },
       ctx(T0, { problem: { reason: "ChildRejected", message, stalled: true } }),
     );
     expect(flags(s)).toEqual(["False", "False", "True"]);
@@ -236,20 +228,18 @@ describe("kstatus conditions", () => {
   });
 
   it("a transient write failure shown after a while: Ready=False, still Reconciling, not Stalled", () => {
-    const s = computeStatus(
-      "process",
+    const s = computeStatus(processKind,
       proc,
-      { kind: "process", pod: pod("Running", true), restartCount: 0 },
+      { pod: pod("Running", true), restartCount: 0 },
       ctx(T0, { problem: { reason: "ChildWriteFailing", message: "503", stalled: false } }),
     );
     expect(flags(s)).toEqual(["False", "True", "False"]);
   });
 
   it("the restart budget spent is Stalled", () => {
-    const s = computeStatus(
-      "process",
+    const s = computeStatus(processKind,
       proc,
-      { kind: "process", pod: pod("Failed", false), restartCount: 5, gaveUp: true },
+      { pod: pod("Failed", false), restartCount: 5, gaveUp: true },
       ctx(T0),
     );
     expect(flags(s)).toEqual(["False", "False", "True"]);
@@ -257,10 +247,9 @@ describe("kstatus conditions", () => {
   });
 
   it("a failed pod that restartPolicy Never leaves as it is is Stalled; one OnFailure restarts is Reconciling", () => {
-    const never = computeStatus(
-      "process",
+    const never = computeStatus(processKind,
       proc,
-      { kind: "process", pod: pod("Failed", false), restartCount: 0 },
+      { pod: pod("Failed", false), restartCount: 0 },
       ctx(T0),
     );
     expect(flags(never)).toEqual(["False", "False", "True"]);
@@ -271,10 +260,9 @@ describe("kstatus conditions", () => {
       { image: "x", restartPolicy: "OnFailure" as const },
       { generation: 7 },
     );
-    const restarting = computeStatus(
-      "process",
+    const restarting = computeStatus(processKind,
       onFailure,
-      { kind: "process", pod: pod("Failed", false), restartCount: 1 },
+      { pod: pod("Failed", false), restartCount: 1 },
       ctx(T0),
     );
     expect(flags(restarting)).toEqual(["False", "True", "False"]);
@@ -297,7 +285,7 @@ describe("kstatus conditions", () => {
         ],
       },
     };
-    const s = computeStatus("service", svc, { kind: "service", deployment }, ctx(T0));
+    const s = computeStatus(serviceKind, svc, { deployment }, ctx(T0));
     expect(flags(s)).toEqual(["False", "False", "True"]);
     expect(condition(s, "Ready")?.reason).toBe("PodsRejected");
     expect(condition(s, "Ready")?.message).toContain("no PriorityClass with name gold");
@@ -317,7 +305,7 @@ describe("kstatus conditions", () => {
         conditions: [{ type: "Failed", status: "True", lastTransitionTime: T1 }],
       },
     };
-    const s = computeStatus("cronjob", cron, { kind: "cronjob", jobs: [failed] }, ctx(T1));
+    const s = computeStatus(cronjobKind, cron, { jobs: [failed] }, ctx(T1));
     expect(flags(s)).toEqual(["False", "False", "False"]);
     expect(condition(s, "Ready")?.reason).toBe("LastRunFailed");
   });
@@ -357,7 +345,7 @@ describe("cron job status", () => {
   });
 
   it("is Active and Healthy before any run, with schedule times", () => {
-    const s = computeStatus("cronjob", cron, observe([]), ctx(T0));
+    const s = computeStatus(cronjobKind, cron, observe([]), ctx(T0));
     expect(s).toMatchObject({
       active: true,
       healthy: true,
@@ -369,8 +357,7 @@ describe("cron job status", () => {
   });
 
   it("is unhealthy when the latest finished run failed, and lists active runs", () => {
-    const s = computeStatus(
-      "cronjob",
+    const s = computeStatus(cronjobKind,
       cron,
       observe([
         job("c-1", "2024-01-01T00:00:00Z", "succeeded", "2024-01-01T00:00:20Z"),
@@ -383,8 +370,7 @@ describe("cron job status", () => {
     expect(s.activeJobs).toEqual([{ name: "c-3", scheduledTime: "2024-01-01T00:10:00.000Z" }]);
     expect(s.lastSuccessfulTime).toBe("2024-01-01T00:00:20.000Z");
     expect(s.lastFailedTime).toBe("2024-01-01T00:05:30.000Z");
-    const recovered = computeStatus(
-      "cronjob",
+    const recovered = computeStatus(cronjobKind,
       cron,
       observe([
         job("c-4", "2024-01-01T00:15:00Z", "succeeded", "2024-01-01T00:15:20Z"),
@@ -396,8 +382,7 @@ describe("cron job status", () => {
   });
 
   it("is not Active when suspended (but Ready), and has no next time", () => {
-    const s = computeStatus(
-      "cronjob",
+    const s = computeStatus(cronjobKind,
       cr("WorkloadCronJob", "c", { image: "x", schedule: "* * * * *", suspend: true }),
       observe([]),
       ctx(T0),
@@ -443,10 +428,9 @@ describe("service and persistent status", () => {
   const svcObj = { metadata: { name: "web" } };
 
   it("healthy when ready replicas match", () => {
-    const s = computeStatus(
-      "service",
+    const s = computeStatus(serviceKind,
       web,
-      { kind: "service", deployment: deployment(2, 2, 2), service: svcObj },
+      { deployment: deployment(2, 2, 2), service: svcObj },
       ctx(T0),
     );
     expect(s).toMatchObject({ active: true, healthy: true, replicas: 2, readyReplicas: 2 });
@@ -454,24 +438,21 @@ describe("service and persistent status", () => {
 
   it("unhealthy while not all ready, past the progress deadline, or without its Service", () => {
     expect(
-      computeStatus(
-        "service",
+      computeStatus(serviceKind,
         web,
-        { kind: "service", deployment: deployment(2, 2, 1), service: svcObj },
+        { deployment: deployment(2, 2, 1), service: svcObj },
         ctx(T0),
       ).healthy,
     ).toBe(false);
-    const stalled = computeStatus(
-      "service",
+    const stalled = computeStatus(serviceKind,
       web,
-      { kind: "service", deployment: deployment(2, 2, 1, true), service: svcObj },
+      { deployment: deployment(2, 2, 1, true), service: svcObj },
       ctx(T0),
     );
     expect(condition(stalled, "Healthy")?.reason).toBe("ProgressDeadlineExceeded");
-    const noSvc = computeStatus(
-      "service",
+    const noSvc = computeStatus(serviceKind,
       web,
-      { kind: "service", deployment: deployment(2, 2, 2) },
+      { deployment: deployment(2, 2, 2) },
       ctx(T0),
     );
     expect(condition(noSvc, "Healthy")?.reason).toBe("ServiceMissing");
@@ -479,10 +460,9 @@ describe("service and persistent status", () => {
 
   it("standby: scaled to 0 is healthy, leftover pods are not", () => {
     const standby = ctx(T0, { activeCluster: false });
-    const stopped = computeStatus(
-      "service",
+    const stopped = computeStatus(serviceKind,
       web,
-      { kind: "service", deployment: deployment(0, 0, 0) },
+      { deployment: deployment(0, 0, 0) },
       standby,
     );
     expect([stopped.active, stopped.healthy, condition(stopped, "Ready")?.reason]).toEqual([
@@ -491,7 +471,7 @@ describe("service and persistent status", () => {
       "Standby",
     ]);
     expect(
-      computeStatus("service", web, { kind: "service", deployment: deployment(0, 1, 1) }, standby)
+      computeStatus(serviceKind, web, { deployment: deployment(0, 1, 1) }, standby)
         .healthy,
     ).toBe(false);
   });
@@ -503,15 +483,11 @@ describe("service and persistent status", () => {
       spec: { replicas: 1, serviceName: "db", selector: {}, template: {} },
       status: { replicas: 1, readyReplicas: 0 },
     };
-    const s = computeStatus(
-      "persistent",
+    const s = computeStatus(persistentKind,
       db,
-      { kind: "persistent", statefulSet: sts, headlessService: svcObj },
+      { statefulSet: sts, headlessService: svcObj },
       ctx(T0),
     );
     expect(s).toMatchObject({ active: true, healthy: false, replicas: 1, readyReplicas: 0 });
-    expect(() => computeStatus("service", db, { kind: "persistent" }, ctx(T0))).toThrow(
-      /observations of a persistent/,
-    );
   });
 });

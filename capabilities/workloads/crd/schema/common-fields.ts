@@ -45,6 +45,14 @@ export function stringList(description: string, extra: JSONSchema = {}): JSONSch
   return { type: "array", description, items: { type: "string" }, maxItems: 256, ...extra };
 }
 
+/** restartPolicy of the pods a kind runs (process and cron job differ only in the default). */
+export function restartPolicy(defaultValue: string, meaning: string): JSONSchema {
+  return str(`Always, OnFailure or Never (default ${defaultValue}). ${meaning}`, {
+    enum: ["Always", "OnFailure", "Never"],
+    default: defaultValue,
+  });
+}
+
 /** A core-type subtree we pass through to Kubernetes untouched (validated when the child is written). */
 export function coreObject(description: string): JSONSchema {
   return { type: "object", description, "x-kubernetes-preserve-unknown-fields": true };

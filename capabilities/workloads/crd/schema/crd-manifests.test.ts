@@ -10,7 +10,8 @@ import {
   fullProcessSpec,
   fullServiceSpec,
 } from "../samples";
-import { buildCrd, MAX_NAME_LENGTH } from "./crd-manifests";
+import { buildCrd } from "./crd-manifests";
+import { kindOfType } from "../../kinds/registry";
 import type { JSONSchema } from "./json-schema";
 import { crdFileName, renderCrdYaml } from "./render-crds";
 
@@ -103,7 +104,7 @@ describe.each(WORKLOAD_TYPES)("CRD for %s", type => {
 
   it("limits metadata.name so derived child names fit", () => {
     const rules = version.schema.openAPIV3Schema["x-kubernetes-validations"] ?? [];
-    expect(rules[0].rule).toBe(`self.metadata.name.size() <= ${MAX_NAME_LENGTH[type]}`);
+    expect(rules[0].rule).toBe(`self.metadata.name.size() <= ${kindOfType(type).crd.maxNameLength}`);
   });
 });
 

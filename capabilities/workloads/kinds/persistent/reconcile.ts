@@ -9,13 +9,16 @@ import {
   headlessServiceName,
   portsServiceName,
   type PersistentCR,
-} from "../controllers/persistent/build";
-import type { PersistentObserved } from "../controllers/common/status";
-import { crName } from "../controllers/common/labels";
-import { buildContext, type ReconcileContext } from "./context";
-import { applyChild, deleteChildIfOwned, readChild, scaleToZero } from "./children";
+} from "./build";
+import type { PersistentObserved } from "./status";
+import type { Observation, Stopping } from "../definition";
+import { crName } from "../../controllers/common/labels";
+import { buildContext, type ReconcileContext } from "../../reconcilers/context";
+import { applyChild, deleteChildIfOwned, readChild, scaleToZero } from "../../reconcilers/children";
+import { keepReplicatedStopped } from "../../reconcilers/replicated";
 
-export async function convergePersistent(
+/** Active (or, with `stopped`, at 0 replicas): apply the Services and the StatefulSet. */
+async function applyPersistent(
   cr: PersistentCR,
   rc: ReconcileContext,
   stopped?: boolean,
@@ -34,7 +37,14 @@ export async function convergePersistent(
     await deleteChildIfOwned(cr, ref, rc);
   }
   const statefulSet = await applyChild<V1StatefulSet>(cr, buildStatefulSet(cr, ctx), rc);
-  return { kind: "persistent", statefulSet, headlessService };
+  return { statefulSet, headlessService };
+}
+
+export async function convergePersistent(
+  cr: PersistentCR,
+  rc: ReconcileContext,
+): Promise<Observation<PersistentObserved>> {
+  return { observed: await applyPersistent(cr, rc) };
 }
 
 function statefulSetRef(cr: PersistentCR): V1StatefulSet {
@@ -45,14 +55,22 @@ function statefulSetRef(cr: PersistentCR): V1StatefulSet {
   };
 }
 
-/** Deletion: the StatefulSet scaled to 0 without applying the spec again (see scaleToZero). */
-export async function stopPersistent(
+/** Standby cluster (0 replicas applied) or deletion (the StatefulSet scaled to 0, see scaleToZero). */
+export async function keepPersistentStopped(
   cr: PersistentCR,
   rc: ReconcileContext,
   why: string,
-): Promise<{ stopped: boolean; observed: PersistentObserved }> {
-  const r = await scaleToZero<V1StatefulSet>(cr, statefulSetRef(cr), rc, why);
-  return { stopped: r.stopped, observed: { kind: "persistent", statefulSet: r.object } };
+  deleting: boolean,
+): Promise<Stopping<PersistentObserved>> {
+  return keepReplicatedStopped<PersistentObserved>(
+    deleting,
+    async () => {
+      const r = await scaleToZero<V1StatefulSet>(cr, statefulSetRef(cr), rc, why);
+      return { stopped: r.stopped, observed: { statefulSet: r.object } };
+    },
+    () => applyPersistent(cr, rc, true),
+    observed => observed.statefulSet?.status?.replicas ?? 0,
+  );
 }
 
 export async function observePersistent(
@@ -66,5 +84,5 @@ export async function observePersistent(
     kind: "Service",
     metadata: { name: headlessServiceName(cr), namespace: ns },
   });
-  return { kind: "persistent", statefulSet, headlessService };
+  return { statefulSet, headlessService };
 }

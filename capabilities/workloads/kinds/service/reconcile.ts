@@ -1,11 +1,13 @@
 // WorkloadService → a Deployment (Recreate by default, so two pods never overlap) and, when it has
 // ports, a ClusterIP Service. On a cluster that does not lead, the Deployment is kept at 0 replicas.
 import type { V1Deployment, V1Service } from "@kubernetes/client-node";
-import { buildDeployment, buildService, type ServiceCR } from "../controllers/service/build";
-import type { ServiceObserved } from "../controllers/common/status";
-import { crName } from "../controllers/common/labels";
-import { buildContext, type ReconcileContext } from "./context";
-import { applyChild, deleteChildIfOwned, readChild, scaleToZero } from "./children";
+import { buildDeployment, buildService, type ServiceCR } from "./build";
+import type { ServiceObserved } from "./status";
+import type { Observation, Stopping } from "../definition";
+import { crName } from "../../controllers/common/labels";
+import { buildContext, type ReconcileContext } from "../../reconcilers/context";
+import { applyChild, deleteChildIfOwned, readChild, scaleToZero } from "../../reconcilers/children";
+import { keepReplicatedStopped } from "../../reconcilers/replicated";
 
 function serviceRef(cr: ServiceCR): V1Service {
   return {
@@ -15,8 +17,8 @@ function serviceRef(cr: ServiceCR): V1Service {
   };
 }
 
-/** Active (or, with the standby flag in the context, stopped): apply the Deployment and Service. */
-export async function convergeService(
+/** Active (or, with `stopped`, at 0 replicas): apply the Deployment and Service. */
+async function applyService(
   cr: ServiceCR,
   rc: ReconcileContext,
   stopped?: boolean,
@@ -27,7 +29,14 @@ export async function convergeService(
   let service: V1Service | undefined;
   if (desiredService) service = await applyChild<V1Service>(cr, desiredService, rc);
   else await deleteChildIfOwned(cr, serviceRef(cr), rc);
-  return { kind: "service", deployment, service };
+  return { deployment, service };
+}
+
+export async function convergeService(
+  cr: ServiceCR,
+  rc: ReconcileContext,
+): Promise<Observation<ServiceObserved>> {
+  return { observed: await applyService(cr, rc) };
 }
 
 function deploymentRef(cr: ServiceCR): V1Deployment {
@@ -45,15 +54,23 @@ export async function observeService(
 ): Promise<ServiceObserved> {
   const deployment = await readChild<V1Deployment>(rc, deploymentRef(cr));
   const service = await readChild<V1Service>(rc, serviceRef(cr));
-  return { kind: "service", deployment, service };
+  return { deployment, service };
 }
 
-/** Deletion: the Deployment scaled to 0 without applying the spec again (see scaleToZero). */
-export async function stopService(
+/** Standby cluster (0 replicas applied) or deletion (the Deployment scaled to 0, see scaleToZero). */
+export async function keepServiceStopped(
   cr: ServiceCR,
   rc: ReconcileContext,
   why: string,
-): Promise<{ stopped: boolean; observed: ServiceObserved }> {
-  const r = await scaleToZero<V1Deployment>(cr, deploymentRef(cr), rc, why);
-  return { stopped: r.stopped, observed: { kind: "service", deployment: r.object } };
+  deleting: boolean,
+): Promise<Stopping<ServiceObserved>> {
+  return keepReplicatedStopped<ServiceObserved>(
+    deleting,
+    async () => {
+      const r = await scaleToZero<V1Deployment>(cr, deploymentRef(cr), rc, why);
+      return { stopped: r.stopped, observed: { deployment: r.object } };
+    },
+    () => applyService(cr, rc, true),
+    observed => observed.deployment?.status?.replicas ?? 0,
+  );
 }

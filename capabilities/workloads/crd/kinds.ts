@@ -12,7 +12,8 @@ export const KINDS: Record<string, KindNames> = Object.fromEntries(
   WORKLOAD_KINDS.map(k => [k.names.type, k.names]),
 );
 
-export function typeOfKind(kind: WorkloadKindName): WorkloadType {
+/** The tag of a kind name (WorkloadCronJob → cronjob); throws for a kind that is not ours. */
+export function typeOfKind(kind: string): WorkloadType {
   const found = WORKLOAD_KINDS.find(k => k.names.kind === kind);
   if (!found) throw new Error(`unknown workload kind ${kind}`);
   return found.names.type;

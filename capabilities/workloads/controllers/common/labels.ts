@@ -35,11 +35,7 @@ export function selectorLabels(name: string, type: string): Record<string, strin
 }
 
 /** All Highlander labels for a child object or a pod template. */
-export function workloadLabels(
-  name: string,
-  type: string,
-  tenant: string,
-): Record<string, string> {
+export function workloadLabels(name: string, type: string, tenant: string): Record<string, string> {
   return {
     [LABEL_MANAGED_BY]: MANAGED_BY,
     [LABEL_NAME]: name,

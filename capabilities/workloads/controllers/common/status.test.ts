@@ -31,7 +31,8 @@ describe("process status", () => {
   const proc = cr("WorkloadProcess", "proc", { image: "x" }, { generation: 3 });
 
   it("is Active and Healthy with a running, ready pod", () => {
-    const s = computeStatus(processKind,
+    const s = computeStatus(
+      processKind,
       proc,
       { pod: pod("Running", true), restartCount: 1 },
       ctx(T0),
@@ -60,7 +61,8 @@ describe("process status", () => {
   });
 
   it("is Active but not Healthy while not ready", () => {
-    const s = computeStatus(processKind,
+    const s = computeStatus(
+      processKind,
       proc,
       { pod: pod("Running", false), restartCount: 0 },
       ctx(T0),
@@ -71,7 +73,8 @@ describe("process status", () => {
   });
 
   it("reports giving up", () => {
-    const s = computeStatus(processKind,
+    const s = computeStatus(
+      processKind,
       proc,
       { pod: pod("Failed", false), restartCount: 5, gaveUp: true },
       ctx(T0),
@@ -81,7 +84,8 @@ describe("process status", () => {
   });
 
   it("treats a completed run as healthy and inactive by design", () => {
-    const s = computeStatus(processKind,
+    const s = computeStatus(
+      processKind,
       proc,
       { pod: pod("Succeeded", false), restartCount: 0 },
       ctx(T0),
@@ -90,7 +94,8 @@ describe("process status", () => {
   });
 
   it("on a standby cluster, healthy means stopped", () => {
-    const stopped = computeStatus(processKind,
+    const stopped = computeStatus(
+      processKind,
       proc,
       { restartCount: 0 },
       ctx(T0, { activeCluster: false }),
@@ -100,7 +105,8 @@ describe("process status", () => {
       true,
       "Standby",
     ]);
-    const leftover = computeStatus(processKind,
+    const leftover = computeStatus(
+      processKind,
       proc,
       { pod: pod("Running", true), restartCount: 0 },
       ctx(T0, { activeCluster: false }),
@@ -113,12 +119,14 @@ describe("conditions over time", () => {
   const proc = cr("WorkloadProcess", "proc", { image: "x" });
 
   it("keeps lastTransitionTime while a condition's status holds, and moves it on change", () => {
-    const first = computeStatus(processKind,
+    const first = computeStatus(
+      processKind,
       proc,
       { pod: pod("Running", true), restartCount: 0 },
       ctx(T0),
     );
-    const again = computeStatus(processKind,
+    const again = computeStatus(
+      processKind,
       { ...proc, status: first },
       { pod: pod("Running", true), restartCount: 0 },
       ctx(T1),
@@ -126,7 +134,8 @@ describe("conditions over time", () => {
     expect(condition(again, "Ready")?.lastTransitionTime).toBe(T0.toISOString());
     expect(statusChanged(first, again)).toBe(false);
 
-    const broken = computeStatus(processKind,
+    const broken = computeStatus(
+      processKind,
       { ...proc, status: again },
       { pod: pod("Running", false), restartCount: 0 },
       ctx(T1),
@@ -181,7 +190,8 @@ describe("conditions over time", () => {
   });
 
   it("reports an invalid spec", () => {
-    const s = computeStatus(processKind,
+    const s = computeStatus(
+      processKind,
       proc,
       { restartCount: 0 },
       ctx(T0, { specProblems: ["image is required"] }),
@@ -204,7 +214,8 @@ describe("kstatus conditions", () => {
     ["Ready", "Reconciling", "Stalled"].map(t => condition(s, t)?.status);
 
   it("is Reconciling while the pod is not ready yet", () => {
-    const s = computeStatus(processKind,
+    const s = computeStatus(
+      processKind,
       proc,
       { pod: pod("Pending", false), restartCount: 0 },
       ctx(T0),
@@ -215,7 +226,8 @@ describe("kstatus conditions", () => {
 
   it("a refused child: Ready=False and Stalled with the API server's message, observedGeneration current", () => {
     const message = 'pods "proc" is forbidden: error looking up service account t/missing';
-    const s = computeStatus(processKind,
+    const s = computeStatus(
+      processKind,
       proc,
       { pod: pod("Running", true), restartCount: 0 },
       ctx(T0, { problem: { reason: "ChildRejected", message, stalled: true } }),
@@ -228,7 +240,8 @@ describe("kstatus conditions", () => {
   });
 
   it("a transient write failure shown after a while: Ready=False, still Reconciling, not Stalled", () => {
-    const s = computeStatus(processKind,
+    const s = computeStatus(
+      processKind,
       proc,
       { pod: pod("Running", true), restartCount: 0 },
       ctx(T0, { problem: { reason: "ChildWriteFailing", message: "503", stalled: false } }),
@@ -237,7 +250,8 @@ describe("kstatus conditions", () => {
   });
 
   it("the restart budget spent is Stalled", () => {
-    const s = computeStatus(processKind,
+    const s = computeStatus(
+      processKind,
       proc,
       { pod: pod("Failed", false), restartCount: 5, gaveUp: true },
       ctx(T0),
@@ -247,7 +261,8 @@ describe("kstatus conditions", () => {
   });
 
   it("a failed pod that restartPolicy Never leaves as it is is Stalled; one OnFailure restarts is Reconciling", () => {
-    const never = computeStatus(processKind,
+    const never = computeStatus(
+      processKind,
       proc,
       { pod: pod("Failed", false), restartCount: 0 },
       ctx(T0),
@@ -260,7 +275,8 @@ describe("kstatus conditions", () => {
       { image: "x", restartPolicy: "OnFailure" as const },
       { generation: 7 },
     );
-    const restarting = computeStatus(processKind,
+    const restarting = computeStatus(
+      processKind,
       onFailure,
       { pod: pod("Failed", false), restartCount: 1 },
       ctx(T0),
@@ -357,7 +373,8 @@ describe("cron job status", () => {
   });
 
   it("is unhealthy when the latest finished run failed, and lists active runs", () => {
-    const s = computeStatus(cronjobKind,
+    const s = computeStatus(
+      cronjobKind,
       cron,
       observe([
         job("c-1", "2024-01-01T00:00:00Z", "succeeded", "2024-01-01T00:00:20Z"),
@@ -370,7 +387,8 @@ describe("cron job status", () => {
     expect(s.activeJobs).toEqual([{ name: "c-3", scheduledTime: "2024-01-01T00:10:00.000Z" }]);
     expect(s.lastSuccessfulTime).toBe("2024-01-01T00:00:20.000Z");
     expect(s.lastFailedTime).toBe("2024-01-01T00:05:30.000Z");
-    const recovered = computeStatus(cronjobKind,
+    const recovered = computeStatus(
+      cronjobKind,
       cron,
       observe([
         job("c-4", "2024-01-01T00:15:00Z", "succeeded", "2024-01-01T00:15:20Z"),
@@ -382,7 +400,8 @@ describe("cron job status", () => {
   });
 
   it("is not Active when suspended (but Ready), and has no next time", () => {
-    const s = computeStatus(cronjobKind,
+    const s = computeStatus(
+      cronjobKind,
       cr("WorkloadCronJob", "c", { image: "x", schedule: "* * * * *", suspend: true }),
       observe([]),
       ctx(T0),
@@ -428,7 +447,8 @@ describe("service and persistent status", () => {
   const svcObj = { metadata: { name: "web" } };
 
   it("healthy when ready replicas match", () => {
-    const s = computeStatus(serviceKind,
+    const s = computeStatus(
+      serviceKind,
       web,
       { deployment: deployment(2, 2, 2), service: svcObj },
       ctx(T0),
@@ -438,41 +458,30 @@ describe("service and persistent status", () => {
 
   it("unhealthy while not all ready, past the progress deadline, or without its Service", () => {
     expect(
-      computeStatus(serviceKind,
-        web,
-        { deployment: deployment(2, 2, 1), service: svcObj },
-        ctx(T0),
-      ).healthy,
+      computeStatus(serviceKind, web, { deployment: deployment(2, 2, 1), service: svcObj }, ctx(T0))
+        .healthy,
     ).toBe(false);
-    const stalled = computeStatus(serviceKind,
+    const stalled = computeStatus(
+      serviceKind,
       web,
       { deployment: deployment(2, 2, 1, true), service: svcObj },
       ctx(T0),
     );
     expect(condition(stalled, "Healthy")?.reason).toBe("ProgressDeadlineExceeded");
-    const noSvc = computeStatus(serviceKind,
-      web,
-      { deployment: deployment(2, 2, 2) },
-      ctx(T0),
-    );
+    const noSvc = computeStatus(serviceKind, web, { deployment: deployment(2, 2, 2) }, ctx(T0));
     expect(condition(noSvc, "Healthy")?.reason).toBe("ServiceMissing");
   });
 
   it("standby: scaled to 0 is healthy, leftover pods are not", () => {
     const standby = ctx(T0, { activeCluster: false });
-    const stopped = computeStatus(serviceKind,
-      web,
-      { deployment: deployment(0, 0, 0) },
-      standby,
-    );
+    const stopped = computeStatus(serviceKind, web, { deployment: deployment(0, 0, 0) }, standby);
     expect([stopped.active, stopped.healthy, condition(stopped, "Ready")?.reason]).toEqual([
       false,
       true,
       "Standby",
     ]);
     expect(
-      computeStatus(serviceKind, web, { deployment: deployment(0, 1, 1) }, standby)
-        .healthy,
+      computeStatus(serviceKind, web, { deployment: deployment(0, 1, 1) }, standby).healthy,
     ).toBe(false);
   });
 
@@ -483,7 +492,8 @@ describe("service and persistent status", () => {
       spec: { replicas: 1, serviceName: "db", selector: {}, template: {} },
       status: { replicas: 1, readyReplicas: 0 },
     };
-    const s = computeStatus(persistentKind,
+    const s = computeStatus(
+      persistentKind,
       db,
       { statefulSet: sts, headlessService: svcObj },
       ctx(T0),

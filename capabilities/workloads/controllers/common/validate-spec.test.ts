@@ -31,7 +31,9 @@ describe("validateSpec", () => {
   it("checks cron expressions and time zones (what the schema cannot)", () => {
     const base = { image: "x", schedule: "*/5 * * * *" };
     expect(kindOfType("cronjob").validateSpec(base)).toEqual([]);
-    expect(kindOfType("cronjob").validateSpec({ ...base, schedule: "*/5 * * 13 *" })[0]).toMatch(/not valid/);
+    expect(kindOfType("cronjob").validateSpec({ ...base, schedule: "*/5 * * 13 *" })[0]).toMatch(
+      /not valid/,
+    );
     expect(kindOfType("cronjob").validateSpec({ ...base, timeZone: "Nowhere/Land" })).toEqual([
       'timeZone "Nowhere/Land" is not a known IANA time zone',
     ]);
@@ -39,7 +41,10 @@ describe("validateSpec", () => {
       /expected 5 fields/,
     );
     expect(
-      kindOfType("cronjob").validateSpec({ ...base, schedule: "*/5 * * * * *" }, { cronSeconds: true }),
+      kindOfType("cronjob").validateSpec(
+        { ...base, schedule: "*/5 * * * * *" },
+        { cronSeconds: true },
+      ),
     ).toEqual([]);
     expect(kindOfType("cronjob").validateSpec({ image: "x" })).toEqual(["schedule is required"]);
   });
@@ -77,13 +82,21 @@ describe("validateSpec", () => {
 
   it("checks process and cron specifics", () => {
     expect(
-      kindOfType("process").validateSpec({ image: "x", restartPolicy: "Sometimes", maxRestarts: -1 }),
+      kindOfType("process").validateSpec({
+        image: "x",
+        restartPolicy: "Sometimes",
+        maxRestarts: -1,
+      }),
     ).toEqual([
       'restartPolicy must be one of Always, OnFailure, Never, got "Sometimes"',
       "maxRestarts must be an integer from 0 up, got -1",
     ]);
     expect(
-      kindOfType("process").validateSpec({ image: "x", gracePeriod: "30s", terminationGracePeriodSeconds: 3 }),
+      kindOfType("process").validateSpec({
+        image: "x",
+        gracePeriod: "30s",
+        terminationGracePeriodSeconds: 3,
+      }),
     ).toEqual(["set gracePeriod or terminationGracePeriodSeconds, not both"]);
     expect(
       kindOfType("cronjob").validateSpec({

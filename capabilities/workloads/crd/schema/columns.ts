@@ -36,7 +36,11 @@ export const MESSAGE: PrinterColumn = {
   description: "The Ready condition's message (the API server's, for a refused child)",
   priority: 1,
 };
-export const AGE: PrinterColumn = { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" };
+export const AGE: PrinterColumn = {
+  name: "Age",
+  type: "date",
+  jsonPath: ".metadata.creationTimestamp",
+};
 export const LEADER: PrinterColumn = {
   name: "Cluster",
   type: "string",

@@ -104,7 +104,9 @@ describe.each(WORKLOAD_TYPES)("CRD for %s", type => {
 
   it("limits metadata.name so derived child names fit", () => {
     const rules = version.schema.openAPIV3Schema["x-kubernetes-validations"] ?? [];
-    expect(rules[0].rule).toBe(`self.metadata.name.size() <= ${kindOfType(type).crd.maxNameLength}`);
+    expect(rules[0].rule).toBe(
+      `self.metadata.name.size() <= ${kindOfType(type).crd.maxNameLength}`,
+    );
   });
 });
 

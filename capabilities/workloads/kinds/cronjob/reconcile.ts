@@ -3,12 +3,7 @@
 // — or that two writers race for — ends up with exactly one Job. The reconcile re-queues itself for the
 // next tick.
 import type { V1Job } from "@kubernetes/client-node";
-import {
-  buildJobForTick,
-  cronSpec,
-  jobNameForTick,
-  type CronJobCR,
-} from "./build-job";
+import { buildJobForTick, cronSpec, jobNameForTick, type CronJobCR } from "./build-job";
 import { decideCronAction, jobState, jobsToPrune } from "./decide-action";
 import { computeTicks } from "./schedule";
 import { selectorLabels, crName } from "../../controllers/common/labels";
@@ -17,7 +12,6 @@ import { ownedBy } from "../../reconcilers/ownership";
 import { cronjobNames } from "./names";
 import type { CronObserved } from "./status";
 import type { Observation, Stopping } from "../definition";
-
 
 function labelSelector(labels: Record<string, string>): string {
   return Object.entries(labels)

@@ -4,7 +4,12 @@
 import type { V1Service, V1StatefulSet } from "@kubernetes/client-node";
 import type { WorkloadObject, WorkloadPersistentSpec } from "../../crd/types";
 import type { BuildContext } from "../../controllers/common/context";
-import { childMetadata, crName, selectorLabels, workloadLabels } from "../../controllers/common/labels";
+import {
+  childMetadata,
+  crName,
+  selectorLabels,
+  workloadLabels,
+} from "../../controllers/common/labels";
 import { buildPodTemplate } from "../../controllers/common/pod-template";
 import { buildContainerPorts, buildServicePorts } from "../../controllers/common/ports";
 import { buildProbes } from "../../controllers/common/probes";

@@ -1,6 +1,11 @@
 // A WorkloadPersistent's own spec fields and rules (beyond the replicated ones it shares with
 // WorkloadService).
-import { DNS1035_LABEL_PATTERN, DNS_LABEL_PATTERN, quantity, str } from "../../crd/schema/common-fields";
+import {
+  DNS1035_LABEL_PATTERN,
+  DNS_LABEL_PATTERN,
+  quantity,
+  str,
+} from "../../crd/schema/common-fields";
 import { CONFIG_MOUNT_ROOT, SECRET_MOUNT_ROOT } from "../../controllers/common/volumes";
 import type { CelRule, JSONSchema } from "../../crd/schema/json-schema";
 

@@ -1,12 +1,7 @@
 // What the process reconciler should do next, given the pod it observed. Pure: the reconciler does the
 // I/O, counts restarts (status.restartCount) and re-queues after `retryAfterMs`.
 import type { V1Pod } from "@kubernetes/client-node";
-import {
-  ANNOTATION_SPEC_HASH,
-  processPodSpecHash,
-  processSpec,
-  type ProcessCR,
-} from "./build-pod";
+import { ANNOTATION_SPEC_HASH, processPodSpecHash, processSpec, type ProcessCR } from "./build-pod";
 import { PROCESS_DEFAULTS } from "./schema";
 
 export type ProcessActionKind = "create" | "wait" | "delete-and-recreate" | "give-up" | "none";

@@ -24,7 +24,10 @@ async function readPod(cr: ProcessCR, rc: ReconcileContext): Promise<V1Pod | und
 }
 
 /** The pod as it is, and the restart budget spent so far (kept in the status). */
-export async function observeProcess(cr: ProcessCR, rc: ReconcileContext): Promise<ProcessObserved> {
+export async function observeProcess(
+  cr: ProcessCR,
+  rc: ReconcileContext,
+): Promise<ProcessObserved> {
   return { pod: await readPod(cr, rc), restartCount: cr.status?.restartCount ?? 0 };
 }
 
@@ -36,7 +39,10 @@ export async function convergeProcess(
   const pod = await readPod(cr, rc);
   let restartCount = cr.status?.restartCount ?? 0;
   let lastRestartTime = cr.status?.lastRestartTime;
-  const done = (observed: Omit<ProcessObserved, "restartCount" | "lastRestartTime">, requeueAfterMs?: number) => ({
+  const done = (
+    observed: Omit<ProcessObserved, "restartCount" | "lastRestartTime">,
+    requeueAfterMs?: number,
+  ) => ({
     observed: { ...observed, restartCount, lastRestartTime },
     requeueAfterMs,
   });

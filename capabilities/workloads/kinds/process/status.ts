@@ -91,7 +91,8 @@ export function processVerdict(
   return {
     ...base,
     healthy: false,
-    final: phase === "Failed" && (cr.spec?.restartPolicy ?? PROCESS_DEFAULTS.restartPolicy) === "Never",
+    final:
+      phase === "Failed" && (cr.spec?.restartPolicy ?? PROCESS_DEFAULTS.restartPolicy) === "Never",
     healthyReason: phase === "Failed" ? "PodFailed" : pod ? "PodNotReady" : "NoPod",
     healthyMessage: pod
       ? `pod ${pod.metadata?.name} is ${phase === "Failed" ? "failed" : "not ready"}`

@@ -7,6 +7,7 @@ import {
   CONFIG_MOUNT_ROOT as CONFIG_ROOT,
   SECRET_MOUNT_ROOT as SECRET_ROOT,
 } from "../../controllers/common/volumes";
+import { DEFAULT_SHELL } from "../../controllers/common/pod-template";
 import type { CelRule, JSONSchema } from "./json-schema";
 
 /** Fields the CEL rules below read must have bounded sizes, or the API server rejects the CRD (cost). */
@@ -423,7 +424,7 @@ export function commonSpecProperties(): Record<string, JSONSchema> {
           items: { type: "string", maxLength: MAX_ARG_BYTES - 1 },
         }),
         shell: str("The shell that runs the script.", {
-          default: "/bin/sh",
+          default: DEFAULT_SHELL,
           minLength: 1,
           maxLength: 1024,
         }),

@@ -1,6 +1,7 @@
 // Spec fields, rules and printer columns of the two long-running kinds (Deployment- and
 // StatefulSet-backed): WorkloadService and WorkloadPersistent.
 import { DNS_LABEL_PATTERN, duration, int, str } from "./common-fields";
+import { DEFAULT_PROTOCOL } from "../../controllers/common/ports";
 import { AGE, COMMON_COLUMNS, LEADER, MESSAGE } from "./columns";
 import type { CelRule, JSONSchema, PrinterColumn } from "./json-schema";
 
@@ -29,7 +30,10 @@ function portsSchema(): JSONSchema {
         }),
         containerPort: int("Port the container listens on.", PORT),
         servicePort: int("Port the Service exposes (default: containerPort).", PORT),
-        protocol: str("TCP, UDP or SCTP.", { enum: ["TCP", "UDP", "SCTP"], default: "TCP" }),
+        protocol: str("TCP, UDP or SCTP.", {
+          enum: ["TCP", "UDP", "SCTP"],
+          default: DEFAULT_PROTOCOL,
+        }),
       },
     },
     "x-kubernetes-validations": [

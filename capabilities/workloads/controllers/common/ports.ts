@@ -1,6 +1,9 @@
 // Container ports and the matching Service ports (servicePort defaults to containerPort).
-import type { V1ContainerPort, V1ServicePort } from "@kubernetes/client-node";
-import type { PortSpec } from "../../crd/types";
+import type { V1ContainerPort, V1Service, V1ServicePort } from "@kubernetes/client-node";
+import type { KindNames } from "../../crd/group";
+import type { PortSpec, WorkloadObject } from "../../crd/types";
+import type { BuildContext } from "./context";
+import { childMetadata, crName, selectorLabels } from "./labels";
 
 /** The protocol of a port that names none (the CRD's default too). */
 export const DEFAULT_PROTOCOL = "TCP";
@@ -25,4 +28,25 @@ export function buildServicePorts(ports: PortSpec[] | undefined): V1ServicePort[
     targetPort: p.containerPort,
     protocol: p.protocol ?? DEFAULT_PROTOCOL,
   }));
+}
+
+/** A ClusterIP Service named `serviceName` for the workload's ports; undefined when it declares none. */
+export function buildPortsClusterIP(
+  cr: WorkloadObject<unknown>,
+  names: Pick<KindNames, "kind" | "type">,
+  ctx: BuildContext,
+  ports: PortSpec[] | undefined,
+  serviceName: string,
+): V1Service | undefined {
+  if (!ports || ports.length === 0) return undefined;
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: childMetadata(cr, names, ctx, serviceName),
+    spec: {
+      type: "ClusterIP",
+      selector: selectorLabels(crName(cr), names.type),
+      ports: buildServicePorts(ports),
+    },
+  };
 }

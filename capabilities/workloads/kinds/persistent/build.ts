@@ -11,7 +11,11 @@ import {
   workloadLabels,
 } from "../../controllers/common/labels";
 import { buildPodTemplate } from "../../controllers/common/pod-template";
-import { buildContainerPorts, buildServicePorts } from "../../controllers/common/ports";
+import {
+  buildContainerPorts,
+  buildPortsClusterIP,
+  buildServicePorts,
+} from "../../controllers/common/ports";
 import { buildProbes } from "../../controllers/common/probes";
 import { desiredReplicas } from "../service/build";
 import { persistentNames } from "./names";
@@ -89,17 +93,11 @@ export function buildHeadlessService(cr: PersistentCR, ctx: BuildContext): V1Ser
 
 /** A ClusterIP Service for the ports; undefined when the spec declares no ports. */
 export function buildPortsService(cr: PersistentCR, ctx: BuildContext): V1Service | undefined {
-  const spec = persistentSpec(cr);
-  if (!spec.ports || spec.ports.length === 0) return undefined;
-  const name = crName(cr);
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: childMetadata(cr, persistentNames, ctx, portsServiceName(cr)),
-    spec: {
-      type: "ClusterIP",
-      selector: selectorLabels(name, persistentNames.type),
-      ports: buildServicePorts(spec.ports),
-    },
-  };
+  return buildPortsClusterIP(
+    cr,
+    persistentNames,
+    ctx,
+    persistentSpec(cr).ports,
+    portsServiceName(cr),
+  );
 }

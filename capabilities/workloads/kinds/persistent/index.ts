@@ -8,7 +8,7 @@ import {
 import { replicatedChildren } from "../../controllers/common/replicated-status";
 import { defineKind } from "../define";
 import { persistentNames } from "./names";
-import { keepPersistentStopped, observePersistent, convergePersistent } from "./reconcile";
+import { persistentReconcile } from "./reconcile";
 import { persistentSpecProperties, persistentSpecRules } from "./schema";
 import { persistentVerdict } from "./status";
 import { validatePersistent } from "./validate";
@@ -27,9 +27,7 @@ export const persistentKind = defineKind({
     columns: REPLICATED_COLUMNS,
   },
   validate: validatePersistent,
-  observe: observePersistent,
-  converge: convergePersistent,
-  keepStopped: keepPersistentStopped,
+  ...persistentReconcile,
   verdict: persistentVerdict,
   children: (name, status) => replicatedChildren("StatefulSet", name, status),
 });

@@ -2,6 +2,7 @@
 // ports) and volume claim templates. Pods are never force-deleted: scaling and deletion go through the
 // StatefulSet controller with each pod's grace period. A non-leading cluster keeps it at 0 replicas.
 import type { V1Service, V1StatefulSet } from "@kubernetes/client-node";
+import type { WorkloadPersistentSpec } from "../../crd/types";
 import {
   buildHeadlessService,
   buildPortsService,
@@ -11,78 +12,48 @@ import {
   type PersistentCR,
 } from "./build";
 import type { PersistentObserved } from "./status";
-import type { Observation, Stopping } from "../definition";
+import type { BuildContext } from "../../controllers/common/context";
 import { crName } from "../../controllers/common/labels";
-import { buildContext, type ReconcileContext } from "../../reconcilers/context";
-import { applyChild, deleteChildIfOwned, readChild, scaleToZero } from "../../reconcilers/children";
-import { keepReplicatedStopped } from "../../reconcilers/replicated";
+import type { ReconcileContext } from "../../reconcilers/context";
+import { applyChild, deleteChildIfOwned, readChild } from "../../reconcilers/children";
+import { replicatedReconcile } from "../../reconcilers/replicated";
 
-/** Active (or, with `stopped`, at 0 replicas): apply the Services and the StatefulSet. */
-async function applyPersistent(
-  cr: PersistentCR,
-  rc: ReconcileContext,
-  stopped?: boolean,
-): Promise<PersistentObserved> {
-  const ctx = buildContext(rc, rc.writer.epoch(), stopped);
-  // The governing Service first: the StatefulSet's pods need it for their DNS names.
+function serviceRef(cr: PersistentCR, name: string): V1Service {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace: cr.metadata?.namespace },
+  };
+}
+
+/** The governing Service first (the StatefulSet's pods need it for their DNS names), then the rest. */
+async function apply(cr: PersistentCR, rc: ReconcileContext, ctx: BuildContext) {
   const headlessService = await applyChild<V1Service>(cr, buildHeadlessService(cr, ctx), rc);
   const ports = buildPortsService(cr, ctx);
   if (ports) await applyChild<V1Service>(cr, ports, rc);
-  else {
-    const ref: V1Service = {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: portsServiceName(cr), namespace: cr.metadata?.namespace },
-    };
-    await deleteChildIfOwned(cr, ref, rc);
-  }
+  else await deleteChildIfOwned(cr, serviceRef(cr, portsServiceName(cr)), rc);
   const statefulSet = await applyChild<V1StatefulSet>(cr, buildStatefulSet(cr, ctx), rc);
   return { statefulSet, headlessService };
 }
 
-export async function convergePersistent(
-  cr: PersistentCR,
-  rc: ReconcileContext,
-): Promise<Observation<PersistentObserved>> {
-  return { observed: await applyPersistent(cr, rc) };
-}
-
-function statefulSetRef(cr: PersistentCR): V1StatefulSet {
-  return {
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: { name: crName(cr), namespace: cr.metadata?.namespace },
-  };
-}
-
-/** Standby cluster (0 replicas applied) or deletion (the StatefulSet scaled to 0, see scaleToZero). */
-export async function keepPersistentStopped(
-  cr: PersistentCR,
-  rc: ReconcileContext,
-  why: string,
-  deleting: boolean,
-): Promise<Stopping<PersistentObserved>> {
-  return keepReplicatedStopped<PersistentObserved>(
-    deleting,
-    async () => {
-      const r = await scaleToZero<V1StatefulSet>(cr, statefulSetRef(cr), rc, why);
-      return { stopped: r.stopped, observed: { statefulSet: r.object } };
-    },
-    () => applyPersistent(cr, rc, true),
-    observed => observed.statefulSet?.status?.replicas ?? 0,
-  );
-}
-
-export async function observePersistent(
-  cr: PersistentCR,
-  rc: ReconcileContext,
-): Promise<PersistentObserved> {
-  const ns = cr.metadata?.namespace;
-  const statefulSet = await readChild<V1StatefulSet>(rc, statefulSetRef(cr));
-  const headlessService = await readChild<V1Service>(rc, {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: headlessServiceName(cr), namespace: ns },
-  });
-  return { statefulSet, headlessService };
-}
+export const persistentReconcile = replicatedReconcile<
+  WorkloadPersistentSpec,
+  PersistentObserved,
+  V1StatefulSet
+>({
+  workloadKind: "StatefulSet",
+  apply,
+  observe: async (cr, rc) => {
+    const statefulSetRef: V1StatefulSet = {
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name: crName(cr), namespace: cr.metadata?.namespace },
+    };
+    return {
+      statefulSet: await readChild<V1StatefulSet>(rc, statefulSetRef),
+      headlessService: await readChild<V1Service>(rc, serviceRef(cr, headlessServiceName(cr))),
+    };
+  },
+  scaledDown: statefulSet => ({ statefulSet }),
+  workloadOf: observed => observed.statefulSet,
+});

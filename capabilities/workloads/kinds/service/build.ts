@@ -6,7 +6,7 @@ import type { BuildContext } from "../../controllers/common/context";
 import { durationToSeconds } from "../../controllers/common/duration";
 import { childMetadata, crName, selectorLabels } from "../../controllers/common/labels";
 import { buildPodTemplate } from "../../controllers/common/pod-template";
-import { buildContainerPorts, buildServicePorts } from "../../controllers/common/ports";
+import { buildContainerPorts, buildPortsClusterIP } from "../../controllers/common/ports";
 import { buildProbes } from "../../controllers/common/probes";
 import { serviceNames } from "./names";
 
@@ -53,17 +53,5 @@ export function buildDeployment(cr: ServiceCR, ctx: BuildContext): V1Deployment 
 
 /** The ClusterIP Service named like the workload; undefined when the spec declares no ports. */
 export function buildService(cr: ServiceCR, ctx: BuildContext): V1Service | undefined {
-  const spec = serviceSpec(cr);
-  if (!spec.ports || spec.ports.length === 0) return undefined;
-  const name = crName(cr);
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: childMetadata(cr, serviceNames, ctx, name),
-    spec: {
-      type: "ClusterIP",
-      selector: selectorLabels(name, serviceNames.type),
-      ports: buildServicePorts(spec.ports),
-    },
-  };
+  return buildPortsClusterIP(cr, serviceNames, ctx, serviceSpec(cr).ports, crName(cr));
 }

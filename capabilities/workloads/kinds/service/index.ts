@@ -8,7 +8,7 @@ import {
 import { replicatedChildren } from "../../controllers/common/replicated-status";
 import { defineKind } from "../define";
 import { serviceNames } from "./names";
-import { convergeService, keepServiceStopped, observeService } from "./reconcile";
+import { serviceReconcile } from "./reconcile";
 import { serviceSpecProperties } from "./schema";
 import { serviceVerdict } from "./status";
 import { validateService } from "./validate";
@@ -26,9 +26,7 @@ export const serviceKind = defineKind({
     columns: REPLICATED_COLUMNS,
   },
   validate: validateService,
-  observe: observeService,
-  converge: convergeService,
-  keepStopped: keepServiceStopped,
+  ...serviceReconcile,
   verdict: serviceVerdict,
   children: (name, status) => replicatedChildren("Deployment", name, status),
 });

@@ -3,11 +3,12 @@
 import { DNS_LABEL_PATTERN, duration, int, str } from "./common-fields";
 import { DEFAULT_PROTOCOL } from "../../controllers/common/ports";
 import { AGE, COMMON_COLUMNS, LEADER, MESSAGE } from "./columns";
-import type { CelRule, JSONSchema, PrinterColumn } from "./json-schema";
+import type { CelRule, PrinterColumn, SchemaFor, TypedSchema } from "./json-schema";
+import type { CommonSpec, ReplicatedSpec } from "../types";
 
 const PORT = { minimum: 1, maximum: 65535 };
 
-function portsSchema(): JSONSchema {
+function portsSchema(): TypedSchema<"array"> {
   return {
     type: "array",
     description: "Container ports, each published by the workload's Service.",
@@ -56,7 +57,7 @@ function portsSchema(): JSONSchema {
 }
 
 /** Fields of the two long-running kinds (Deployment- and StatefulSet-backed). */
-export function replicatedSpecProperties(): Record<string, JSONSchema> {
+export function replicatedSpecProperties(): SchemaFor<Omit<ReplicatedSpec, keyof CommonSpec>> {
   return {
     replicas: int("Desired pods (0 stops the workload).", { minimum: 0 }),
     ports: portsSchema(),

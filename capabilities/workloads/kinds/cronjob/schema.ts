@@ -1,9 +1,14 @@
 // A WorkloadCronJob's own spec fields, defaults and printer columns. The defaults are written once:
 // the CRD's `default:` and the controller's fallbacks both read CRON_DEFAULTS.
-import type { ConcurrencyPolicy, RestartPolicy } from "../../crd/types";
+import type {
+  CommonSpec,
+  ConcurrencyPolicy,
+  RestartPolicy,
+  WorkloadCronJobSpec,
+} from "../../crd/types";
 import { int, restartPolicy, str } from "../../crd/schema/common-fields";
 import { AGE, COMMON_COLUMNS, LEADER, MESSAGE } from "../../crd/schema/columns";
-import type { JSONSchema, PrinterColumn } from "../../crd/schema/json-schema";
+import type { PrinterColumn, SchemaFor } from "../../crd/schema/json-schema";
 
 export const CONCURRENCY_POLICIES: readonly ConcurrencyPolicy[] = ["Allow", "Forbid", "Replace"];
 
@@ -19,7 +24,7 @@ export const CRON_DEFAULTS: Readonly<{
   restartPolicy: "OnFailure",
 };
 
-export function cronSpecProperties(): Record<string, JSONSchema> {
+export function cronSpecProperties(): SchemaFor<Omit<WorkloadCronJobSpec, keyof CommonSpec>> {
   return {
     schedule: str(
       "Cron schedule: 5 fields (minute hour day-of-month month day-of-week) or a macro such as " +

@@ -7,9 +7,12 @@ import {
   str,
 } from "../../crd/schema/common-fields";
 import { CONFIG_MOUNT_ROOT, SECRET_MOUNT_ROOT } from "../../controllers/common/volumes";
-import type { CelRule, JSONSchema } from "../../crd/schema/json-schema";
+import type { CelRule, SchemaFor } from "../../crd/schema/json-schema";
+import type { ReplicatedSpec, WorkloadPersistentSpec } from "../../crd/types";
 
-export function persistentSpecProperties(): Record<string, JSONSchema> {
+export function persistentSpecProperties(): SchemaFor<
+  Omit<WorkloadPersistentSpec, keyof ReplicatedSpec>
+> {
   return {
     serviceName: str("The StatefulSet's headless Service (default: the workload name).", {
       pattern: DNS1035_LABEL_PATTERN,

@@ -1,16 +1,16 @@
 // A WorkloadProcess's own spec fields, CEL rules, defaults and printer columns. The defaults are
 // written once: the CRD's `default:` and the controller's fallback both read PROCESS_DEFAULTS.
-import type { RestartPolicy } from "../../crd/types";
+import type { CommonSpec, RestartPolicy, WorkloadProcessSpec } from "../../crd/types";
 import { duration, int, restartPolicy } from "../../crd/schema/common-fields";
 import { AGE, COMMON_COLUMNS, LEADER, MESSAGE } from "../../crd/schema/columns";
-import type { CelRule, JSONSchema, PrinterColumn } from "../../crd/schema/json-schema";
+import type { CelRule, PrinterColumn, SchemaFor } from "../../crd/schema/json-schema";
 
 export const PROCESS_DEFAULTS: Readonly<{ restartPolicy: RestartPolicy; maxRestarts: number }> = {
   restartPolicy: "Never",
   maxRestarts: 5,
 };
 
-export function processSpecProperties(): Record<string, JSONSchema> {
+export function processSpecProperties(): SchemaFor<Omit<WorkloadProcessSpec, keyof CommonSpec>> {
   return {
     restartPolicy: restartPolicy(
       PROCESS_DEFAULTS.restartPolicy,

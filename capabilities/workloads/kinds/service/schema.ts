@@ -1,7 +1,7 @@
 // A WorkloadService's own spec fields (beyond the replicated ones it shares with WorkloadPersistent).
-import type { WorkloadServiceSpec } from "../../crd/types";
+import type { ReplicatedSpec, WorkloadServiceSpec } from "../../crd/types";
 import { str } from "../../crd/schema/common-fields";
-import type { JSONSchema } from "../../crd/schema/json-schema";
+import type { SchemaFor } from "../../crd/schema/json-schema";
 
 /** The first is the default. */
 export const SERVICE_STRATEGIES: readonly NonNullable<WorkloadServiceSpec["strategy"]>[] = [
@@ -9,7 +9,9 @@ export const SERVICE_STRATEGIES: readonly NonNullable<WorkloadServiceSpec["strat
   "RollingUpdate",
 ];
 
-export function serviceSpecProperties(): Record<string, JSONSchema> {
+export function serviceSpecProperties(): SchemaFor<
+  Omit<WorkloadServiceSpec, keyof ReplicatedSpec>
+> {
   return {
     strategy: str(
       "Deployment update strategy: Recreate (default; old pods stop before new ones start) or " +

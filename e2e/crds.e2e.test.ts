@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parse } from "yaml";
 import { KINDS, WORKLOAD_TYPES, type WorkloadType } from "../capabilities/workloads/crd/kinds";
+import { WORKLOAD_KINDS } from "../capabilities/workloads/kinds/registry";
 import {
   fullCronSpec,
   fullPersistentSpec,
@@ -58,12 +59,9 @@ function getJson(type: WorkloadType, name: string, namespace = ns): Record<strin
   return JSON.parse(k(["get", KINDS[type].plural, name, "-n", namespace, "-o", "json"]));
 }
 
-const minimal: Record<WorkloadType, object> = {
-  process: { image: "busybox" },
-  cronjob: { image: "busybox", schedule: "*/5 * * * *" },
-  service: { image: "nginx", replicas: 1 },
-  persistent: { image: "postgres", replicas: 1 },
-};
+const minimal: Record<string, object> = Object.fromEntries(
+  WORKLOAD_KINDS.map(kind => [kind.names.type, kind.example]),
+);
 
 beforeAll(() => {
   const files = readdirSync(crdDir).filter(f => f.endsWith(".yaml"));

@@ -13,13 +13,14 @@ import type { ChildSummary, KindCrd, KindDefinition } from "./definition";
 export interface WorkloadKind<N extends KindNames = KindNames> {
   names: N;
   crd: KindCrd;
+  example: object;
   /** Every problem with a spec from anywhere (custom resource or config file); [] when valid. */
   validateSpec(spec: unknown, opts?: ValidateOptions): string[];
   reconcile(key: WorkloadRef, rc: ReconcileContext): Promise<HandlerResult | void>;
   children(name: string, status: WorkloadStatus): ChildSummary[];
 }
 
-export function defineKind<S, O, N extends KindNames>(
+export function defineKind<S extends object, O, N extends KindNames>(
   kind: KindDefinition<S, O> & { names: N },
 ): KindDefinition<S, O> & WorkloadKind<N> {
   return {

@@ -51,6 +51,8 @@ export interface ChildSummary {
 export interface KindDefinition<S, O> {
   names: KindNames;
   crd: KindCrd;
+  /** The smallest valid spec (the e2e suites apply it to a real API server). */
+  example: S;
   /** Problems the CRD schema cannot catch (or that config-file workloads skip); [] when valid. */
   validate(spec: S, opts: ValidateOptions): string[];
   /** What exists now, changing nothing (the spec is invalid, or a write failed). */

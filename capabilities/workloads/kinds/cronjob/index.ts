@@ -20,6 +20,7 @@ export const cronjobKind = defineKind({
     rules: () => [],
     columns: CRON_COLUMNS,
   },
+  example: { image: "busybox", schedule: "*/5 * * * *" },
   validate: validateCron,
   observe: observeCron,
   converge: convergeCron,

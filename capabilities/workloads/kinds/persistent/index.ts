@@ -26,6 +26,7 @@ export const persistentKind = defineKind({
     rules: () => [...replicatedSpecRules(), ...persistentSpecRules()],
     columns: REPLICATED_COLUMNS,
   },
+  example: { image: "postgres", replicas: 1 },
   validate: validatePersistent,
   ...persistentReconcile,
   verdict: persistentVerdict,

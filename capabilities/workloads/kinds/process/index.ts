@@ -19,6 +19,7 @@ export const processKind = defineKind({
     rules: processSpecRules,
     columns: PROCESS_COLUMNS,
   },
+  example: { image: "busybox" },
   validate: validateProcess,
   observe: observeProcess,
   converge: convergeProcess,

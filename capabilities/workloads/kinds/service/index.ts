@@ -25,6 +25,7 @@ export const serviceKind = defineKind({
     rules: replicatedSpecRules,
     columns: REPLICATED_COLUMNS,
   },
+  example: { image: "nginx", replicas: 1 },
   validate: validateService,
   ...serviceReconcile,
   verdict: serviceVerdict,

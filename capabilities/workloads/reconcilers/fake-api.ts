@@ -12,7 +12,7 @@ import type { ReconcileContext } from "./context";
 
 type Stored = KubeObject & Record<string, unknown>;
 
-export interface RecordedEvent {
+interface RecordedEvent {
   name?: string;
   type: EventType;
   reason: string;

@@ -16,7 +16,7 @@ type Workload = V1Deployment | V1StatefulSet;
 /** How long to wait before looking again while pods are still stopping. */
 const STOPPING_RECHECK_MS = 2000;
 
-export interface ReplicatedParts<S, O, W extends Workload> {
+interface ReplicatedParts<S, O, W extends Workload> {
   /** "Deployment" or "StatefulSet", named after the workload. */
   workloadKind: "Deployment" | "StatefulSet";
   /** Applies every child (0 replicas when ctx.stopped) and says what it applied. */

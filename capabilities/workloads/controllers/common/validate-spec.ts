@@ -16,7 +16,7 @@ export interface ValidateOptions {
 
 export type Problems = string[];
 
-export function isObject(value: unknown): value is Record<string, unknown> {
+function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { watchResource, type Watch } from "../chaos/watch";
-import { ANNOTATION_SCHEDULED_TIME } from "../capabilities/workloads/controllers/cronjob/build-job";
+import { ANNOTATION_SCHEDULED_TIME } from "../capabilities/workloads/kinds/cronjob/build-job";
 import { apiGet, kubectl, startCluster, type Cluster } from "../devenv/controlplane/cluster";
 import { ensureModuleBuilt, prepareCluster } from "../devenv/lib/module";
 import {

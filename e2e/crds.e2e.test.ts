@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parse } from "yaml";
 import { KINDS, WORKLOAD_TYPES, type WorkloadType } from "../capabilities/workloads/crd/kinds";
+import { WORKLOAD_KINDS } from "../capabilities/workloads/kinds/registry";
 import {
   fullCronSpec,
   fullPersistentSpec,
@@ -13,14 +14,14 @@ import {
   fullServiceSpec,
   PREDECESSOR_SAMPLE_CRONJOB_YAML,
 } from "../capabilities/workloads/crd/samples";
-import { buildJobForTick } from "../capabilities/workloads/controllers/cronjob/build-job";
+import { buildJobForTick } from "../capabilities/workloads/kinds/cronjob/build-job";
 import {
   buildHeadlessService,
   buildPortsService,
   buildStatefulSet,
-} from "../capabilities/workloads/controllers/persistent/build";
-import { buildProcessPod } from "../capabilities/workloads/controllers/process/build-pod";
-import { buildDeployment, buildService } from "../capabilities/workloads/controllers/service/build";
+} from "../capabilities/workloads/kinds/persistent/build";
+import { buildProcessPod } from "../capabilities/workloads/kinds/process/build-pod";
+import { buildDeployment, buildService } from "../capabilities/workloads/kinds/service/build";
 import { WIDE_PROFILE_LABEL } from "../devenv/lib/workload-policy";
 import { kubectl } from "../devenv/controlplane/cluster";
 
@@ -58,12 +59,9 @@ function getJson(type: WorkloadType, name: string, namespace = ns): Record<strin
   return JSON.parse(k(["get", KINDS[type].plural, name, "-n", namespace, "-o", "json"]));
 }
 
-const minimal: Record<WorkloadType, object> = {
-  process: { image: "busybox" },
-  cronjob: { image: "busybox", schedule: "*/5 * * * *" },
-  service: { image: "nginx", replicas: 1 },
-  persistent: { image: "postgres", replicas: 1 },
-};
+const minimal: Record<string, object> = Object.fromEntries(
+  WORKLOAD_KINDS.map(kind => [kind.names.type, kind.example]),
+);
 
 beforeAll(() => {
   const files = readdirSync(crdDir).filter(f => f.endsWith(".yaml"));

@@ -18,10 +18,10 @@ import type {
   WorkloadProcessSpec,
   WorkloadServiceSpec,
 } from "../capabilities/workloads/crd/types";
-import { buildJobForTick } from "../capabilities/workloads/controllers/cronjob/build-job";
-import { buildStatefulSet } from "../capabilities/workloads/controllers/persistent/build";
-import { buildProcessPod } from "../capabilities/workloads/controllers/process/build-pod";
-import { buildDeployment } from "../capabilities/workloads/controllers/service/build";
+import { buildJobForTick } from "../capabilities/workloads/kinds/cronjob/build-job";
+import { buildStatefulSet } from "../capabilities/workloads/kinds/persistent/build";
+import { buildProcessPod } from "../capabilities/workloads/kinds/process/build-pod";
+import { buildDeployment } from "../capabilities/workloads/kinds/service/build";
 import { kubectl } from "../devenv/controlplane/cluster";
 import {
   currentLeader,

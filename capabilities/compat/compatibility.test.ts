@@ -18,7 +18,7 @@ import { matchRoute } from "../http/routes";
 import { registerOperatorMetrics } from "../metrics";
 import { specFromConfigEntry } from "../runtime/config-workloads";
 import { PREDECESSOR_POD_LABELS } from "../workloads/controllers/common/pod-template";
-import { processPodName } from "../workloads/controllers/process/build-pod";
+import { processPodName } from "../workloads/kinds/process/build-pod";
 import { WORKLOAD_TYPES } from "../workloads/crd/kinds";
 import { buildCrd } from "../workloads/crd/schema/crd-manifests";
 import type { JSONSchema } from "../workloads/crd/schema/json-schema";

@@ -19,7 +19,6 @@ export {
 } from "./keys";
 export {
   STORAGE_TYPES,
-  WORKLOAD_KINDS,
   type HighlanderConfig,
   type StorageType,
   type WorkloadKind,

@@ -1,17 +1,12 @@
 // The operator's resolved configuration: every value present, typed, validated.
 import type { ReadAuthMode } from "../http/auth";
 import type { LogLevel } from "../logging/levels";
+import type { WorkloadKindName } from "../workloads/kinds/registry";
 
 export const STORAGE_TYPES = ["kubernetes", "redis", "db", "spanner"] as const;
 export type StorageType = (typeof STORAGE_TYPES)[number];
 
-export const WORKLOAD_KINDS = [
-  "WorkloadProcess",
-  "WorkloadCronJob",
-  "WorkloadService",
-  "WorkloadPersistent",
-] as const;
-export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+export type WorkloadKind = WorkloadKindName;
 
 /**
  * A workload declared in the config file. `spec` holds every field of the entry except name and

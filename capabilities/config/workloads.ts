@@ -2,14 +2,15 @@
 // of entries with a name and the custom resource's spec fields. Only what identifies a workload is
 // checked here; the spec is validated by the same code that validates custom resources.
 import { isMapping } from "./file-layer";
+import { API_VERSION } from "../workloads/crd/group";
+import { WORKLOAD_KINDS } from "../workloads/kinds/registry";
 import type { ConfigWorkload, WorkloadCRDRef, WorkloadKind } from "./types";
 
-const LISTS: ReadonlyArray<[string, WorkloadKind]> = [
-  ["processes", "WorkloadProcess"],
-  ["cronJobs", "WorkloadCronJob"],
-  ["services", "WorkloadService"],
-  ["persistentSets", "WorkloadPersistent"],
-];
+/** Each kind's list under `workloads:` (processes, cronJobs, services, persistentSets). */
+const LISTS: ReadonlyArray<[string, WorkloadKind]> = WORKLOAD_KINDS.map(k => [
+  k.names.configList,
+  k.names.kind,
+]);
 
 /** Kubernetes object names (RFC 1123 subdomain). */
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -27,7 +28,7 @@ export function parseWorkloads(section: unknown, defaultNamespace: string): Work
   if (section === undefined || section === null) return result;
   if (!isMapping(section)) {
     result.problems.push(
-      "workloads: must be a mapping with processes, cronJobs, services, persistentSets",
+      `workloads: must be a mapping with ${LISTS.map(([list]) => list).join(", ")}`,
     );
     return result;
   }
@@ -97,8 +98,6 @@ export function parseWorkloads(section: unknown, defaultNamespace: string): Work
   }
   return result;
 }
-
-const API_VERSION = "highlander.plexobject.io/v1";
 
 /**
  * The predecessor's `workloadCRDRef` (apiVersion, kind, name, namespace): its kind must be the list's

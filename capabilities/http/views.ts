@@ -1,5 +1,6 @@
 // Pure functions from a status snapshot to the JSON each API route returns.
 import { scrubSecrets } from "../config/describe";
+import { WORKLOAD_KINDS } from "../workloads/kinds/registry";
 import { evaluateReadiness, type ReadinessResult } from "./readiness";
 import type {
   ChildStatus,
@@ -46,19 +47,18 @@ export function newestFirst(events: readonly LeadershipEvent[]): LeadershipEvent
 }
 
 /** Spellings accepted for each kind in /api/workloads/{namespace}/{kind}/{name}. */
-const KIND_ALIASES: Record<string, readonly string[]> = {
-  WorkloadProcess: ["workloadprocess", "workloadprocesses", "wlp", "wproc", "process"],
-  WorkloadCronJob: ["workloadcronjob", "workloadcronjobs", "wlc", "wcron", "cronjob"],
-  WorkloadService: ["workloadservice", "workloadservices", "wls", "wsvc", "service"],
-  WorkloadPersistent: ["workloadpersistent", "workloadpersistents", "wlper", "wpers", "persistent"],
-};
-
 export function canonicalKind(kind: string): string | undefined {
   const lower = kind.toLowerCase();
-  for (const [canonical, aliases] of Object.entries(KIND_ALIASES)) {
-    if (aliases.includes(lower)) return canonical;
-  }
-  return undefined;
+  const found = WORKLOAD_KINDS.find(({ names }) => {
+    const spellings: readonly string[] = [
+      names.singular,
+      names.plural,
+      ...names.shortNames,
+      names.type,
+    ];
+    return spellings.includes(lower);
+  });
+  return found?.names.kind;
 }
 
 export function findWorkload(

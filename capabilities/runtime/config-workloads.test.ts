@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../config";
-import { validateSpec } from "../workloads/controllers/common/validate-spec";
-import { typeOfKind } from "../workloads/crd/kinds";
+import { kindNamed } from "../workloads/kinds/registry";
 import { configWorkloadResource, keepFixedFields, specFromConfigEntry } from "./config-workloads";
 
 describe("config-file workloads", () => {
@@ -27,7 +26,7 @@ describe("config-file workloads", () => {
       },
       spec: { image: "busybox:latest", restartPolicy: "Never" },
     });
-    expect(validateSpec(typeOfKind("WorkloadProcess"), resource.spec)).toEqual([]);
+    expect(kindNamed("WorkloadProcess").validateSpec(resource.spec)).toEqual([]);
   });
 
   it("map the predecessor's labels, annotations and terminationGracePeriod onto the CRD's fields", () => {

@@ -3,8 +3,8 @@
 // API server refuses a stale leader's apply like any other write). From then on the same reconcilers
 // manage them and `kubectl get`, the API and the dashboard show them like any other.
 import type { ConfigWorkload, HighlanderConfig } from "../config";
-import { API_VERSION, typeOfKind } from "../workloads/crd/kinds";
-import { validateSpec } from "../workloads/controllers/common/validate-spec";
+import { API_VERSION } from "../workloads/crd/group";
+import { kindNamed } from "../workloads/kinds/registry";
 import { LABEL_TENANT } from "../workloads/controllers/common/labels";
 import { durationToSeconds } from "../workloads/controllers/common/duration";
 import type { KubeObject } from "./kube-client";
@@ -78,7 +78,7 @@ export function checkConfigWorkloads(workloads: readonly ConfigWorkload[]): {
     const entryWarnings: string[] = [];
     const spec = specFromConfigEntry(w.spec, entryWarnings);
     warnings.push(...entryWarnings.map(m => `${w.source}: ${m}`));
-    for (const p of validateSpec(typeOfKind(w.kind), spec)) problems.push(`${w.source}.${p}`);
+    for (const p of kindNamed(w.kind).validateSpec(spec)) problems.push(`${w.source}.${p}`);
   }
   return { problems, warnings };
 }

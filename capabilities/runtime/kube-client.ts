@@ -7,6 +7,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { Agent, request, type RequestOptions } from "node:https";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { observeApiRequest } from "../metrics/client";
+import { WORKLOAD_KINDS } from "../workloads/kinds/registry";
 
 export const FIELD_MANAGER = "highlander";
 
@@ -44,7 +45,7 @@ export interface ResourceRef {
   name?: string;
 }
 
-/** Plural resource names for every kind the operator touches (no discovery round-trips needed). */
+/** Plural resource names of the core kinds the operator touches (no discovery round-trips needed). */
 const PLURALS: Record<string, string> = {
   ConfigMap: "configmaps",
   Deployment: "deployments",
@@ -59,11 +60,12 @@ const PLURALS: Record<string, string> = {
   Service: "services",
   StatefulSet: "statefulsets",
   ValidatingAdmissionPolicyBinding: "validatingadmissionpolicybindings",
-  WorkloadCronJob: "workloadcronjobs",
-  WorkloadPersistent: "workloadpersistents",
-  WorkloadProcess: "workloadprocesses",
-  WorkloadService: "workloadservices",
 };
+
+/** Core kinds from the table above, our workload kinds from their registry (looked up when used). */
+function pluralOf(kind: string): string | undefined {
+  return PLURALS[kind] ?? WORKLOAD_KINDS.find(k => k.names.kind === kind)?.names.plural;
+}
 
 const CLUSTER_SCOPED = new Set([
   "Namespace",
@@ -96,7 +98,7 @@ export function resourcePath(
   subresource?: string,
   query?: Record<string, string>,
 ): string {
-  const plural = PLURALS[ref.kind];
+  const plural = pluralOf(ref.kind);
   if (!plural) throw new Error(`kube-client: no plural known for kind ${ref.kind}`);
   const base = ref.apiVersion.includes("/") ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
   const ns =

@@ -7,7 +7,7 @@ import { K8s, kind } from "pepr";
 import { WatchEvent, type GenericClass } from "kubernetes-fluent-client";
 import type { Logger } from "../logging";
 import { LABEL_MANAGED_BY, MANAGED_BY } from "../workloads/controllers/common/labels";
-import { WORKLOAD_CLASSES } from "../workloads/crd/register";
+import { WORKLOAD_MODELS } from "../workloads/crd/register";
 import type { KubeObject } from "./kube-client";
 
 export interface WatchHandlers {
@@ -21,7 +21,7 @@ interface WatchSpec {
 }
 
 const SPECS: WatchSpec[] = [
-  ...Object.values(WORKLOAD_CLASSES).map(model => ({ model, children: false })),
+  ...WORKLOAD_MODELS.map(model => ({ model, children: false })),
   ...[kind.Pod, kind.Job, kind.Deployment, kind.StatefulSet].map(model => ({
     model: model as GenericClass,
     children: true,

@@ -2,7 +2,8 @@
 // fed by watch events and a periodic list, plus the last reconcile error of each. Reading it is cheap;
 // it is never used to decide what to write (reconciles always read fresh).
 import type { WorkloadStatus as CrStatus } from "../workloads/crd/types";
-import { KINDS, WORKLOAD_TYPES, typeOfKind, type WorkloadKindName } from "../workloads/crd/kinds";
+import { typeOfKind } from "../workloads/crd/kinds";
+import { WORKLOAD_KINDS } from "../workloads/kinds/registry";
 import { WorkloadLifecycle, forgetWorkload, setWorkloadActive, setWorkloadReady } from "../metrics";
 import type { ChildStatus, WorkloadStatus } from "../http/source";
 import type { WorkloadKey } from "./manager";
@@ -26,23 +27,7 @@ interface Entry {
 
 function children(kind: string, name: string, status: CrStatus | undefined): ChildStatus[] {
   if (!status) return [];
-  switch (kind) {
-    case KINDS.process.kind:
-      return status.podName
-        ? [{ kind: "Pod", name: status.podName, status: status.phase ?? "Unknown" }]
-        : [];
-    case KINDS.cronjob.kind:
-      return (status.activeJobs ?? []).map(job => ({
-        kind: "Job",
-        name: job.name,
-        status: "active",
-      }));
-    default: {
-      const ready = `${status.readyReplicas ?? 0}/${status.replicas ?? 0} ready`;
-      const childKind = kind === KINDS.service.kind ? "Deployment" : "StatefulSet";
-      return status.replicas === undefined ? [] : [{ kind: childKind, name, status: ready }];
-    }
-  }
+  return WORKLOAD_KINDS.find(k => k.names.kind === kind)?.children(name, status) ?? [];
 }
 
 export class WorkloadTracker {
@@ -74,7 +59,7 @@ export class WorkloadTracker {
     });
     const previous = this.#entries.get(key);
     this.#entries.set(key, { obj, lastError: previous?.lastError ?? null });
-    const type = typeOfKind(obj.kind as WorkloadKindName);
+    const type = typeOfKind(obj.kind);
     const ref = { type, name: obj.metadata?.name ?? "", namespace: obj.metadata?.namespace ?? "" };
     setWorkloadActive(ref, obj.status?.active === true);
     this.#lifecycle.observe(ref, obj.status?.active === true, !!obj.metadata?.deletionTimestamp);
@@ -96,7 +81,7 @@ export class WorkloadTracker {
 
   #forget(key: string, entry: Entry): void {
     this.#entries.delete(key);
-    const type = typeOfKind(entry.obj.kind as WorkloadKindName);
+    const type = typeOfKind(entry.obj.kind);
     const ref = {
       type,
       name: entry.obj.metadata?.name ?? "",
@@ -107,7 +92,7 @@ export class WorkloadTracker {
   }
 
   view(): WorkloadStatus[] {
-    const order = (kind: string) => WORKLOAD_TYPES.findIndex(t => KINDS[t].kind === kind);
+    const order = (kind: string) => WORKLOAD_KINDS.findIndex(k => k.names.kind === kind);
     return [...this.#entries.values()]
       .map(({ obj, lastError }) => ({
         kind: obj.kind,

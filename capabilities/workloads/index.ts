@@ -3,11 +3,13 @@
 // binding's watch cluster-wide, which namespaced mode's RBAC forbids, and crashes when one gives up.
 import { Capability } from "pepr";
 import { registerWorkloadKinds } from "./crd/register";
+import { WORKLOAD_KINDS } from "./kinds/registry";
 
 registerWorkloadKinds();
 
+const kinds = WORKLOAD_KINDS.map(k => k.names.kind);
+
 export const Workloads = new Capability({
   name: "highlander-workloads",
-  description:
-    "Keeps each WorkloadProcess, WorkloadCronJob, WorkloadService and WorkloadPersistent running exactly once.",
+  description: `Keeps each ${kinds.slice(0, -1).join(", ")} and ${kinds.at(-1)} running exactly once.`,
 });

@@ -21,28 +21,33 @@ import { PREDECESSOR_SAMPLE_CRONJOB_YAML } from "../../capabilities/workloads/cr
 import {
   buildJobForTick,
   type CronJobCR,
-} from "../../capabilities/workloads/controllers/cronjob/build-job";
-import { computeTicks } from "../../capabilities/workloads/controllers/cronjob/schedule";
+} from "../../capabilities/workloads/kinds/cronjob/build-job";
+import { computeTicks } from "../../capabilities/workloads/kinds/cronjob/schedule";
 import {
   buildHeadlessService,
   buildStatefulSet,
   type PersistentCR,
-} from "../../capabilities/workloads/controllers/persistent/build";
+} from "../../capabilities/workloads/kinds/persistent/build";
 import {
   buildProcessPod,
   type ProcessCR,
-} from "../../capabilities/workloads/controllers/process/build-pod";
+} from "../../capabilities/workloads/kinds/process/build-pod";
 import {
   buildDeployment,
   buildService,
   type ServiceCR,
-} from "../../capabilities/workloads/controllers/service/build";
+} from "../../capabilities/workloads/kinds/service/build";
 import {
   computeStatus,
-  type ObservedChildren,
   type WorkloadProblem,
 } from "../../capabilities/workloads/controllers/common/status";
-import { validateSpec } from "../../capabilities/workloads/controllers/common/validate-spec";
+import type { KindDefinition } from "../../capabilities/workloads/kinds/definition";
+import type { WorkloadKind } from "../../capabilities/workloads/kinds/define";
+import { processKind } from "../../capabilities/workloads/kinds/process";
+import { cronjobKind } from "../../capabilities/workloads/kinds/cronjob";
+import type { CronObserved } from "../../capabilities/workloads/kinds/cronjob/status";
+import { serviceKind } from "../../capabilities/workloads/kinds/service";
+import { persistentKind } from "../../capabilities/workloads/kinds/persistent";
 
 export type ArgoHealth = "Healthy" | "Progressing" | "Degraded";
 
@@ -80,17 +85,17 @@ function stored<S>(file: string, generation = 1, specChange: Partial<S> = {}): W
 }
 
 /** What reconcile.ts does after converging: validate, compute the status, attach it. */
-function reconciled(
-  type: WorkloadType,
-  cr: WorkloadObject<unknown>,
-  observed: ObservedChildren,
+function reconciled<S, O>(
+  kind: KindDefinition<S, O> & WorkloadKind,
+  cr: WorkloadObject<S>,
+  observed: O,
   opts: { problem?: WorkloadProblem; activeCluster?: boolean } = {},
 ): WorkloadObject<unknown> & { status: WorkloadStatus } {
-  const status = computeStatus(type, cr, observed, {
+  const status = computeStatus(kind, cr, observed, {
     now: NOW,
     leader: LEADER,
     activeCluster: opts.activeCluster,
-    specProblems: validateSpec(type, cr.spec),
+    specProblems: kind.validateSpec(cr.spec),
     problem: opts.problem,
   });
   return JSON.parse(JSON.stringify({ ...cr, status })) as WorkloadObject<unknown> & {
@@ -142,11 +147,10 @@ function statefulSet(cr: PersistentCR, ready: number): V1StatefulSet {
   return { ...s, status: { replicas: s.spec?.replicas ?? 0, readyReplicas: ready } };
 }
 
-function cronObserved(cr: CronJobCR, jobs: V1Job[], last?: Date): ObservedChildren {
+function cronObserved(cr: CronJobCR, jobs: V1Job[], last?: Date): CronObserved {
   if (!cr.spec) throw new Error("a cron job without spec");
   const ticks = computeTicks(cr.spec, last, NOW);
   return {
-    kind: "cronjob",
     jobs,
     lastScheduleTime: last,
     nextScheduleTime: cr.spec.suspend ? undefined : ticks.next,
@@ -228,13 +232,12 @@ export function statusFixtures(): StatusFixture[] {
 
   // WorkloadProcess
   add("process: pod just created (Pending)", "process",
-    reconciled("process", proc, { kind: "process", pod: processPod(proc, "Pending", false), restartCount: 0 }),
+    reconciled(processKind, proc, { pod: processPod(proc, "Pending", false), restartCount: 0 }),
     "Progressing"); // prettier-ignore
   add("process: running, not ready yet", "process",
-    reconciled("process", proc, { kind: "process", pod: processPod(proc, "Running", false), restartCount: 0 }),
+    reconciled(processKind, proc, { pod: processPod(proc, "Running", false), restartCount: 0 }),
     "Progressing"); // prettier-ignore
-  const running = reconciled("process", proc, {
-    kind: "process",
+  const running = reconciled(processKind, proc, {
     pod: processPod(proc, "Running", true),
     restartCount: 0,
   });
@@ -243,42 +246,41 @@ export function statusFixtures(): StatusFixture[] {
     { ...running, metadata: { ...running.metadata, generation: 2 } }, "Progressing"); // prettier-ignore
   const edited = stored<WorkloadProcessSpec>("workloadprocess.yaml", 2, { maxRestarts: 3 });
   add("process: edited spec observed, new pod starting", "process",
-    reconciled("process", { ...edited, status: running.status }, {
-      kind: "process", pod: processPod(edited, "Pending", false), restartCount: 0,
+    reconciled(processKind, { ...edited, status: running.status }, {
+      pod: processPod(edited, "Pending", false), restartCount: 0,
     }), "Progressing"); // prettier-ignore
   add("process: restart budget spent", "process",
-    reconciled("process", proc, {
-      kind: "process", pod: processPod(proc, "Failed", false), restartCount: 5, gaveUp: true,
+    reconciled(processKind, proc, {
+      pod: processPod(proc, "Failed", false), restartCount: 5, gaveUp: true,
     }), "Degraded"); // prettier-ignore
   add("process: pod failed (restartPolicy Never)", "process",
-    reconciled("process", proc, { kind: "process", pod: processPod(proc, "Failed", false), restartCount: 0 }),
+    reconciled(processKind, proc, { pod: processPod(proc, "Failed", false), restartCount: 0 }),
     "Degraded"); // prettier-ignore
   const onFailure = stored<WorkloadProcessSpec>("workloadprocess.yaml", 1, {
     restartPolicy: "OnFailure",
   });
   add("process: pod failed, restart pending (OnFailure)", "process",
-    reconciled("process", onFailure, { kind: "process", pod: processPod(onFailure, "Failed", false), restartCount: 1 }),
+    reconciled(processKind, onFailure, { pod: processPod(onFailure, "Failed", false), restartCount: 1 }),
     "Degraded"); // prettier-ignore
   add("process: completed (restartPolicy Never)", "process",
-    reconciled("process", proc, { kind: "process", pod: processPod(proc, "Succeeded", false), restartCount: 0 }),
+    reconciled(processKind, proc, { pod: processPod(proc, "Succeeded", false), restartCount: 0 }),
     "Healthy"); // prettier-ignore
   add("process: the API server refused the pod", "process",
-    reconciled("process", stored("workloadprocess.yaml", 1, { image: " busybox:latest" }),
-      { kind: "process", restartCount: 0 }, { problem: REFUSED_POD }), "Degraded"); // prettier-ignore
+    reconciled(processKind, stored("workloadprocess.yaml", 1, { image: " busybox:latest" }),
+      { restartCount: 0 }, { problem: REFUSED_POD }), "Degraded"); // prettier-ignore
   add("process: writes failing for a while (503)", "process",
-    reconciled("process", proc, { kind: "process", pod: processPod(proc, "Running", true), restartCount: 0 },
+    reconciled(processKind, proc, { pod: processPod(proc, "Running", true), restartCount: 0 },
       { problem: FAILING_WRITES }), "Progressing"); // prettier-ignore
   add("process: standby cluster, stopped here", "process",
-    reconciled("process", proc, { kind: "process", restartCount: 0 }, { activeCluster: false }),
+    reconciled(processKind, proc, { restartCount: 0 }, { activeCluster: false }),
     "Healthy"); // prettier-ignore
 
   // WorkloadService
   const service = buildService(svc, BUILD);
   add("service: Deployment created, no pod ready yet", "service",
-    reconciled("service", svc, { kind: "service", deployment: deployment(svc, 0), service }),
+    reconciled(serviceKind, svc, { deployment: deployment(svc, 0), service }),
     "Progressing"); // prettier-ignore
-  const serving = reconciled("service", svc, {
-    kind: "service",
+  const serving = reconciled(serviceKind, svc, {
     deployment: deployment(svc, 1),
     service,
   });
@@ -287,64 +289,64 @@ export function statusFixtures(): StatusFixture[] {
     image: "nginx:1.27-alpine",
   });
   add("service: new image rolling out (Recreate: 0/1)", "service",
-    reconciled("service", { ...svc2, status: serving.status },
-      { kind: "service", deployment: deployment(svc2, 0), service: buildService(svc2, BUILD) }),
+    reconciled(serviceKind, { ...svc2, status: serving.status },
+      { deployment: deployment(svc2, 0), service: buildService(svc2, BUILD) }),
     "Progressing"); // prettier-ignore
   add("service: rollout past readinessTimeout", "service",
-    reconciled("service", svc, {
-      kind: "service", service,
+    reconciled(serviceKind, svc, {
+      service,
       deployment: deployment(svc, 0, {
         type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded",
         message: 'ReplicaSet "sample-service-5d8f" has timed out progressing.',
       }),
     }), "Degraded"); // prettier-ignore
   add("service: pods refused (missing ServiceAccount)", "service",
-    reconciled("service", svc, {
-      kind: "service", service,
+    reconciled(serviceKind, svc, {
+      service,
       deployment: deployment(svc, 0, {
         type: "ReplicaFailure", status: "True", reason: "FailedCreate",
         message: 'pods "sample-service-5d8f-" is forbidden: error looking up service account default/worker: serviceaccount "worker" not found',
       }),
     }), "Degraded"); // prettier-ignore
   add("service: the API server refused the Deployment", "service",
-    reconciled("service", svc, { kind: "service", deployment: deployment(svc, 1), service },
+    reconciled(serviceKind, svc, { deployment: deployment(svc, 1), service },
       { problem: REFUSED_DEPLOYMENT }), "Degraded"); // prettier-ignore
   const stopped = stored<WorkloadServiceSpec>("workloadservice.yaml", 1, { replicas: 0 });
   add("service: replicas 0 (stopped on purpose)", "service",
-    reconciled("service", stopped, {
-      kind: "service", deployment: { ...deployment(stopped, 0), status: { replicas: 0 } },
+    reconciled(serviceKind, stopped, {
+      deployment: { ...deployment(stopped, 0), status: { replicas: 0 } },
       service: buildService(stopped, BUILD),
     }), "Healthy"); // prettier-ignore
 
   // WorkloadPersistent
   const headlessService = buildHeadlessService(pers, BUILD);
   add("persistent: StatefulSet created, claim binding, 0/1 ready", "persistent",
-    reconciled("persistent", pers, { kind: "persistent", statefulSet: statefulSet(pers, 0), headlessService }),
+    reconciled(persistentKind, pers, { statefulSet: statefulSet(pers, 0), headlessService }),
     "Progressing"); // prettier-ignore
   add("persistent: 1/1 ready", "persistent",
-    reconciled("persistent", pers, { kind: "persistent", statefulSet: statefulSet(pers, 1), headlessService }),
+    reconciled(persistentKind, pers, { statefulSet: statefulSet(pers, 1), headlessService }),
     "Healthy"); // prettier-ignore
 
   // WorkloadCronJob (the predecessor's README sample)
   add("cronjob: scheduling, no run yet", "cronjob",
-    reconciled("cronjob", cron, cronObserved(cron, [])), "Healthy"); // prettier-ignore
+    reconciled(cronjobKind, cron, cronObserved(cron, [])), "Healthy"); // prettier-ignore
   add("cronjob: a run in progress", "cronjob",
-    reconciled("cronjob", cron, cronObserved(cron, [job(cron, tick, "active")], tick)),
+    reconciled(cronjobKind, cron, cronObserved(cron, [job(cron, tick, "active")], tick)),
     "Healthy"); // prettier-ignore
   add("cronjob: the last run succeeded", "cronjob",
-    reconciled("cronjob", cron, cronObserved(cron, [job(cron, tick, "succeeded")], tick)),
+    reconciled(cronjobKind, cron, cronObserved(cron, [job(cron, tick, "succeeded")], tick)),
     "Healthy"); // prettier-ignore
   add("cronjob: the last run failed", "cronjob",
-    reconciled("cronjob", cron, cronObserved(cron, [job(cron, tick, "failed")], tick)),
+    reconciled(cronjobKind, cron, cronObserved(cron, [job(cron, tick, "failed")], tick)),
     "Degraded"); // prettier-ignore
   const suspended = stored<WorkloadCronJobSpec>("predecessor", 2, { suspend: true });
   add("cronjob: suspended", "cronjob",
-    reconciled("cronjob", suspended, cronObserved(suspended, [])), "Healthy"); // prettier-ignore
+    reconciled(cronjobKind, suspended, cronObserved(suspended, [])), "Healthy"); // prettier-ignore
   const badZone = stored<WorkloadCronJobSpec>("predecessor", 2, { timeZone: "Mars/Olympus" });
   add("cronjob: unknown time zone (InvalidSpec)", "cronjob",
-    reconciled("cronjob", badZone, { kind: "cronjob", jobs: [] }), "Degraded"); // prettier-ignore
+    reconciled(cronjobKind, badZone, { jobs: [] }), "Degraded"); // prettier-ignore
   add("cronjob: every Job refused by the API server", "cronjob",
-    reconciled("cronjob", cron, cronObserved(cron, []), { problem: REFUSED_JOB }),
+    reconciled(cronjobKind, cron, cronObserved(cron, []), { problem: REFUSED_JOB }),
     "Degraded"); // prettier-ignore
   return fixtures;
 }

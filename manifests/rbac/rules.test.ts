@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import type { V1PolicyRule } from "@kubernetes/client-node";
 import { parse, parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
+import { WORKLOAD_KINDS } from "../../capabilities/workloads/kinds/registry";
 
 const root = resolve(import.meta.dirname, "..", "..");
 
@@ -45,12 +46,7 @@ describe("operator RBAC", () => {
   });
 
   it("grants exactly what the operator calls", () => {
-    const kinds = [
-      "workloadprocesses",
-      "workloadcronjobs",
-      "workloadservices",
-      "workloadpersistents",
-    ];
+    const kinds = WORKLOAD_KINDS.map(k => k.names.plural);
     const expected = [
       ...kinds.flatMap(k =>
         ["get", "list", "watch", "update", "patch"].map(v => `highlander.plexobject.io/${k}:${v}`),

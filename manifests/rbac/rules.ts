@@ -3,13 +3,14 @@
 // kustomize Roles under manifests/ and of the chart's templates (scripts/build/rbac.ts). A YAML
 // `rules:` line marked `# rbac: <set>` is generated; scripts/build/copies.test.ts fails on drift.
 import type { V1PolicyRule } from "@kubernetes/client-node";
+import { WORKLOAD_KINDS } from "../../capabilities/workloads/kinds/registry";
 
 export interface Rule extends V1PolicyRule {
   /** Why the operator needs it: written above the rule in the YAML. */
   why?: string;
 }
 
-const KINDS = ["workloadprocesses", "workloadcronjobs", "workloadservices", "workloadpersistents"];
+const KINDS = WORKLOAD_KINDS.map(k => k.names.plural);
 
 export const RULE_SETS = {
   /** The workloads and their children: cluster-wide (ClusterRole) or per watched namespace (Role). */

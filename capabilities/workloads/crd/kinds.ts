@@ -1,62 +1,20 @@
-// Names of the four workload kinds: one table that the CRD generator, Pepr registration and the
-// builders share, so a kind's group, plural and short names are spelled in exactly one place.
+// The kinds' names as tables, for callers that look a kind up by its tag or iterate the tags (the CLI,
+// the operator's start-up, metrics, e2e suites). Derived from kinds/registry.ts: nothing is spelled here.
+import { WORKLOAD_KINDS, type WorkloadKindName, type WorkloadType } from "../kinds/registry";
+import type { KindNames } from "./group";
 
-export const GROUP = "highlander.plexobject.io";
-export const VERSION = "v1";
-export const API_VERSION = `${GROUP}/${VERSION}`;
+export { API_VERSION, GROUP, VERSION } from "./group";
+export type { WorkloadKindName, WorkloadType };
 
-export type WorkloadKindName =
-  | "WorkloadProcess"
-  | "WorkloadCronJob"
-  | "WorkloadService"
-  | "WorkloadPersistent";
+export const WORKLOAD_TYPES: WorkloadType[] = WORKLOAD_KINDS.map(k => k.names.type);
 
-/** Short lower-case tag used in labels and metrics (`highlander.plexobject.io/kind`). */
-export type WorkloadType = "process" | "cronjob" | "service" | "persistent";
+export const KINDS: Record<string, KindNames> = Object.fromEntries(
+  WORKLOAD_KINDS.map(k => [k.names.type, k.names]),
+);
 
-export interface KindInfo {
-  kind: WorkloadKindName;
-  type: WorkloadType;
-  plural: string;
-  singular: string;
-  shortNames: string[];
-}
-
-export const KINDS: Record<WorkloadType, KindInfo> = {
-  process: {
-    kind: "WorkloadProcess",
-    type: "process",
-    plural: "workloadprocesses",
-    singular: "workloadprocess",
-    shortNames: ["wlp", "wproc"],
-  },
-  cronjob: {
-    kind: "WorkloadCronJob",
-    type: "cronjob",
-    plural: "workloadcronjobs",
-    singular: "workloadcronjob",
-    shortNames: ["wlc", "wcron"],
-  },
-  service: {
-    kind: "WorkloadService",
-    type: "service",
-    plural: "workloadservices",
-    singular: "workloadservice",
-    shortNames: ["wls", "wsvc"],
-  },
-  persistent: {
-    kind: "WorkloadPersistent",
-    type: "persistent",
-    plural: "workloadpersistents",
-    singular: "workloadpersistent",
-    shortNames: ["wlper", "wpers"],
-  },
-};
-
-export const WORKLOAD_TYPES: WorkloadType[] = ["process", "cronjob", "service", "persistent"];
-
-export function typeOfKind(kind: WorkloadKindName): WorkloadType {
-  const found = WORKLOAD_TYPES.find(t => KINDS[t].kind === kind);
+/** The tag of a kind name (WorkloadCronJob → cronjob); throws for a kind that is not ours. */
+export function typeOfKind(kind: string): WorkloadType {
+  const found = WORKLOAD_KINDS.find(k => k.names.kind === kind);
   if (!found) throw new Error(`unknown workload kind ${kind}`);
-  return found;
+  return found.names.type;
 }

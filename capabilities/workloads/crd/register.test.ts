@@ -1,22 +1,20 @@
 import { modelToGroupVersionKind } from "kubernetes-fluent-client";
 import { describe, expect, it } from "vitest";
-import { registerWorkloadKinds, WorkloadCronJobGVK } from "./register";
-import { WorkloadCronJob, WorkloadPersistent, WorkloadProcess, WorkloadService } from "./types";
+import { WORKLOAD_KINDS } from "../kinds/registry";
+import { registerWorkloadKinds, WORKLOAD_MODELS } from "./register";
 
 describe("registerWorkloadKinds", () => {
-  it("registers all four kinds on import and tolerates being called again", () => {
+  it("registers every kind on import and tolerates being called again", () => {
     expect(() => registerWorkloadKinds()).not.toThrow();
-    expect(modelToGroupVersionKind(WorkloadCronJob.name)).toEqual(WorkloadCronJobGVK);
-    expect(modelToGroupVersionKind(WorkloadProcess.name)).toMatchObject({
-      plural: "workloadprocesses",
-    });
-    expect(modelToGroupVersionKind(WorkloadService.name)).toMatchObject({
-      kind: "WorkloadService",
-    });
-    expect(modelToGroupVersionKind(WorkloadPersistent.name)).toMatchObject({
-      group: "highlander.plexobject.io",
-      version: "v1",
-      plural: "workloadpersistents",
-    });
+    expect(WORKLOAD_MODELS.map(m => m.name)).toEqual(WORKLOAD_KINDS.map(k => k.names.kind));
+    for (const { names } of WORKLOAD_KINDS) {
+      expect(modelToGroupVersionKind(names.kind)).toEqual({
+        group: "highlander.plexobject.io",
+        version: "v1",
+        kind: names.kind,
+        plural: names.plural,
+      });
+    }
+    expect(modelToGroupVersionKind("WorkloadCronJob").plural).toBe("workloadcronjobs");
   });
 });

@@ -1,50 +1,36 @@
-// Registers the four workload kinds with kubernetes-fluent-client (the registry Pepr's `When(...)` and
-// `K8s(...)` read), so `K8s(WorkloadCronJob)` knows the group, version and plural. Call once at start.
-import { RegisterKind } from "kubernetes-fluent-client";
-import { GROUP, KINDS, VERSION, type WorkloadType } from "./kinds";
-import { WorkloadCronJob, WorkloadPersistent, WorkloadProcess, WorkloadService } from "./types";
+// Registers every workload kind with kubernetes-fluent-client (the registry Pepr's `When(...)` and
+// `K8s(...)` read), so `K8s(model)` knows the group, version and plural. fluent-client identifies a
+// kind by its model class's name: each kind gets a class named after it.
+import { GenericKind, RegisterKind, type GenericClass } from "kubernetes-fluent-client";
+import { WORKLOAD_KINDS } from "../kinds/registry";
+import { GROUP, VERSION } from "./group";
 
-export interface WorkloadGVK {
-  group: string;
-  version: string;
-  kind: string;
-  plural: string;
+function modelNamed(kind: string): GenericClass {
+  const model = class extends GenericKind {};
+  Object.defineProperty(model, "name", { value: kind });
+  return model;
 }
 
-function gvk(type: WorkloadType): WorkloadGVK {
-  return { group: GROUP, version: VERSION, kind: KINDS[type].kind, plural: KINDS[type].plural };
-}
-
-export const WorkloadProcessGVK = gvk("process");
-export const WorkloadCronJobGVK = gvk("cronjob");
-export const WorkloadServiceGVK = gvk("service");
-export const WorkloadPersistentGVK = gvk("persistent");
-
-export const WORKLOAD_CLASSES = {
-  process: WorkloadProcess,
-  cronjob: WorkloadCronJob,
-  service: WorkloadService,
-  persistent: WorkloadPersistent,
-} as const;
+/** One fluent-client model per kind, in registry order (the watches use them). */
+export const WORKLOAD_MODELS: GenericClass[] = WORKLOAD_KINDS.map(k => modelNamed(k.names.kind));
 
 /**
  * Idempotent: registers each kind once per process (fluent-client throws on a second registration of
  * the same class name). Importing this module registers them, as Pepr's `When(Kind)` needs that first.
  */
 export function registerWorkloadKinds(): void {
-  const pairs: [typeof WorkloadProcess, WorkloadGVK][] = [
-    [WorkloadProcess, WorkloadProcessGVK],
-    [WorkloadCronJob, WorkloadCronJobGVK],
-    [WorkloadService, WorkloadServiceGVK],
-    [WorkloadPersistent, WorkloadPersistentGVK],
-  ];
-  for (const [model, groupVersionKind] of pairs) {
+  WORKLOAD_KINDS.forEach(({ names }, i) => {
     try {
-      RegisterKind(model, groupVersionKind);
+      RegisterKind(WORKLOAD_MODELS[i], {
+        group: GROUP,
+        version: VERSION,
+        kind: names.kind,
+        plural: names.plural,
+      });
     } catch (err) {
       if (!(err instanceof Error && err.message.includes("already registered"))) throw err;
     }
-  }
+  });
 }
 
 registerWorkloadKinds();

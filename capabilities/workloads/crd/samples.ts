@@ -163,14 +163,3 @@ export function fullPersistentSpec(): Required<Omit<WorkloadPersistentSpec, "scr
     ],
   };
 }
-
-/** Keys a kind's spec schema must declare: every field of the full sample, plus the excluded ones. */
-export const EXCLUDED_FROM_FULL_SAMPLES: Record<
-  "process" | "cronjob" | "service" | "persistent",
-  string[]
-> = {
-  process: ["command", "args", "terminationGracePeriodSeconds"],
-  cronjob: ["script"],
-  service: ["script"],
-  persistent: ["script"],
-};

@@ -1,7 +1,7 @@
-// TypeScript shapes of the four custom resources. Hand-written to mirror schema/*.ts (see README.md
-// for why not generated); `types.test.ts` checks that every spec property in the CRD schemas has a
-// field here and vice versa, so the two cannot silently drift.
-import { GenericKind } from "kubernetes-fluent-client";
+// TypeScript shapes of the four custom resources, hand-written (see README.md for why not generated).
+// They cannot drift from the schemas: each kind's schema is typed SchemaFor<its spec fields>
+// (schema/json-schema.ts), so a field in one and not the other, or of another JSON type, does not
+// compile; the full samples (samples.ts, typed Required<…>) then prove the API server accepts them.
 import type {
   V1Affinity,
   V1EnvVarSource,
@@ -211,28 +211,6 @@ export interface WorkloadStatus {
   lastFailedTime?: string;
   activeJobs?: ActiveJobRef[];
 }
-
-export class WorkloadProcess extends GenericKind {
-  declare spec?: WorkloadProcessSpec;
-  declare status?: WorkloadStatus;
-}
-
-export class WorkloadCronJob extends GenericKind {
-  declare spec?: WorkloadCronJobSpec;
-  declare status?: WorkloadStatus;
-}
-
-export class WorkloadService extends GenericKind {
-  declare spec?: WorkloadServiceSpec;
-  declare status?: WorkloadStatus;
-}
-
-export class WorkloadPersistent extends GenericKind {
-  declare spec?: WorkloadPersistentSpec;
-  declare status?: WorkloadStatus;
-}
-
-export type AnyWorkload = WorkloadProcess | WorkloadCronJob | WorkloadService | WorkloadPersistent;
 
 /** The parts of a custom resource the pure builders read (works for fluent-client objects too). */
 export interface WorkloadObject<S> {

@@ -14,6 +14,7 @@ import { buildMainContainer, buildPodSpec, containerCommand, podMetadata } from 
 import { buildResources, isQuantity } from "./resources";
 import { CTX, cr } from "./test-fixtures";
 import { buildVolumes, generatedVolumeName, mainVolumeMounts } from "./volumes";
+import { serviceNames } from "../../kinds/service/names";
 
 describe("parseDuration", () => {
   it.each([
@@ -85,7 +86,7 @@ describe("labels and owner references", () => {
   });
 
   it("points the owner reference at the custom resource as its controller", () => {
-    expect(ownerReference(w, "service")).toEqual({
+    expect(ownerReference(w, serviceNames)).toEqual({
       apiVersion: "highlander.plexobject.io/v1",
       kind: "WorkloadService",
       name: "web",
@@ -93,11 +94,11 @@ describe("labels and owner references", () => {
       controller: true,
       blockOwnerDeletion: true,
     });
-    expect(() => ownerReference({ metadata: { name: "x" } }, "service")).toThrow(/uid/);
+    expect(() => ownerReference({ metadata: { name: "x" } }, serviceNames)).toThrow(/uid/);
   });
 
   it("puts the epoch annotation on child metadata", () => {
-    const meta = childMetadata(w, "service", CTX, "web");
+    const meta = childMetadata(w, serviceNames, CTX, "web");
     expect(meta.annotations).toEqual({ "highlander.plexobject.io/epoch": "7" });
     expect(meta.namespace).toBe("apps");
   });

@@ -2,7 +2,7 @@
 // stable labels (workload + kind), never `app=<name>`, so unrelated pods are never matched.
 import type { V1ObjectMeta, V1OwnerReference } from "@kubernetes/client-node";
 import { EPOCH_ANNOTATION } from "../../../../storage/guard";
-import { API_VERSION, KINDS, type WorkloadType } from "../../crd/kinds";
+import { API_VERSION, type KindNames } from "../../crd/group";
 import type { WorkloadObject } from "../../crd/types";
 import type { BuildContext } from "./context";
 
@@ -30,16 +30,12 @@ export function crNamespace(cr: WorkloadObject<unknown>): string {
 }
 
 /** The labels a selector may use: they never change for the life of the workload. */
-export function selectorLabels(name: string, type: WorkloadType): Record<string, string> {
+export function selectorLabels(name: string, type: string): Record<string, string> {
   return { [LABEL_WORKLOAD]: name, [LABEL_KIND]: type };
 }
 
 /** All Highlander labels for a child object or a pod template. */
-export function workloadLabels(
-  name: string,
-  type: WorkloadType,
-  tenant: string,
-): Record<string, string> {
+export function workloadLabels(name: string, type: string, tenant: string): Record<string, string> {
   return {
     [LABEL_MANAGED_BY]: MANAGED_BY,
     [LABEL_NAME]: name,
@@ -48,13 +44,16 @@ export function workloadLabels(
   };
 }
 
-export function ownerReference(cr: WorkloadObject<unknown>, type: WorkloadType): V1OwnerReference {
+export function ownerReference(
+  cr: WorkloadObject<unknown>,
+  names: Pick<KindNames, "kind">,
+): V1OwnerReference {
   const uid = cr.metadata?.uid;
   if (!uid)
     throw new Error(`workload ${crName(cr)} has no metadata.uid (read it from the API server)`);
   return {
     apiVersion: API_VERSION,
-    kind: KINDS[type].kind,
+    kind: names.kind,
     name: crName(cr),
     uid,
     controller: true,
@@ -65,7 +64,7 @@ export function ownerReference(cr: WorkloadObject<unknown>, type: WorkloadType):
 /** Metadata of a child object: namespace, labels, the epoch annotation and the owner reference. */
 export function childMetadata(
   cr: WorkloadObject<unknown>,
-  type: WorkloadType,
+  names: Pick<KindNames, "kind" | "type">,
   ctx: BuildContext,
   name: string,
   extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {},
@@ -73,8 +72,8 @@ export function childMetadata(
   return {
     name,
     namespace: crNamespace(cr),
-    labels: { ...extra.labels, ...workloadLabels(crName(cr), type, ctx.tenant) },
+    labels: { ...extra.labels, ...workloadLabels(crName(cr), names.type, ctx.tenant) },
     annotations: { ...extra.annotations, [EPOCH_ANNOTATION]: String(ctx.epoch) },
-    ownerReferences: [ownerReference(cr, type)],
+    ownerReferences: [ownerReference(cr, names)],
   };
 }

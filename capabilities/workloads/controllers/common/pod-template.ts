@@ -9,7 +9,6 @@ import type {
   V1Probe,
   V1VolumeMount,
 } from "@kubernetes/client-node";
-import type { WorkloadType } from "../../crd/kinds";
 import type { CommonSpec, SidecarSpec } from "../../crd/types";
 import { buildEnv, buildEnvFrom } from "./env";
 import { workloadLabels } from "./labels";
@@ -128,7 +127,7 @@ export function buildPodSpec(spec: CommonSpec, opts: PodSpecOptions): V1PodSpec 
 /** Pod metadata for templates and the process Pod: user labels first, ours win. */
 export function podMetadata(
   name: string,
-  type: WorkloadType,
+  type: string,
   tenant: string,
   spec: CommonSpec,
 ): { labels: Record<string, string>; annotations: Record<string, string> } {
@@ -146,7 +145,7 @@ export function podMetadata(
 
 export function buildPodTemplate(
   name: string,
-  type: WorkloadType,
+  type: string,
   tenant: string,
   spec: CommonSpec,
   opts: PodSpecOptions,

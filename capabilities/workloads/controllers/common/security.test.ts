@@ -11,10 +11,10 @@ import type {
   WorkloadProcessSpec,
   WorkloadServiceSpec,
 } from "../../crd/types";
-import { buildJobForTick } from "../cronjob/build-job";
-import { buildStatefulSet } from "../persistent/build";
-import { buildProcessPod } from "../process/build-pod";
-import { buildDeployment } from "../service/build";
+import { buildJobForTick } from "../../kinds/cronjob/build-job";
+import { buildStatefulSet } from "../../kinds/persistent/build";
+import { buildProcessPod } from "../../kinds/process/build-pod";
+import { buildDeployment } from "../../kinds/service/build";
 import { buildPodSpec } from "./pod-template";
 import {
   automountServiceAccountToken,

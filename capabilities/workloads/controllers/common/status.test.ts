@@ -1,10 +1,14 @@
 import type { V1Deployment, V1Job, V1Pod, V1StatefulSet } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import type { WorkloadObject, WorkloadStatus } from "../../crd/types";
-import { ANNOTATION_SCHEDULED_TIME } from "../cronjob/build-job";
+import { ANNOTATION_SCHEDULED_TIME } from "../../kinds/cronjob/build-job";
 import { statusChanged } from "./conditions";
 import { computeStatus, type StatusContext } from "./status";
 import { cr } from "./test-fixtures";
+import { processKind } from "../../kinds/process";
+import { cronjobKind } from "../../kinds/cronjob";
+import { serviceKind } from "../../kinds/service";
+import { persistentKind } from "../../kinds/persistent";
 
 const T0 = new Date("2024-01-01T00:00:00Z");
 const T1 = new Date("2024-01-01T00:01:00Z");
@@ -28,9 +32,9 @@ describe("process status", () => {
 
   it("is Active and Healthy with a running, ready pod", () => {
     const s = computeStatus(
-      "process",
+      processKind,
       proc,
-      { kind: "process", pod: pod("Running", true), restartCount: 1 },
+      { pod: pod("Running", true), restartCount: 1 },
       ctx(T0),
     );
     expect(s).toMatchObject({
@@ -58,9 +62,9 @@ describe("process status", () => {
 
   it("is Active but not Healthy while not ready", () => {
     const s = computeStatus(
-      "process",
+      processKind,
       proc,
-      { kind: "process", pod: pod("Running", false), restartCount: 0 },
+      { pod: pod("Running", false), restartCount: 0 },
       ctx(T0),
     );
     expect([s.active, s.healthy]).toEqual([true, false]);
@@ -70,9 +74,9 @@ describe("process status", () => {
 
   it("reports giving up", () => {
     const s = computeStatus(
-      "process",
+      processKind,
       proc,
-      { kind: "process", pod: pod("Failed", false), restartCount: 5, gaveUp: true },
+      { pod: pod("Failed", false), restartCount: 5, gaveUp: true },
       ctx(T0),
     );
     expect(s).toMatchObject({ active: false, healthy: false, phase: "GaveUp" });
@@ -81,9 +85,9 @@ describe("process status", () => {
 
   it("treats a completed run as healthy and inactive by design", () => {
     const s = computeStatus(
-      "process",
+      processKind,
       proc,
-      { kind: "process", pod: pod("Succeeded", false), restartCount: 0 },
+      { pod: pod("Succeeded", false), restartCount: 0 },
       ctx(T0),
     );
     expect([s.active, s.healthy, condition(s, "Ready")?.status]).toEqual([false, true, "True"]);
@@ -91,9 +95,9 @@ describe("process status", () => {
 
   it("on a standby cluster, healthy means stopped", () => {
     const stopped = computeStatus(
-      "process",
+      processKind,
       proc,
-      { kind: "process", restartCount: 0 },
+      { restartCount: 0 },
       ctx(T0, { activeCluster: false }),
     );
     expect([stopped.active, stopped.healthy, condition(stopped, "Ready")?.reason]).toEqual([
@@ -102,9 +106,9 @@ describe("process status", () => {
       "Standby",
     ]);
     const leftover = computeStatus(
-      "process",
+      processKind,
       proc,
-      { kind: "process", pod: pod("Running", true), restartCount: 0 },
+      { pod: pod("Running", true), restartCount: 0 },
       ctx(T0, { activeCluster: false }),
     );
     expect(leftover.healthy).toBe(false);
@@ -116,24 +120,24 @@ describe("conditions over time", () => {
 
   it("keeps lastTransitionTime while a condition's status holds, and moves it on change", () => {
     const first = computeStatus(
-      "process",
+      processKind,
       proc,
-      { kind: "process", pod: pod("Running", true), restartCount: 0 },
+      { pod: pod("Running", true), restartCount: 0 },
       ctx(T0),
     );
     const again = computeStatus(
-      "process",
+      processKind,
       { ...proc, status: first },
-      { kind: "process", pod: pod("Running", true), restartCount: 0 },
+      { pod: pod("Running", true), restartCount: 0 },
       ctx(T1),
     );
     expect(condition(again, "Ready")?.lastTransitionTime).toBe(T0.toISOString());
     expect(statusChanged(first, again)).toBe(false);
 
     const broken = computeStatus(
-      "process",
+      processKind,
       { ...proc, status: again },
-      { kind: "process", pod: pod("Running", false), restartCount: 0 },
+      { pod: pod("Running", false), restartCount: 0 },
       ctx(T1),
     );
     expect(condition(broken, "Healthy")?.lastTransitionTime).toBe(T1.toISOString());
@@ -187,9 +191,9 @@ describe("conditions over time", () => {
 
   it("reports an invalid spec", () => {
     const s = computeStatus(
-      "process",
+      processKind,
       proc,
-      { kind: "process", restartCount: 0 },
+      { restartCount: 0 },
       ctx(T0, { specProblems: ["image is required"] }),
     );
     expect(condition(s, "InvalidSpec")).toMatchObject({
@@ -211,9 +215,9 @@ describe("kstatus conditions", () => {
 
   it("is Reconciling while the pod is not ready yet", () => {
     const s = computeStatus(
-      "process",
+      processKind,
       proc,
-      { kind: "process", pod: pod("Pending", false), restartCount: 0 },
+      { pod: pod("Pending", false), restartCount: 0 },
       ctx(T0),
     );
     expect(flags(s)).toEqual(["False", "True", "False"]);
@@ -223,9 +227,9 @@ describe("kstatus conditions", () => {
   it("a refused child: Ready=False and Stalled with the API server's message, observedGeneration current", () => {
     const message = 'pods "proc" is forbidden: error looking up service account t/missing';
     const s = computeStatus(
-      "process",
+      processKind,
       proc,
-      { kind: "process", pod: pod("Running", true), restartCount: 0 },
+      { pod: pod("Running", true), restartCount: 0 },
       ctx(T0, { problem: { reason: "ChildRejected", message, stalled: true } }),
     );
     expect(flags(s)).toEqual(["False", "False", "True"]);
@@ -237,9 +241,9 @@ describe("kstatus conditions", () => {
 
   it("a transient write failure shown after a while: Ready=False, still Reconciling, not Stalled", () => {
     const s = computeStatus(
-      "process",
+      processKind,
       proc,
-      { kind: "process", pod: pod("Running", true), restartCount: 0 },
+      { pod: pod("Running", true), restartCount: 0 },
       ctx(T0, { problem: { reason: "ChildWriteFailing", message: "503", stalled: false } }),
     );
     expect(flags(s)).toEqual(["False", "True", "False"]);
@@ -247,9 +251,9 @@ describe("kstatus conditions", () => {
 
   it("the restart budget spent is Stalled", () => {
     const s = computeStatus(
-      "process",
+      processKind,
       proc,
-      { kind: "process", pod: pod("Failed", false), restartCount: 5, gaveUp: true },
+      { pod: pod("Failed", false), restartCount: 5, gaveUp: true },
       ctx(T0),
     );
     expect(flags(s)).toEqual(["False", "False", "True"]);
@@ -258,9 +262,9 @@ describe("kstatus conditions", () => {
 
   it("a failed pod that restartPolicy Never leaves as it is is Stalled; one OnFailure restarts is Reconciling", () => {
     const never = computeStatus(
-      "process",
+      processKind,
       proc,
-      { kind: "process", pod: pod("Failed", false), restartCount: 0 },
+      { pod: pod("Failed", false), restartCount: 0 },
       ctx(T0),
     );
     expect(flags(never)).toEqual(["False", "False", "True"]);
@@ -272,9 +276,9 @@ describe("kstatus conditions", () => {
       { generation: 7 },
     );
     const restarting = computeStatus(
-      "process",
+      processKind,
       onFailure,
-      { kind: "process", pod: pod("Failed", false), restartCount: 1 },
+      { pod: pod("Failed", false), restartCount: 1 },
       ctx(T0),
     );
     expect(flags(restarting)).toEqual(["False", "True", "False"]);
@@ -297,7 +301,7 @@ describe("kstatus conditions", () => {
         ],
       },
     };
-    const s = computeStatus("service", svc, { kind: "service", deployment }, ctx(T0));
+    const s = computeStatus(serviceKind, svc, { deployment }, ctx(T0));
     expect(flags(s)).toEqual(["False", "False", "True"]);
     expect(condition(s, "Ready")?.reason).toBe("PodsRejected");
     expect(condition(s, "Ready")?.message).toContain("no PriorityClass with name gold");
@@ -317,7 +321,7 @@ describe("kstatus conditions", () => {
         conditions: [{ type: "Failed", status: "True", lastTransitionTime: T1 }],
       },
     };
-    const s = computeStatus("cronjob", cron, { kind: "cronjob", jobs: [failed] }, ctx(T1));
+    const s = computeStatus(cronjobKind, cron, { jobs: [failed] }, ctx(T1));
     expect(flags(s)).toEqual(["False", "False", "False"]);
     expect(condition(s, "Ready")?.reason).toBe("LastRunFailed");
   });
@@ -357,7 +361,7 @@ describe("cron job status", () => {
   });
 
   it("is Active and Healthy before any run, with schedule times", () => {
-    const s = computeStatus("cronjob", cron, observe([]), ctx(T0));
+    const s = computeStatus(cronjobKind, cron, observe([]), ctx(T0));
     expect(s).toMatchObject({
       active: true,
       healthy: true,
@@ -370,7 +374,7 @@ describe("cron job status", () => {
 
   it("is unhealthy when the latest finished run failed, and lists active runs", () => {
     const s = computeStatus(
-      "cronjob",
+      cronjobKind,
       cron,
       observe([
         job("c-1", "2024-01-01T00:00:00Z", "succeeded", "2024-01-01T00:00:20Z"),
@@ -384,7 +388,7 @@ describe("cron job status", () => {
     expect(s.lastSuccessfulTime).toBe("2024-01-01T00:00:20.000Z");
     expect(s.lastFailedTime).toBe("2024-01-01T00:05:30.000Z");
     const recovered = computeStatus(
-      "cronjob",
+      cronjobKind,
       cron,
       observe([
         job("c-4", "2024-01-01T00:15:00Z", "succeeded", "2024-01-01T00:15:20Z"),
@@ -397,7 +401,7 @@ describe("cron job status", () => {
 
   it("is not Active when suspended (but Ready), and has no next time", () => {
     const s = computeStatus(
-      "cronjob",
+      cronjobKind,
       cr("WorkloadCronJob", "c", { image: "x", schedule: "* * * * *", suspend: true }),
       observe([]),
       ctx(T0),
@@ -444,9 +448,9 @@ describe("service and persistent status", () => {
 
   it("healthy when ready replicas match", () => {
     const s = computeStatus(
-      "service",
+      serviceKind,
       web,
-      { kind: "service", deployment: deployment(2, 2, 2), service: svcObj },
+      { deployment: deployment(2, 2, 2), service: svcObj },
       ctx(T0),
     );
     expect(s).toMatchObject({ active: true, healthy: true, replicas: 2, readyReplicas: 2 });
@@ -454,45 +458,30 @@ describe("service and persistent status", () => {
 
   it("unhealthy while not all ready, past the progress deadline, or without its Service", () => {
     expect(
-      computeStatus(
-        "service",
-        web,
-        { kind: "service", deployment: deployment(2, 2, 1), service: svcObj },
-        ctx(T0),
-      ).healthy,
+      computeStatus(serviceKind, web, { deployment: deployment(2, 2, 1), service: svcObj }, ctx(T0))
+        .healthy,
     ).toBe(false);
     const stalled = computeStatus(
-      "service",
+      serviceKind,
       web,
-      { kind: "service", deployment: deployment(2, 2, 1, true), service: svcObj },
+      { deployment: deployment(2, 2, 1, true), service: svcObj },
       ctx(T0),
     );
     expect(condition(stalled, "Healthy")?.reason).toBe("ProgressDeadlineExceeded");
-    const noSvc = computeStatus(
-      "service",
-      web,
-      { kind: "service", deployment: deployment(2, 2, 2) },
-      ctx(T0),
-    );
+    const noSvc = computeStatus(serviceKind, web, { deployment: deployment(2, 2, 2) }, ctx(T0));
     expect(condition(noSvc, "Healthy")?.reason).toBe("ServiceMissing");
   });
 
   it("standby: scaled to 0 is healthy, leftover pods are not", () => {
     const standby = ctx(T0, { activeCluster: false });
-    const stopped = computeStatus(
-      "service",
-      web,
-      { kind: "service", deployment: deployment(0, 0, 0) },
-      standby,
-    );
+    const stopped = computeStatus(serviceKind, web, { deployment: deployment(0, 0, 0) }, standby);
     expect([stopped.active, stopped.healthy, condition(stopped, "Ready")?.reason]).toEqual([
       false,
       true,
       "Standby",
     ]);
     expect(
-      computeStatus("service", web, { kind: "service", deployment: deployment(0, 1, 1) }, standby)
-        .healthy,
+      computeStatus(serviceKind, web, { deployment: deployment(0, 1, 1) }, standby).healthy,
     ).toBe(false);
   });
 
@@ -504,14 +493,11 @@ describe("service and persistent status", () => {
       status: { replicas: 1, readyReplicas: 0 },
     };
     const s = computeStatus(
-      "persistent",
+      persistentKind,
       db,
-      { kind: "persistent", statefulSet: sts, headlessService: svcObj },
+      { statefulSet: sts, headlessService: svcObj },
       ctx(T0),
     );
     expect(s).toMatchObject({ active: true, healthy: false, replicas: 1, readyReplicas: 0 });
-    expect(() => computeStatus("service", db, { kind: "persistent" }, ctx(T0))).toThrow(
-      /observations of a persistent/,
-    );
   });
 });

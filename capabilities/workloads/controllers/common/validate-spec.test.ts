@@ -5,16 +5,16 @@ import {
   fullProcessSpec,
   fullServiceSpec,
 } from "../../crd/samples";
-import { validateSpec } from "./validate-spec";
+import { kindOfType } from "../../kinds/registry";
 
 describe("validateSpec", () => {
   it("accepts the full samples and the predecessor's examples", () => {
-    expect(validateSpec("process", fullProcessSpec())).toEqual([]);
-    expect(validateSpec("cronjob", fullCronSpec())).toEqual([]);
-    expect(validateSpec("service", fullServiceSpec())).toEqual([]);
-    expect(validateSpec("persistent", fullPersistentSpec())).toEqual([]);
+    expect(kindOfType("process").validateSpec(fullProcessSpec())).toEqual([]);
+    expect(kindOfType("cronjob").validateSpec(fullCronSpec())).toEqual([]);
+    expect(kindOfType("service").validateSpec(fullServiceSpec())).toEqual([]);
+    expect(kindOfType("persistent").validateSpec(fullPersistentSpec())).toEqual([]);
     expect(
-      validateSpec("process", {
+      kindOfType("process").validateSpec({
         image: "busybox:latest",
         script: { commands: ["echo 'Starting singleton processor'"], shell: "/bin/sh" },
         resources: { cpuRequest: "100m", memoryRequest: "64Mi" },
@@ -24,28 +24,33 @@ describe("validateSpec", () => {
   });
 
   it("requires a spec and an image", () => {
-    expect(validateSpec("process", undefined)).toEqual(["spec is required"]);
-    expect(validateSpec("process", { image: "" })).toEqual(["image is required"]);
+    expect(kindOfType("process").validateSpec(undefined)).toEqual(["spec is required"]);
+    expect(kindOfType("process").validateSpec({ image: "" })).toEqual(["image is required"]);
   });
 
   it("checks cron expressions and time zones (what the schema cannot)", () => {
     const base = { image: "x", schedule: "*/5 * * * *" };
-    expect(validateSpec("cronjob", base)).toEqual([]);
-    expect(validateSpec("cronjob", { ...base, schedule: "*/5 * * 13 *" })[0]).toMatch(/not valid/);
-    expect(validateSpec("cronjob", { ...base, timeZone: "Nowhere/Land" })).toEqual([
+    expect(kindOfType("cronjob").validateSpec(base)).toEqual([]);
+    expect(kindOfType("cronjob").validateSpec({ ...base, schedule: "*/5 * * 13 *" })[0]).toMatch(
+      /not valid/,
+    );
+    expect(kindOfType("cronjob").validateSpec({ ...base, timeZone: "Nowhere/Land" })).toEqual([
       'timeZone "Nowhere/Land" is not a known IANA time zone',
     ]);
-    expect(validateSpec("cronjob", { ...base, schedule: "*/5 * * * * *" })[0]).toMatch(
+    expect(kindOfType("cronjob").validateSpec({ ...base, schedule: "*/5 * * * * *" })[0]).toMatch(
       /expected 5 fields/,
     );
     expect(
-      validateSpec("cronjob", { ...base, schedule: "*/5 * * * * *" }, { cronSeconds: true }),
+      kindOfType("cronjob").validateSpec(
+        { ...base, schedule: "*/5 * * * * *" },
+        { cronSeconds: true },
+      ),
     ).toEqual([]);
-    expect(validateSpec("cronjob", { image: "x" })).toEqual(["schedule is required"]);
+    expect(kindOfType("cronjob").validateSpec({ image: "x" })).toEqual(["schedule is required"]);
   });
 
   it("reports bad types, enums, ranges and exclusive fields in words", () => {
-    const problems = validateSpec("service", {
+    const problems = kindOfType("service").validateSpec({
       image: "x",
       replicas: -1,
       ports: [{ containerPort: 70000 }, { containerPort: 70000 }],
@@ -77,16 +82,24 @@ describe("validateSpec", () => {
 
   it("checks process and cron specifics", () => {
     expect(
-      validateSpec("process", { image: "x", restartPolicy: "Sometimes", maxRestarts: -1 }),
+      kindOfType("process").validateSpec({
+        image: "x",
+        restartPolicy: "Sometimes",
+        maxRestarts: -1,
+      }),
     ).toEqual([
       'restartPolicy must be one of Always, OnFailure, Never, got "Sometimes"',
       "maxRestarts must be an integer from 0 up, got -1",
     ]);
     expect(
-      validateSpec("process", { image: "x", gracePeriod: "30s", terminationGracePeriodSeconds: 3 }),
+      kindOfType("process").validateSpec({
+        image: "x",
+        gracePeriod: "30s",
+        terminationGracePeriodSeconds: 3,
+      }),
     ).toEqual(["set gracePeriod or terminationGracePeriodSeconds, not both"]);
     expect(
-      validateSpec("cronjob", {
+      kindOfType("cronjob").validateSpec({
         image: "x",
         schedule: "* * * * *",
         concurrencyPolicy: "Sometimes",
@@ -95,7 +108,7 @@ describe("validateSpec", () => {
   });
 
   it("cross-checks volume mounts and sidecar names", () => {
-    const problems = validateSpec("process", {
+    const problems = kindOfType("process").validateSpec({
       image: "x",
       volumeMounts: [{ name: "missing", mountPath: "/m" }],
       sidecars: [
@@ -115,7 +128,7 @@ describe("validateSpec", () => {
 
   it("checks persistent volumes and required replicas", () => {
     expect(
-      validateSpec("persistent", {
+      kindOfType("persistent").validateSpec({
         image: "x",
         persistentVolumes: [{ name: "d", mountPath: "data", size: "big" }],
         serviceName: "db-ports",

@@ -1,17 +1,9 @@
 // Spec validation the controller does itself: what the CRD schema cannot express (full cron
 // expressions, time-zone names, cross-references between volumes and mounts), plus the schema's main
-// rules again, because config-file workloads never pass through the API server.
+// rules again, because config-file workloads never pass through the API server. The fields every kind
+// has are checked here; each kind checks its own (kinds/<kind>/validate.ts) with the helpers below.
 import { RESERVED_LABEL_PREFIX } from "../../crd/schema/common-fields";
-import type { WorkloadType } from "../../crd/kinds";
-import type {
-  CommonSpec,
-  PortSpec,
-  ReplicatedSpec,
-  WorkloadCronJobSpec,
-  WorkloadPersistentSpec,
-  WorkloadProcessSpec,
-} from "../../crd/types";
-import { scheduleProblems } from "../cronjob/schedule";
+import type { CommonSpec, PortSpec, ReplicatedSpec, WorkloadPersistentSpec } from "../../crd/types";
 import { parseDuration } from "./duration";
 import { MAIN_CONTAINER } from "./pod-template";
 import { isQuantity } from "./resources";
@@ -22,13 +14,13 @@ export interface ValidateOptions {
   cronSeconds?: boolean;
 }
 
-type Problems = string[];
+export type Problems = string[];
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function checkInt(
+export function checkInt(
   problems: Problems,
   field: string,
   value: unknown,
@@ -43,14 +35,19 @@ function checkInt(
   }
 }
 
-function checkEnum(problems: Problems, field: string, value: unknown, allowed: string[]): void {
+export function checkEnum(
+  problems: Problems,
+  field: string,
+  value: unknown,
+  allowed: readonly string[],
+): void {
   if (value === undefined) return;
   if (typeof value !== "string" || !allowed.includes(value)) {
     problems.push(`${field} must be one of ${allowed.join(", ")}, got ${JSON.stringify(value)}`);
   }
 }
 
-function checkDuration(problems: Problems, field: string, value: unknown): void {
+export function checkDuration(problems: Problems, field: string, value: unknown): void {
   if (value === undefined) return;
   if (typeof value !== "string" || parseDuration(value) === undefined) {
     problems.push(
@@ -166,7 +163,7 @@ function checkPorts(problems: Problems, ports: PortSpec[] | undefined): void {
   }
 }
 
-function checkReplicated(spec: ReplicatedSpec, problems: Problems): void {
+export function checkReplicated(spec: ReplicatedSpec, problems: Problems): void {
   if (spec.replicas === undefined) problems.push("replicas is required");
   checkInt(problems, "replicas", spec.replicas, 0);
   checkPorts(problems, spec.ports);
@@ -180,61 +177,20 @@ function checkReplicated(spec: ReplicatedSpec, problems: Problems): void {
   checkDuration(problems, "readinessTimeout", spec.readinessTimeout);
 }
 
-const RESTART_POLICIES = ["Always", "OnFailure", "Never"];
+export const RESTART_POLICIES = ["Always", "OnFailure", "Never"];
 
-/** Human-readable problems with a workload spec; empty when it is valid. */
-export function validateSpec(
-  kind: WorkloadType,
+/**
+ * Human-readable problems with a workload spec; empty when it is valid. The spec is whatever the API
+ * server or the config file holds: the kind's checks read every field defensively.
+ */
+export function validateSpec<S>(
+  kind: { validate(spec: S, opts: ValidateOptions): string[] },
   spec: unknown,
   opts: ValidateOptions = {},
 ): string[] {
   if (!isObject(spec)) return ["spec is required"];
   const problems: Problems = [];
   checkCommon(spec as unknown as CommonSpec, problems);
-  switch (kind) {
-    case "process": {
-      const s = spec as unknown as WorkloadProcessSpec;
-      checkEnum(problems, "restartPolicy", s.restartPolicy, RESTART_POLICIES);
-      checkInt(problems, "maxRestarts", s.maxRestarts, 0);
-      checkDuration(problems, "gracePeriod", s.gracePeriod);
-      if (s.gracePeriod !== undefined && s.terminationGracePeriodSeconds !== undefined) {
-        problems.push("set gracePeriod or terminationGracePeriodSeconds, not both");
-      }
-      break;
-    }
-    case "cronjob": {
-      const s = spec as unknown as WorkloadCronJobSpec;
-      problems.push(...scheduleProblems(s, opts));
-      checkEnum(problems, "restartPolicy", s.restartPolicy, RESTART_POLICIES);
-      checkEnum(problems, "concurrencyPolicy", s.concurrencyPolicy, ["Allow", "Forbid", "Replace"]);
-      checkInt(problems, "startingDeadlineSeconds", s.startingDeadlineSeconds, 0);
-      checkInt(problems, "successfulJobsHistoryLimit", s.successfulJobsHistoryLimit, 0);
-      checkInt(problems, "failedJobsHistoryLimit", s.failedJobsHistoryLimit, 0);
-      checkInt(problems, "backoffLimit", s.backoffLimit, 0);
-      checkInt(problems, "activeDeadlineSeconds", s.activeDeadlineSeconds, 1);
-      break;
-    }
-    case "service":
-      checkReplicated(spec as unknown as ReplicatedSpec, problems);
-      checkEnum(problems, "strategy", spec.strategy, ["Recreate", "RollingUpdate"]);
-      break;
-    case "persistent": {
-      const s = spec as unknown as WorkloadPersistentSpec;
-      checkReplicated(s, problems);
-      for (const [i, v] of (s.persistentVolumes ?? []).entries()) {
-        if (!v?.name) problems.push(`persistentVolumes[${i}].name is required`);
-        if (typeof v?.mountPath !== "string" || !v.mountPath.startsWith("/")) {
-          problems.push(`persistentVolumes[${i}].mountPath must be an absolute path`);
-        }
-        if (typeof v?.size !== "string" || !isQuantity(v.size)) {
-          problems.push(`persistentVolumes[${i}].size must be a quantity such as 1Gi`);
-        }
-      }
-      if (s.serviceName !== undefined && s.serviceName.endsWith("-ports")) {
-        problems.push("serviceName must not end in -ports (reserved for the ports Service)");
-      }
-      break;
-    }
-  }
-  return problems;
+  // Unverified input, typed as the kind's spec only so its checks can name the fields.
+  return [...problems, ...kind.validate(spec as unknown as S, opts)];
 }

@@ -3,11 +3,13 @@
 // (valueFrom, affinity, security contexts, probes, volume sources) keep their unknown fields rather than
 // copying the whole core schema here; the API server still validates them when our controller writes
 // the child Pod/Deployment/StatefulSet.
+import type { CommonSpec } from "../types";
 import {
   CONFIG_MOUNT_ROOT as CONFIG_ROOT,
   SECRET_MOUNT_ROOT as SECRET_ROOT,
 } from "../../controllers/common/volumes";
-import type { CelRule, JSONSchema } from "./json-schema";
+import { DEFAULT_SHELL } from "../../controllers/common/pod-template";
+import type { CelRule, JSONSchema, SchemaFor, TypedSchema } from "./json-schema";
 
 /** Fields the CEL rules below read must have bounded sizes, or the API server rejects the CRD (cost). */
 const NAME_MAX = 253;
@@ -23,15 +25,24 @@ export const DNS_LABEL_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 /** RFC 1035 label: Service names must also start with a letter. */
 export const DNS1035_LABEL_PATTERN = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
 
-export function str(description: string, extra: JSONSchema = {}): JSONSchema {
+export function str(
+  description: string,
+  extra: Omit<JSONSchema, "type"> = {},
+): TypedSchema<"string"> {
   return { type: "string", description, ...extra };
 }
 
-export function int(description: string, extra: JSONSchema = {}): JSONSchema {
+export function int(
+  description: string,
+  extra: Omit<JSONSchema, "type"> = {},
+): TypedSchema<"integer"> {
   return { type: "integer", format: "int32", description, ...extra };
 }
 
-export function stringMap(description: string, extra: JSONSchema = {}): JSONSchema {
+export function stringMap(
+  description: string,
+  extra: Omit<JSONSchema, "type"> = {},
+): TypedSchema<"object"> {
   return {
     type: "object",
     description,
@@ -41,16 +52,27 @@ export function stringMap(description: string, extra: JSONSchema = {}): JSONSche
   };
 }
 
-export function stringList(description: string, extra: JSONSchema = {}): JSONSchema {
+export function stringList(
+  description: string,
+  extra: Omit<JSONSchema, "type"> = {},
+): TypedSchema<"array"> {
   return { type: "array", description, items: { type: "string" }, maxItems: 256, ...extra };
 }
 
+/** restartPolicy of the pods a kind runs (process and cron job differ only in the default). */
+export function restartPolicy(defaultValue: string, meaning: string): TypedSchema<"string"> {
+  return str(`Always, OnFailure or Never (default ${defaultValue}). ${meaning}`, {
+    enum: ["Always", "OnFailure", "Never"],
+    default: defaultValue,
+  });
+}
+
 /** A core-type subtree we pass through to Kubernetes untouched (validated when the child is written). */
-export function coreObject(description: string): JSONSchema {
+export function coreObject(description: string): TypedSchema<"object"> {
   return { type: "object", description, "x-kubernetes-preserve-unknown-fields": true };
 }
 
-export function duration(field: string, description: string): JSONSchema {
+export function duration(field: string, description: string): TypedSchema<"string"> {
   return str(`${description} A Go duration string such as "30s", "1m30s" or "2h".`, {
     maxLength: 64,
     "x-kubernetes-validations": [
@@ -103,7 +125,7 @@ export function quantity(
   field: string,
   description: string,
   opts: QuantityOptions = {},
-): JSONSchema {
+): TypedSchema<"string"> {
   return str(description, {
     maxLength: 64,
     "x-kubernetes-validations": [
@@ -125,7 +147,7 @@ export function quantity(
 }
 
 /** A container image reference: no whitespace, lower-case repository path. */
-export function imageSchema(field: string, description: string): JSONSchema {
+export function imageSchema(field: string, description: string): TypedSchema<"string"> {
   return str(description, {
     minLength: 1,
     maxLength: 1024,
@@ -145,7 +167,7 @@ export function imageSchema(field: string, description: string): JSONSchema {
 }
 
 /** The predecessor's env map form, with names the API server accepts. */
-export function envMap(field: string, description: string): JSONSchema {
+export function envMap(field: string, description: string): TypedSchema<"object"> {
   return stringMap(description, {
     "x-kubernetes-validations": [
       {
@@ -161,7 +183,7 @@ export function labelMap(
   field: string,
   description: string,
   extraRules: CelRule[] = [],
-): JSONSchema {
+): TypedSchema<"object"> {
   return {
     type: "object",
     description,
@@ -194,7 +216,7 @@ export function labelMap(
 }
 
 /** The predecessor's resource shape: four optional quantity strings, request not above its limit. */
-export function resourcesSchema(): JSONSchema {
+export function resourcesSchema(): TypedSchema<"object"> {
   const notAbove = (req: string, lim: string, what: string) => ({
     rule:
       `!has(self.${req}) || !has(self.${lim}) || !isQuantity(self.${req}) || ` +
@@ -217,7 +239,7 @@ export function resourcesSchema(): JSONSchema {
   };
 }
 
-function envVarList(): JSONSchema {
+function envVarList(): TypedSchema<"array"> {
   return {
     type: "array",
     description:
@@ -255,7 +277,7 @@ function envVarList(): JSONSchema {
   };
 }
 
-function envFromList(): JSONSchema {
+function envFromList(): TypedSchema<"array"> {
   const ref = (what: string): JSONSchema => ({
     type: "object",
     required: ["name"],
@@ -298,7 +320,7 @@ function envFromList(): JSONSchema {
  * Container mounts. The uniqueness rule costs items² × path length, within the API server's CEL budget
  * only with these bounds (64 mounts in the main container, 16 per sidecar, 1024-character paths).
  */
-function volumeMounts(description: string, maxItems: number): JSONSchema {
+function volumeMounts(description: string, maxItems: number): TypedSchema<"array"> {
   return {
     type: "array",
     description,
@@ -322,11 +344,11 @@ function volumeMounts(description: string, maxItems: number): JSONSchema {
   };
 }
 
-const PULL_POLICY: JSONSchema = str("Core imagePullPolicy.", {
+const PULL_POLICY = str("Core imagePullPolicy.", {
   enum: ["Always", "IfNotPresent", "Never"],
 });
 
-function sidecars(): JSONSchema {
+function sidecars(): TypedSchema<"array"> {
   return {
     type: "array",
     description: "Extra containers beside the main one (the predecessor's sidecars).",
@@ -358,7 +380,7 @@ function sidecars(): JSONSchema {
   };
 }
 
-function tolerations(): JSONSchema {
+function tolerations(): TypedSchema<"array"> {
   return {
     type: "array",
     description: "Core pod tolerations.",
@@ -382,7 +404,7 @@ function tolerations(): JSONSchema {
   };
 }
 
-function nameList(description: string): JSONSchema {
+function nameList(description: string): TypedSchema<"array"> {
   return {
     type: "array",
     description,
@@ -398,7 +420,7 @@ function nameList(description: string): JSONSchema {
 }
 
 /** Spec properties shared by all four kinds. */
-export function commonSpecProperties(): Record<string, JSONSchema> {
+export function commonSpecProperties(): SchemaFor<CommonSpec> {
   return {
     image: imageSchema("image", "Main container image (required)."),
     imagePullPolicy: PULL_POLICY,
@@ -415,7 +437,7 @@ export function commonSpecProperties(): Record<string, JSONSchema> {
           items: { type: "string", maxLength: MAX_ARG_BYTES - 1 },
         }),
         shell: str("The shell that runs the script.", {
-          default: "/bin/sh",
+          default: DEFAULT_SHELL,
           minLength: 1,
           maxLength: 1024,
         }),

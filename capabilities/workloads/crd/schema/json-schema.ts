@@ -47,3 +47,23 @@ export interface PrinterColumn {
   priority?: number;
   format?: string;
 }
+
+/** A schema whose `type` is known: what the field helpers return. */
+export type TypedSchema<T extends JSONSchema["type"]> = JSONSchema & { type: T };
+
+/** The JSON Schema `type` a TypeScript field type is written as. */
+type JsonType<T> = T extends string
+  ? "string"
+  : T extends number
+    ? "integer" | "number"
+    : T extends boolean
+      ? "boolean"
+      : T extends readonly unknown[]
+        ? "array"
+        : "object";
+
+/**
+ * One schema per field of S, of the field's JSON type. The spec types (crd/types.ts) and the schemas
+ * cannot drift: a field in one and not the other, or of another type, does not compile.
+ */
+export type SchemaFor<S> = { [K in keyof S]-?: TypedSchema<JsonType<NonNullable<S[K]>>> };

@@ -1,13 +1,8 @@
 // What the process reconciler should do next, given the pod it observed. Pure: the reconciler does the
 // I/O, counts restarts (status.restartCount) and re-queues after `retryAfterMs`.
 import type { V1Pod } from "@kubernetes/client-node";
-import {
-  ANNOTATION_SPEC_HASH,
-  DEFAULT_MAX_RESTARTS,
-  processPodSpecHash,
-  processSpec,
-  type ProcessCR,
-} from "./build-pod";
+import { ANNOTATION_SPEC_HASH, processPodSpecHash, processSpec, type ProcessCR } from "./build-pod";
+import { PROCESS_DEFAULTS } from "./schema";
 
 export type ProcessActionKind = "create" | "wait" | "delete-and-recreate" | "give-up" | "none";
 
@@ -58,8 +53,8 @@ export function decideProcessAction(
   opts: BackoffOptions = {},
 ): ProcessAction {
   const spec = processSpec(cr);
-  const policy = spec.restartPolicy ?? "Never";
-  const maxRestarts = spec.maxRestarts ?? DEFAULT_MAX_RESTARTS;
+  const policy = spec.restartPolicy ?? PROCESS_DEFAULTS.restartPolicy;
+  const maxRestarts = spec.maxRestarts ?? PROCESS_DEFAULTS.maxRestarts;
 
   if (!observedPod) return { action: "create", reason: "no pod exists yet" };
   if (observedPod.metadata?.deletionTimestamp) {

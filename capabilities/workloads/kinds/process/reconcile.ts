@@ -2,22 +2,13 @@
 // second one). Restarts follow the spec's restartPolicy within maxRestarts, with back-off; the count
 // lives in status.restartCount so a new leader continues the same budget.
 import type { V1Pod } from "@kubernetes/client-node";
-import type { ResourceRef } from "../../runtime/kube-client";
-import { buildProcessPod, processPodName, type ProcessCR } from "../controllers/process/build-pod";
-import { decideProcessAction } from "../controllers/process/decide-action";
-import { buildContext, type ReconcileContext } from "./context";
-import { ownedBy } from "./ownership";
-
-export interface ProcessObservation {
-  pod?: V1Pod;
-  restartCount: number;
-  lastRestartTime?: string;
-  /** Set when the restart budget is spent and the workload stays down. */
-  gaveUp?: string;
-  /** A pod of that name exists but is not ours: we leave it alone and say so. */
-  conflict?: string;
-  requeueAfterMs?: number;
-}
+import type { ResourceRef } from "../../../runtime/kube-client";
+import { buildProcessPod, processPodName, type ProcessCR } from "./build-pod";
+import { decideProcessAction } from "./decide-action";
+import type { ProcessObserved } from "./status";
+import type { Observation, Stopping } from "../definition";
+import { buildContext, type ReconcileContext } from "../../reconcilers/context";
+import { ownedBy } from "../../reconcilers/ownership";
 
 function podRef(cr: ProcessCR): ResourceRef {
   return {
@@ -28,27 +19,42 @@ function podRef(cr: ProcessCR): ResourceRef {
   };
 }
 
-export async function observeProcessPod(
+async function readPod(cr: ProcessCR, rc: ReconcileContext): Promise<V1Pod | undefined> {
+  return rc.client.get<V1Pod>(podRef(cr));
+}
+
+/** The pod as it is, and the restart budget spent so far (kept in the status). */
+export async function observeProcess(
   cr: ProcessCR,
   rc: ReconcileContext,
-): Promise<V1Pod | undefined> {
-  return rc.client.get<V1Pod>(podRef(cr));
+): Promise<ProcessObserved> {
+  return { pod: await readPod(cr, rc), restartCount: cr.status?.restartCount ?? 0 };
 }
 
 /** Active mode: make the pod exist and run as the spec says. */
 export async function convergeProcess(
   cr: ProcessCR,
   rc: ReconcileContext,
-): Promise<ProcessObservation> {
-  const pod = await observeProcessPod(cr, rc);
+): Promise<Observation<ProcessObserved>> {
+  const pod = await readPod(cr, rc);
   let restartCount = cr.status?.restartCount ?? 0;
   let lastRestartTime = cr.status?.lastRestartTime;
+  const done = (
+    observed: Omit<ProcessObserved, "restartCount" | "lastRestartTime">,
+    requeueAfterMs?: number,
+  ) => ({
+    observed: { ...observed, restartCount, lastRestartTime },
+    requeueAfterMs,
+  });
   if (pod && !ownedBy(pod, cr)) {
+    // A pod of that name exists but is not ours: we leave it alone and say so.
     return {
-      pod,
-      restartCount,
-      lastRestartTime,
-      conflict: `a pod named ${pod.metadata?.name} exists that this workload does not own; rename one of them`,
+      ...done({ pod }),
+      problem: {
+        reason: "ChildConflict",
+        message: `a pod named ${pod.metadata?.name} exists that this workload does not own; rename one of them`,
+        stalled: true,
+      },
     };
   }
   const decision = decideProcessAction(cr, pod, restartCount, rc.now);
@@ -64,15 +70,10 @@ export async function convergeProcess(
           `created pod ${processPodName(cr)} (epoch ${epoch})`,
         );
       // A pod that already existed (another writer won the create) is picked up on the next pass.
-      return {
-        pod: created,
-        restartCount,
-        lastRestartTime,
-        requeueAfterMs: created ? undefined : 1000,
-      };
+      return done({ pod: created }, created ? undefined : 1000);
     }
     case "delete-and-recreate": {
-      if (!pod) return { restartCount, lastRestartTime };
+      if (!pod) return done({});
       await rc.writer.delete(pod);
       if (decision.countsAsRestart) {
         restartCount += 1;
@@ -87,29 +88,30 @@ export async function convergeProcess(
         decision.reason,
       );
       // The pod terminates (its grace period applies); the new one is created once it is gone.
-      return { pod: undefined, restartCount, lastRestartTime, requeueAfterMs: 1000 };
+      return done({ pod: undefined }, 1000);
     }
     case "give-up":
       await rc.events.record(cr, "Warning", "RestartBudgetSpent", decision.reason);
-      return { pod, restartCount, lastRestartTime, gaveUp: decision.reason };
+      return done({ pod, gaveUp: true });
     case "wait":
-      return { pod, restartCount, lastRestartTime, requeueAfterMs: decision.retryAfterMs };
+      return done({ pod }, decision.retryAfterMs);
     case "none":
-      return { pod, restartCount, lastRestartTime };
+      return done({ pod });
   }
 }
 
-/** Standby cluster or deletion: no pod of this workload runs here. Resolves true once none exists. */
+/** Standby cluster or deletion: no pod of this workload runs here. Stopped once none exists. */
 export async function stopProcess(
   cr: ProcessCR,
   rc: ReconcileContext,
   why: string,
-): Promise<{ stopped: boolean; pod?: V1Pod }> {
-  const pod = await observeProcessPod(cr, rc);
-  if (!pod || !ownedBy(pod, cr)) return { stopped: true };
+): Promise<Stopping<ProcessObserved>> {
+  const restartCount = cr.status?.restartCount ?? 0;
+  const pod = await readPod(cr, rc);
+  if (!pod || !ownedBy(pod, cr)) return { stopped: true, observed: { restartCount } };
   if (!pod.metadata?.deletionTimestamp) {
     await rc.writer.delete(pod);
     await rc.events.record(cr, "Normal", "Stopped", `deleted pod ${pod.metadata?.name}: ${why}`);
   }
-  return { stopped: false, pod };
+  return { stopped: false, observed: { pod, restartCount }, requeueAfterMs: 1000 };
 }

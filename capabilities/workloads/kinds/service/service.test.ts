@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fullServiceSpec } from "../../crd/samples";
 import type { WorkloadServiceSpec } from "../../crd/types";
-import { CTX, cr } from "../common/test-fixtures";
+import { CTX, cr } from "../../controllers/common/test-fixtures";
 import { buildDeployment, buildService } from "./build";
 
 const spec: WorkloadServiceSpec = {

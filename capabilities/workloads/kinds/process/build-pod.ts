@@ -6,18 +6,17 @@
 // whether to re-create the pod after it ends, and maxRestarts bounds that.
 import type { V1Pod } from "@kubernetes/client-node";
 import type { WorkloadObject, WorkloadProcessSpec } from "../../crd/types";
-import type { BuildContext } from "../common/context";
-import { durationToSeconds } from "../common/duration";
-import { shortHash } from "../common/hash";
-import { childMetadata, crName } from "../common/labels";
-import { buildPodSpec, podMetadata } from "../common/pod-template";
+import type { BuildContext } from "../../controllers/common/context";
+import { durationToSeconds } from "../../controllers/common/duration";
+import { shortHash } from "../../controllers/common/hash";
+import { childMetadata, crName } from "../../controllers/common/labels";
+import { buildPodSpec, podMetadata } from "../../controllers/common/pod-template";
+import { processNames } from "./names";
 
 export type ProcessCR = WorkloadObject<WorkloadProcessSpec>;
 
 /** Pod annotation holding the hash of the pod spec it was built from (spec edits → re-create). */
 export const ANNOTATION_SPEC_HASH = "highlander.plexobject.io/spec-hash";
-
-export const DEFAULT_MAX_RESTARTS = 5;
 
 export function processSpec(cr: ProcessCR): WorkloadProcessSpec {
   if (!cr.spec) throw new Error(`WorkloadProcess ${crName(cr)} has no spec`);
@@ -59,7 +58,7 @@ export function buildProcessPod(cr: ProcessCR, ctx: BuildContext): V1Pod {
   return {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: childMetadata(cr, "process", ctx, name, {
+    metadata: childMetadata(cr, processNames, ctx, name, {
       labels: pod.labels,
       annotations: { ...pod.annotations, [ANNOTATION_SPEC_HASH]: processPodSpecHash(cr) },
     }),

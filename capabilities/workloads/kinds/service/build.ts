@@ -2,12 +2,13 @@
 // default so an old and a new pod never run at the same time (the predecessor's RollingUpdate did).
 import type { V1Deployment, V1Service } from "@kubernetes/client-node";
 import type { WorkloadObject, WorkloadServiceSpec } from "../../crd/types";
-import type { BuildContext } from "../common/context";
-import { durationToSeconds } from "../common/duration";
-import { childMetadata, crName, selectorLabels } from "../common/labels";
-import { buildPodTemplate } from "../common/pod-template";
-import { buildContainerPorts, buildServicePorts } from "../common/ports";
-import { buildProbes } from "../common/probes";
+import type { BuildContext } from "../../controllers/common/context";
+import { durationToSeconds } from "../../controllers/common/duration";
+import { childMetadata, crName, selectorLabels } from "../../controllers/common/labels";
+import { buildPodTemplate } from "../../controllers/common/pod-template";
+import { buildContainerPorts, buildPortsClusterIP } from "../../controllers/common/ports";
+import { buildProbes } from "../../controllers/common/probes";
+import { serviceNames } from "./names";
 
 export type ServiceCR = WorkloadObject<WorkloadServiceSpec>;
 
@@ -27,12 +28,12 @@ export function buildDeployment(cr: ServiceCR, ctx: BuildContext): V1Deployment 
   const probes = buildProbes(spec);
   const deploymentSpec: V1Deployment["spec"] = {
     replicas: desiredReplicas(spec, ctx),
-    selector: { matchLabels: selectorLabels(name, "service") },
+    selector: { matchLabels: selectorLabels(name, serviceNames.type) },
     strategy:
       spec.strategy === "RollingUpdate"
         ? { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }
         : { type: "Recreate" },
-    template: buildPodTemplate(name, "service", ctx.tenant, spec, {
+    template: buildPodTemplate(name, serviceNames.type, ctx.tenant, spec, {
       restartPolicy: "Always",
       ports: buildContainerPorts(spec.ports),
       readinessProbe: probes.readiness,
@@ -45,24 +46,12 @@ export function buildDeployment(cr: ServiceCR, ctx: BuildContext): V1Deployment 
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: childMetadata(cr, "service", ctx, name),
+    metadata: childMetadata(cr, serviceNames, ctx, name),
     spec: deploymentSpec,
   };
 }
 
 /** The ClusterIP Service named like the workload; undefined when the spec declares no ports. */
 export function buildService(cr: ServiceCR, ctx: BuildContext): V1Service | undefined {
-  const spec = serviceSpec(cr);
-  if (!spec.ports || spec.ports.length === 0) return undefined;
-  const name = crName(cr);
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: childMetadata(cr, "service", ctx, name),
-    spec: {
-      type: "ClusterIP",
-      selector: selectorLabels(name, "service"),
-      ports: buildServicePorts(spec.ports),
-    },
-  };
+  return buildPortsClusterIP(cr, serviceNames, ctx, serviceSpec(cr).ports, crName(cr));
 }

@@ -3,24 +3,15 @@
 // — or that two writers race for — ends up with exactly one Job. The reconcile re-queues itself for the
 // next tick.
 import type { V1Job } from "@kubernetes/client-node";
-import {
-  buildJobForTick,
-  cronSpec,
-  jobNameForTick,
-  type CronJobCR,
-} from "../controllers/cronjob/build-job";
-import { decideCronAction, jobState, jobsToPrune } from "../controllers/cronjob/decide-action";
-import { computeTicks } from "../controllers/cronjob/schedule";
-import { selectorLabels, crName } from "../controllers/common/labels";
-import { buildContext, type ReconcileContext } from "./context";
-import { ownedBy } from "./ownership";
-
-export interface CronObservation {
-  jobs: V1Job[];
-  lastScheduleTime?: string;
-  nextScheduleTime?: string;
-  requeueAfterMs?: number;
-}
+import { buildJobForTick, cronSpec, jobNameForTick, type CronJobCR } from "./build-job";
+import { decideCronAction, jobState, jobsToPrune } from "./decide-action";
+import { computeTicks } from "./schedule";
+import { selectorLabels, crName } from "../../controllers/common/labels";
+import { buildContext, type ReconcileContext } from "../../reconcilers/context";
+import { ownedBy } from "../../reconcilers/ownership";
+import { cronjobNames } from "./names";
+import type { CronObserved } from "./status";
+import type { Observation, Stopping } from "../definition";
 
 function labelSelector(labels: Record<string, string>): string {
   return Object.entries(labels)
@@ -28,16 +19,24 @@ function labelSelector(labels: Record<string, string>): string {
     .join(",");
 }
 
-export async function listJobs(cr: CronJobCR, rc: ReconcileContext): Promise<V1Job[]> {
+async function listJobs(cr: CronJobCR, rc: ReconcileContext): Promise<V1Job[]> {
   const jobs = await rc.client.list<V1Job>(
     { apiVersion: "batch/v1", kind: "Job", namespace: cr.metadata?.namespace },
-    labelSelector(selectorLabels(crName(cr), "cronjob")),
+    labelSelector(selectorLabels(crName(cr), cronjobNames.type)),
   );
   return jobs.filter(job => ownedBy(job, cr));
 }
 
+/** What exists: every Job of the workload. */
+export async function observeCron(cr: CronJobCR, rc: ReconcileContext): Promise<CronObserved> {
+  return { jobs: await listJobs(cr, rc) };
+}
+
 /** Active mode: run the due tick (once), prune history, and come back at the next tick. */
-export async function convergeCron(cr: CronJobCR, rc: ReconcileContext): Promise<CronObservation> {
+export async function convergeCron(
+  cr: CronJobCR,
+  rc: ReconcileContext,
+): Promise<Observation<CronObserved>> {
   const spec = cronSpec(cr);
   let jobs = await listJobs(cr, rc);
   const last = cr.status?.lastScheduleTime;
@@ -94,9 +93,11 @@ export async function convergeCron(cr: CronJobCR, rc: ReconcileContext): Promise
     ? undefined
     : Math.max(50, ticks.next.getTime() - rc.now.getTime() + 50);
   return {
-    jobs,
-    lastScheduleTime,
-    nextScheduleTime: spec.suspend ? undefined : ticks.next.toISOString(),
+    observed: {
+      jobs,
+      lastScheduleTime,
+      nextScheduleTime: spec.suspend ? undefined : ticks.next.toISOString(),
+    },
     requeueAfterMs,
   };
 }
@@ -106,7 +107,7 @@ export async function stopCron(
   cr: CronJobCR,
   rc: ReconcileContext,
   why: string,
-): Promise<{ stopped: boolean; jobs: V1Job[] }> {
+): Promise<Stopping<CronObserved>> {
   const jobs = await listJobs(cr, rc);
   const active = jobs.filter(job => jobState(job) === "active");
   for (const job of active) {
@@ -119,5 +120,6 @@ export async function stopCron(
       `deleted active job ${job.metadata?.name}: ${why}`,
     );
   }
-  return { stopped: active.length === 0, jobs };
+  const stopped = active.length === 0;
+  return { stopped, observed: { jobs }, requeueAfterMs: stopped ? undefined : 1000 };
 }

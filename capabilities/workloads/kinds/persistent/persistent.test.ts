@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { WorkloadPersistentSpec } from "../../crd/types";
-import { CTX, cr } from "../common/test-fixtures";
+import { CTX, cr } from "../../controllers/common/test-fixtures";
 import { buildHeadlessService, buildPortsService, buildStatefulSet } from "./build";
 
 const spec: WorkloadPersistentSpec = {

@@ -3,6 +3,7 @@
 import type { V1Job } from "@kubernetes/client-node";
 import type { WorkloadCronJobSpec } from "../../crd/types";
 import { ANNOTATION_SCHEDULED_TIME } from "./build-job";
+import { CRON_DEFAULTS } from "./schema";
 
 export type JobState = "active" | "succeeded" | "failed";
 
@@ -74,7 +75,7 @@ export function decideCronAction(
     };
   }
   const names = activeJobs.map(j => j.metadata?.name ?? "").filter(n => n !== "");
-  const policy = spec.concurrencyPolicy ?? "Forbid";
+  const policy = spec.concurrencyPolicy ?? CRON_DEFAULTS.concurrencyPolicy;
   if (names.length === 0 || policy === "Allow") {
     return {
       action: "create",
@@ -115,8 +116,8 @@ export function jobsToPrune(
       });
   const excess = (list: V1Job[], limit: number) => list.slice(0, Math.max(0, list.length - limit));
   return [
-    ...excess(byAge("succeeded"), successfulLimit ?? 3),
-    ...excess(byAge("failed"), failedLimit ?? 1),
+    ...excess(byAge("succeeded"), successfulLimit ?? CRON_DEFAULTS.successfulJobsHistoryLimit),
+    ...excess(byAge("failed"), failedLimit ?? CRON_DEFAULTS.failedJobsHistoryLimit),
   ]
     .map(j => j.metadata?.name ?? "")
     .filter(n => n !== "");

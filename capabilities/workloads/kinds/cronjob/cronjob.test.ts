@@ -1,7 +1,7 @@
 import type { V1Job } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import type { WorkloadCronJobSpec } from "../../crd/types";
-import { CTX, cr } from "../common/test-fixtures";
+import { CTX, cr } from "../../controllers/common/test-fixtures";
 import {
   ANNOTATION_SCHEDULED_TIME,
   buildJobForTick,

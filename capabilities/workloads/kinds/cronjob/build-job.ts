@@ -3,10 +3,11 @@
 // stops a tick from running twice.
 import type { V1Job } from "@kubernetes/client-node";
 import type { WorkloadCronJobSpec, WorkloadObject } from "../../crd/types";
-import type { BuildContext } from "../common/context";
-import { childMetadata, crName } from "../common/labels";
-import { buildPodTemplate } from "../common/pod-template";
+import type { BuildContext } from "../../controllers/common/context";
+import { childMetadata, crName } from "../../controllers/common/labels";
+import { buildPodTemplate } from "../../controllers/common/pod-template";
 import { tickNumber } from "./schedule";
+import { cronjobNames } from "./names";
 
 export type CronJobCR = WorkloadObject<WorkloadCronJobSpec>;
 
@@ -40,7 +41,7 @@ export function buildJobForTick(cr: CronJobCR, tickTime: Date, ctx: BuildContext
   const name = crName(cr);
   const tickLabels = { [LABEL_TICK]: String(Math.floor(tickTime.getTime() / 1000)) };
   const jobSpec: V1Job["spec"] = {
-    template: buildPodTemplate(name, "cronjob", ctx.tenant, spec, {
+    template: buildPodTemplate(name, cronjobNames.type, ctx.tenant, spec, {
       restartPolicy: jobRestartPolicy(spec),
     }),
   };
@@ -51,7 +52,7 @@ export function buildJobForTick(cr: CronJobCR, tickTime: Date, ctx: BuildContext
   return {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: childMetadata(cr, "cronjob", ctx, jobNameForTick(name, tickTime, ctx), {
+    metadata: childMetadata(cr, cronjobNames, ctx, jobNameForTick(name, tickTime, ctx), {
       labels: tickLabels,
       annotations: { [ANNOTATION_SCHEDULED_TIME]: tickTime.toISOString() },
     }),

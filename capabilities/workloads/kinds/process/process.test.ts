@@ -1,7 +1,7 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import type { WorkloadProcessSpec } from "../../crd/types";
-import { CTX, cr } from "../common/test-fixtures";
+import { CTX, cr } from "../../controllers/common/test-fixtures";
 import { ANNOTATION_SPEC_HASH, buildProcessPod, processPodSpecHash } from "./build-pod";
 import { decideProcessAction, restartDelayMs } from "./decide-action";
 

@@ -3,12 +3,22 @@
 // Service named `<name>-ports` so the two Services never share a name.
 import type { V1Service, V1StatefulSet } from "@kubernetes/client-node";
 import type { WorkloadObject, WorkloadPersistentSpec } from "../../crd/types";
-import type { BuildContext } from "../common/context";
-import { childMetadata, crName, selectorLabels, workloadLabels } from "../common/labels";
-import { buildPodTemplate } from "../common/pod-template";
-import { buildContainerPorts, buildServicePorts } from "../common/ports";
-import { buildProbes } from "../common/probes";
+import type { BuildContext } from "../../controllers/common/context";
+import {
+  childMetadata,
+  crName,
+  selectorLabels,
+  workloadLabels,
+} from "../../controllers/common/labels";
+import { buildPodTemplate } from "../../controllers/common/pod-template";
+import {
+  buildContainerPorts,
+  buildPortsClusterIP,
+  buildServicePorts,
+} from "../../controllers/common/ports";
+import { buildProbes } from "../../controllers/common/probes";
 import { desiredReplicas } from "../service/build";
+import { persistentNames } from "./names";
 
 export type PersistentCR = WorkloadObject<WorkloadPersistentSpec>;
 
@@ -35,7 +45,7 @@ export function buildStatefulSet(cr: PersistentCR, ctx: BuildContext): V1Statefu
   return {
     apiVersion: "apps/v1",
     kind: "StatefulSet",
-    metadata: childMetadata(cr, "persistent", ctx, name),
+    metadata: childMetadata(cr, persistentNames, ctx, name),
     spec: {
       replicas: desiredReplicas(spec, ctx),
       serviceName: headlessServiceName(cr),
@@ -44,8 +54,8 @@ export function buildStatefulSet(cr: PersistentCR, ctx: BuildContext): V1Statefu
       // Deleting the workload deletes its claims (the predecessor leaked them); scaling to 0 on a
       // standby cluster or a stop keeps them, so data survives a failover back.
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" },
-      selector: { matchLabels: selectorLabels(name, "persistent") },
-      template: buildPodTemplate(name, "persistent", ctx.tenant, spec, {
+      selector: { matchLabels: selectorLabels(name, persistentNames.type) },
+      template: buildPodTemplate(name, persistentNames.type, ctx.tenant, spec, {
         restartPolicy: "Always",
         ports: buildContainerPorts(spec.ports),
         readinessProbe: probes.readiness,
@@ -53,7 +63,7 @@ export function buildStatefulSet(cr: PersistentCR, ctx: BuildContext): V1Statefu
         extraMounts: volumes.map(v => ({ name: v.name, mountPath: v.mountPath })),
       }),
       volumeClaimTemplates: volumes.map(v => ({
-        metadata: { name: v.name, labels: workloadLabels(name, "persistent", ctx.tenant) },
+        metadata: { name: v.name, labels: workloadLabels(name, persistentNames.type, ctx.tenant) },
         spec: {
           accessModes:
             v.accessModes && v.accessModes.length > 0 ? [...v.accessModes] : ["ReadWriteOnce"],
@@ -72,10 +82,10 @@ export function buildHeadlessService(cr: PersistentCR, ctx: BuildContext): V1Ser
   return {
     apiVersion: "v1",
     kind: "Service",
-    metadata: childMetadata(cr, "persistent", ctx, headlessServiceName(cr)),
+    metadata: childMetadata(cr, persistentNames, ctx, headlessServiceName(cr)),
     spec: {
       clusterIP: "None",
-      selector: selectorLabels(name, "persistent"),
+      selector: selectorLabels(name, persistentNames.type),
       ports: buildServicePorts(spec.ports),
     },
   };
@@ -83,17 +93,11 @@ export function buildHeadlessService(cr: PersistentCR, ctx: BuildContext): V1Ser
 
 /** A ClusterIP Service for the ports; undefined when the spec declares no ports. */
 export function buildPortsService(cr: PersistentCR, ctx: BuildContext): V1Service | undefined {
-  const spec = persistentSpec(cr);
-  if (!spec.ports || spec.ports.length === 0) return undefined;
-  const name = crName(cr);
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: childMetadata(cr, "persistent", ctx, portsServiceName(cr)),
-    spec: {
-      type: "ClusterIP",
-      selector: selectorLabels(name, "persistent"),
-      ports: buildServicePorts(spec.ports),
-    },
-  };
+  return buildPortsClusterIP(
+    cr,
+    persistentNames,
+    ctx,
+    persistentSpec(cr).ports,
+    portsServiceName(cr),
+  );
 }

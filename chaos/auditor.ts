@@ -7,7 +7,7 @@ import { buildFenceTimeline, termAt, type FenceSource } from "./fence-timeline";
 import type { LeaderSample } from "./leadership";
 import type { WatchEvent } from "./watch";
 
-export type ViolationKind =
+type ViolationKind =
   | "two-live-pods"
   | "duplicate-tick-job"
   | "missed-tick"

@@ -1,5 +1,5 @@
 // Command-line options of `npm run chaos`, validated with messages that name the flag.
-export const BACKENDS = ["kubernetes", "redis", "redis-aof", "postgres", "spanner"] as const;
+const BACKENDS = ["kubernetes", "redis", "redis-aof", "postgres", "spanner"] as const;
 export type Backend = (typeof BACKENDS)[number];
 
 export interface ChaosOptions {

@@ -13,7 +13,7 @@ import {
 } from "../devenv/lib/processes";
 import type { TcpProxy } from "../devenv/lib/tcp-proxy";
 
-export interface ReplicaStatus {
+interface ReplicaStatus {
   id: string;
   role: string;
   epoch: number | null;

@@ -7,7 +7,7 @@ import { request } from "node:https";
 import { readFileSync } from "node:fs";
 import type { Pki } from "../devenv/controlplane/pki";
 
-export interface KubeObject {
+interface KubeObject {
   apiVersion?: string;
   kind?: string;
   metadata: {

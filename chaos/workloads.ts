@@ -9,7 +9,7 @@ export const CRON_NAME = "ticker";
 export const CRON_PERIOD_S = 10;
 const GROUP = "highlander.plexobject.io/v1";
 
-export function workloadManifests(ns: string): object[] {
+function workloadManifests(ns: string): object[] {
   return [
     {
       apiVersion: GROUP, kind: "WorkloadProcess", metadata: { name: PROCESS_NAME, namespace: ns },
@@ -34,11 +34,7 @@ export function workloadManifests(ns: string): object[] {
 }
 
 /** kubectl without blocking the event loop: this process also runs every replica's proxies. */
-export function kubectlAsync(
-  kubeconfig: string,
-  args: string[],
-  timeoutMs = 20_000,
-): Promise<string> {
+function kubectlAsync(kubeconfig: string, args: string[], timeoutMs = 20_000): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       "kubectl",

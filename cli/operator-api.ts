@@ -2,7 +2,7 @@
 // `step-down`. A token (--token, else HIGHLANDER_API_TOKEN) goes in `Authorization: Bearer <token>`,
 // the header the operator's API checks when it is configured with one.
 
-export interface Envelope<T> {
+interface Envelope<T> {
   status: "success" | "error";
   data?: T;
   error?: string;

@@ -7,7 +7,7 @@ import { leaseKeyFor, parseLeaseName, type LeaseName } from "../functions/lease-
 import { DEFAULT_DATABASE, DEFAULT_INSTANCE } from "../functions/config";
 import { flag, rejectUnknown, UsageError, type ParsedArgs } from "./args";
 
-export const RUN_FLAGS = [
+const RUN_FLAGS = [
   "lease",
   "service",
   "token",
@@ -27,7 +27,7 @@ export const RUN_FLAGS = [
   "namespace",
 ] as const;
 
-export type LeaseBackend =
+type LeaseBackend =
   | { kind: "service"; serviceUrl: string; token: string; headers: Record<string, string> }
   | { kind: "storage"; config: LockStoreConfig };
 
@@ -43,7 +43,7 @@ export interface RunPlan {
   command: string[];
 }
 
-export const RUN_DEFAULTS = {
+const RUN_DEFAULTS = {
   leaseDurationMs: 10_000,
   renewDeadlineMs: 7_000,
   retryPeriodMs: 2_000,

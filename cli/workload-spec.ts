@@ -9,7 +9,7 @@ import {
 } from "../capabilities/workloads/crd/kinds";
 import { flag, flags, rejectUnknown, UsageError, type ParsedArgs } from "./args";
 
-export const TENANT_LABEL = "highlander.plexobject.io/tenant";
+const TENANT_LABEL = "highlander.plexobject.io/tenant";
 
 /** Accepts a type (cronjob), a kind (WorkloadCronJob), its plural, singular or short names. */
 export function resolveType(word: string | undefined): WorkloadType {

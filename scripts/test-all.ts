@@ -178,6 +178,8 @@ async function main(): Promise<boolean> {
   // Static checks and unit tests first: they are fast and need no servers.
   await runStep("lint", "npx", ["eslint", "."]);
   await runStep("format", "npx", ["prettier", "--check", "."]);
+  // Unused files and exports (knip.json): the "no dead exports" rule, checked.
+  await runStep("dead code", "npx", ["knip"]);
   await runStep("types", "npx", ["tsc", "--noEmit"]);
   const [uCmd, uArgs, uJson] = vitest("vitest.unit.config.ts", "unit");
   await runStep("unit", uCmd, uArgs, { vitestJson: uJson });

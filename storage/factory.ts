@@ -8,9 +8,6 @@ import type { RedisLockStoreConfig } from "./backends/redis";
 import type { SpannerLockStoreConfig } from "./backends/spanner";
 import type { LockStore } from "./types";
 
-export type { KubernetesLockStoreConfig, PostgresLockStoreConfig, RedisLockStoreConfig };
-export type { SpannerLockStoreConfig };
-
 export type LockStoreConfig =
   | KubernetesLockStoreConfig
   | RedisLockStoreConfig

@@ -5,7 +5,7 @@ import type { LockStore } from "./types";
 type Operation = "acquire" | "renew" | "release" | "get" | "list";
 
 /** A short, bounded label for an error: its code, name or "error". */
-export function errorType(err: unknown): string {
+function errorType(err: unknown): string {
   const e = err as { code?: unknown; name?: unknown };
   if (typeof e.code === "string" && e.code.length <= 40) return e.code;
   if (typeof e.code === "number") return String(e.code);

@@ -1,9 +1,9 @@
 // The shape of a JSON answer, compared with a recorded one: same keys and JSON types, recursively;
 // values may differ. Used by recorded.test.ts against the predecessor's real answers.
 
-export type JsonType = "null" | "array" | "object" | "string" | "number" | "boolean";
+type JsonType = "null" | "array" | "object" | "string" | "number" | "boolean";
 
-export function jsonType(value: unknown): JsonType {
+function jsonType(value: unknown): JsonType {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
   return typeof value as JsonType;

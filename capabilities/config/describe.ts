@@ -3,7 +3,7 @@
 import { formatDuration } from "./duration";
 import type { HighlanderConfig } from "./types";
 
-export const MASK = "****";
+const MASK = "****";
 
 /** Replaces a URL's password (user:password@ and ?password=) with ****; leaves other text alone. */
 export function maskUrlPassword(text: string): string {

@@ -5,7 +5,7 @@ import { READ_AUTH_MODES } from "../http/auth";
 import { LOG_LEVELS } from "../logging/levels";
 import { STORAGE_TYPES } from "./types";
 
-export type KeyKind = "string" | "int" | "bool" | "duration" | "enum";
+type KeyKind = "string" | "int" | "bool" | "duration" | "enum";
 
 export interface KeySpec {
   /** YAML path, e.g. "redis.db". */
@@ -24,7 +24,7 @@ export interface KeySpec {
   description: string;
 }
 
-export interface DefaultContext {
+interface DefaultContext {
   hostname: string;
 }
 

@@ -32,7 +32,7 @@ export interface LoadInput {
   hostname?: string;
 }
 
-export interface ConfigFileInfo {
+interface ConfigFileInfo {
   path: string;
   /** Named by --config or HIGHLANDER_CONFIG (then it must exist), or the default path. */
   explicit: boolean;

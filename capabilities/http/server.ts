@@ -36,7 +36,7 @@ import {
   workloadsNamed,
 } from "./views";
 
-export type HttpLogger = Pick<Logger, "debug" | "info" | "warn" | "error">;
+type HttpLogger = Pick<Logger, "debug" | "info" | "warn" | "error">;
 
 export interface HttpServerOptions {
   port: number;

@@ -2,9 +2,9 @@
 // StatusSource; the server never reaches into the elector, storage or reconcilers itself.
 // Times are ISO-8601 strings; epochs are numbers (fencing tokens fit easily in 2^53).
 
-export type Role = "leader" | "standby" | "observer";
+type Role = "leader" | "standby" | "observer";
 
-export interface InstanceStatus {
+interface InstanceStatus {
   id: string;
   tenant: string;
   cluster: string;
@@ -16,7 +16,7 @@ export interface InstanceStatus {
 }
 
 /** The lock as last read from storage. */
-export interface LeaderRecord {
+interface LeaderRecord {
   id: string;
   cluster: string;
   epoch: number;
@@ -44,7 +44,7 @@ export interface ChildStatus {
   annotations?: Record<string, string>;
 }
 
-export interface WorkloadCondition {
+interface WorkloadCondition {
   type: string;
   status: "True" | "False" | "Unknown";
   reason?: string;
@@ -64,7 +64,7 @@ export interface WorkloadStatus {
   conditions: WorkloadCondition[];
 }
 
-export type LeadershipEventType = "acquired" | "lost" | "new-leader" | "failover";
+type LeadershipEventType = "acquired" | "lost" | "new-leader" | "failover";
 
 export interface LeadershipEvent {
   at: string;
@@ -89,7 +89,7 @@ export interface ReadinessInputs {
 }
 
 /** The tenant's fence in this cluster (docs/storage.md, "The fence"). */
-export interface FenceStatus {
+interface FenceStatus {
   /** The HighlanderFence object's name. */
   name: string;
   /** The fence epoch this instance's writes carry; null when it does not write. */

@@ -6,12 +6,12 @@ import { controllerMetrics } from "./controller";
 import { enableProcessMetrics } from "./process";
 import { workloadMetrics } from "./workload";
 
-export { METRIC_PREFIX, defineCounter, defineGauge, defineHistogram } from "./define";
+export { defineCounter, defineGauge } from "./define";
 export * from "./workload";
 export * from "./controller";
 export { observeApiRequest } from "./client";
 export { WorkloadLifecycle } from "./lifecycle";
-export { enableProcessMetrics, recordBuildInfo, type BuildInfo } from "./process";
+export { recordBuildInfo } from "./process";
 
 /**
  * Defines every metric of this module and the process metrics, once, so /metrics lists the

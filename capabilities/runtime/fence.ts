@@ -12,7 +12,7 @@ export const FENCE_API_VERSION = "highlander.plexobject.io/v1";
 export const FENCE_KIND = "HighlanderFence";
 /** The label the policy binding selects fences by. */
 const FENCE_LABEL = "highlander.plexobject.io/fence";
-export const FENCE_POLICY = "highlander-fence";
+const FENCE_POLICY = "highlander-fence";
 /** Every API server refusal by the fence policy starts with this (manifests/fence/fence-policy.yaml). */
 export const FENCE_REFUSAL_PREFIX = "highlander fence:";
 

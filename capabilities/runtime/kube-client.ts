@@ -11,7 +11,7 @@ import { WORKLOAD_KINDS } from "../workloads/kinds/registry";
 
 export const FIELD_MANAGER = "highlander";
 
-export interface ObjectMeta {
+interface ObjectMeta {
   name?: string;
   namespace?: string;
   uid?: string;

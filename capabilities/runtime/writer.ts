@@ -31,7 +31,7 @@ export class FenceRefusedError extends Error {
   }
 }
 
-export function isFenceRefusal(err: unknown): boolean {
+function isFenceRefusal(err: unknown): boolean {
   return (
     err instanceof KubeApiError && err.status === 403 && err.message.includes(FENCE_REFUSAL_PREFIX)
   );
@@ -47,7 +47,7 @@ export interface WriterOptions {
 }
 
 /** The part of a logger the writer uses. */
-export interface WriteLog {
+interface WriteLog {
   info(fields: object, msg: string): void;
   debug(fields: object, msg: string): void;
 }

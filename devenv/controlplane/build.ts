@@ -12,9 +12,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const goModuleDir = join(here, "gomod");
 
 /** The kwok release whose controller plays the kubelet for our fake node. */
-export const KWOK_VERSION = "v0.7.0";
+const KWOK_VERSION = "v0.7.0";
 /** helm, for the chart's render tests (`go install`ed like kwok; not a runtime dependency). */
-export const HELM_VERSION = "v3.19.5";
+const HELM_VERSION = "v3.19.5";
 
 /** Tools installed with `go install`, keyed by binary name. */
 const GO_TOOLS: Record<string, string> = {
@@ -22,7 +22,7 @@ const GO_TOOLS: Record<string, string> = {
   helm: `helm.sh/helm/v3/cmd/helm@${HELM_VERSION}`,
 };
 
-export const BINARIES = [
+const BINARIES = [
   "etcd",
   "kube-apiserver",
   "kube-controller-manager",
@@ -30,9 +30,9 @@ export const BINARIES = [
   "kwok",
   "helm",
 ] as const;
-export type Binary = (typeof BINARIES)[number];
+type Binary = (typeof BINARIES)[number];
 
-export function kubernetesVersion(): string {
+function kubernetesVersion(): string {
   const goMod = readFileSync(join(goModuleDir, "go.mod"), "utf8");
   const match = /^\s*k8s\.io\/kubernetes (v\d+\.\d+\.\d+)\s*$/m.exec(goMod);
   if (!match) throw new Error(`cannot find the k8s.io/kubernetes version in ${goModuleDir}/go.mod`);
@@ -58,12 +58,12 @@ function goEnv(): NodeJS.ProcessEnv {
   return { ...process.env, GOTOOLCHAIN: "local", CGO_ENABLED: "0", GOFLAGS: "-mod=mod" };
 }
 
-export function cacheRoot(): string {
+function cacheRoot(): string {
   return process.env.HIGHLANDER_CACHE_DIR ?? join(homedir(), ".cache", "highlander");
 }
 
 /** The folder holding the binaries for this Kubernetes version, Go version and kwok tag. */
-export function binDir(): string {
+function binDir(): string {
   const goVersion = run(goBinary(), ["env", "GOVERSION"]).trim();
   return join(cacheRoot(), `k8s-${kubernetesVersion()}-${goVersion}-kwok-${KWOK_VERSION}`, "bin");
 }

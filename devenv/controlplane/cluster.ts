@@ -27,7 +27,7 @@ export interface ClusterState {
 }
 
 /** A client identity of its own (for the audit log to tell writers apart): CN=name. */
-export interface ClientIdentity {
+interface ClientIdentity {
   name: string;
   cert: string;
   key: string;
@@ -52,7 +52,7 @@ export interface Cluster extends ClusterState {
 }
 
 /** The group every identity of `clientIdentities` is in; bound to cluster-admin. */
-export const OPERATOR_GROUP = "highlander:operators";
+const OPERATOR_GROUP = "highlander:operators";
 
 export interface ClusterOptions {
   /** Folder for certificates, data, logs and the kubeconfig; emptied first. */
@@ -84,7 +84,7 @@ export interface ClusterOptions {
  * The audit policy: one event per request (at ResponseComplete), request bodies for writes, nothing
  * for reads and watches (they would swamp the log and say nothing about fencing).
  */
-export const AUDIT_POLICY = JSON.stringify({
+const AUDIT_POLICY = JSON.stringify({
   apiVersion: "audit.k8s.io/v1",
   kind: "Policy",
   omitStages: ["RequestReceived"],
@@ -114,20 +114,14 @@ function operatorBinding(): string {
   });
 }
 
-export const FAKE_NODE_ANNOTATION = "kwok.x-k8s.io/node";
+const FAKE_NODE_ANNOTATION = "kwok.x-k8s.io/node";
 
 /** Where the state of a running cluster is kept, so `cluster:up` can find it again. */
-export function stateFile(dir: string): string {
+function stateFile(dir: string): string {
   return join(dir, "state.json");
 }
 
-export function kubeconfigYaml(
-  server: string,
-  pki: Pki,
-  cert: string,
-  key: string,
-  user: string,
-): string {
+function kubeconfigYaml(server: string, pki: Pki, cert: string, key: string, user: string): string {
   const b64 = (file: string) => readFileSync(file).toString("base64");
   return [
     "apiVersion: v1",

@@ -22,7 +22,7 @@ function openssl(args: string[]): void {
 }
 
 /** Issues a certificate for `subject` signed by the CA, with the given extensions file contents. */
-export function issueCert(
+function issueCert(
   pki: Pick<Pki, "dir" | "caCert" | "caKey">,
   name: string,
   subject: string,

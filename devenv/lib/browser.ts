@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 
-export const CHROMIUM = process.env.HIGHLANDER_CHROMIUM ?? "/usr/bin/chromium";
+const CHROMIUM = process.env.HIGHLANDER_CHROMIUM ?? "/usr/bin/chromium";
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {

@@ -11,7 +11,7 @@ import { ensureSystemPackages, TEST_PACKAGES } from "./system-packages";
 export const LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
 
 /** Installs Debian's faketime when the library is missing (the project's own apt-get step). */
-export function ensureFaketime(): string {
+function ensureFaketime(): string {
   if (!existsSync(LIBFAKETIME)) {
     ensureSystemPackages(TEST_PACKAGES.filter(p => p.command === "faketime"));
   }

@@ -35,7 +35,7 @@ export interface OperatorOptions {
  * The static API token every e2e operator accepts for step-down unless a test sets its own
  * HIGHLANDER_API_TOKEN (the CLI sends it with --token or HIGHLANDER_API_TOKEN).
  */
-export const E2E_API_TOKEN = "e2e-step-down-token";
+const E2E_API_TOKEN = "e2e-step-down-token";
 
 /** Short lease timings so failover tests take seconds, not minutes. */
 export const FAST_LEASE = {

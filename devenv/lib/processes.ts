@@ -132,17 +132,6 @@ export async function stopProcessGroup(pgid: number, graceMs = 5000): Promise<vo
   while (groupAlive(pgid) && Date.now() < killDeadline) await sleep(50);
 }
 
-/** Stops the server whose PID file is `<pidDir>/<name>.pid`, if any; returns whether one ran. */
-export async function stopFromPidFile(pidDir: string, name: string): Promise<boolean> {
-  const file = join(pidDir, `${name}.pid`);
-  if (!existsSync(file)) return false;
-  const pid = Number.parseInt(readFileSync(file, "utf8").trim(), 10);
-  rmSync(file, { force: true });
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return false;
-  await stopProcessGroup(pid);
-  return true;
-}
-
 export function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms));
 }
@@ -209,15 +198,4 @@ export function run(
 export function tail(file: string, lines = 20): string {
   if (!existsSync(file)) return "(no log)";
   return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-}
-
-/** Prints a progress line with the elapsed time of a long step. */
-export async function step<T>(label: string, fn: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  process.stderr.write(`[highlander] ${label} ...\n`);
-  const value = await fn();
-  process.stderr.write(
-    `[highlander] ${label} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
-  );
-  return value;
 }

@@ -2,7 +2,7 @@
 // On a terminal: one line redrawn in place, a spinner and the seconds so far. Otherwise (CI, a pipe,
 // a log file): a line when the step starts, one every `everyMs` while it runs, and one at the end.
 
-export interface ProgressStream {
+interface ProgressStream {
   write(text: string): unknown;
   isTTY?: boolean;
 }

@@ -45,7 +45,7 @@ export function sampleValue(
  * k8_highlander_goroutine_count (kept so its dashboards work) and prom-client's nodejs_active_*_total
  * gauges. Anything else (a parse error, a new lint problem) fails the check.
  */
-export const KNOWN_METRIC_LINT = [
+const KNOWN_METRIC_LINT = [
   /^k8_highlander_goroutine_count non-histogram and non-summary metrics should not have "_count" suffix$/,
   /^nodejs_active_(handles|requests|resources)_total non-counter metrics should not have "_total" suffix$/,
 ];

@@ -19,7 +19,7 @@ export const TEST_PACKAGES: SystemPackage[] = [
   { command: "promtool", pkg: "prometheus", why: "the alert-rule unit tests" },
 ];
 
-export function onPath(command: string): boolean {
+function onPath(command: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
 }
 

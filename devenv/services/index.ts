@@ -7,7 +7,7 @@ import { startRedis, type RedisService } from "./redis";
 import { startSpanner, type SpannerService } from "./spanner";
 
 export { startPostgres, startRedis, startSpanner };
-export type { PostgresService, RedisService, SpannerService };
+export type { RedisService };
 
 export interface AllServices {
   redis: RedisService;

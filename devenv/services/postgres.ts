@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { freePort, isAlive, run, startServer, tail, waitFor } from "../lib/processes";
 import { tcpAnswers } from "./net";
 
-export const POSTGRES_BIN = "/usr/lib/postgresql/15/bin";
+const POSTGRES_BIN = "/usr/lib/postgresql/15/bin";
 
 export interface PostgresService {
   url: string;

@@ -4,8 +4,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { freePort, isAlive, startServer, tail, waitFor } from "../lib/processes";
 import { tcpAnswers } from "./net";
 
-export const SPANNER_EMULATOR =
-  "/usr/lib/google-cloud-sdk/bin/cloud_spanner_emulator/emulator_main";
+const SPANNER_EMULATOR = "/usr/lib/google-cloud-sdk/bin/cloud_spanner_emulator/emulator_main";
 
 export interface SpannerService {
   /** host:port, the form SPANNER_EMULATOR_HOST takes. */

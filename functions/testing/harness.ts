@@ -13,13 +13,13 @@ import {
 } from "../../devenv/lib/processes";
 import { setupSpanner } from "../spanner-setup";
 
-export const ROOT = resolve(__dirname, "../..");
+const ROOT = resolve(__dirname, "../..");
 /** Inside the repository so the bundle resolves its runtime dependencies from node_modules. */
 export const BUNDLE_DIR = join(ROOT, ".test-results", "lease-service");
 export const PROJECT = "highlander-test";
 export const INSTANCE = "highlander-instance";
 
-export const EMULATOR_ENV = {
+const EMULATOR_ENV = {
   METADATA_SERVER_DETECTION: "none",
   GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS: "false",
   GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS_FOR_RW: "false",

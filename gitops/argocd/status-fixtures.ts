@@ -49,7 +49,7 @@ import type { CronObserved } from "../../capabilities/workloads/kinds/cronjob/st
 import { serviceKind } from "../../capabilities/workloads/kinds/service";
 import { persistentKind } from "../../capabilities/workloads/kinds/persistent";
 
-export type ArgoHealth = "Healthy" | "Progressing" | "Degraded";
+type ArgoHealth = "Healthy" | "Progressing" | "Degraded";
 
 export interface StatusFixture {
   name: string;

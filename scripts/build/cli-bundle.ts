@@ -16,8 +16,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { kubeClientImports } from "./kube-client-imports";
 import { join, resolve } from "node:path";
 
-export const CLI_BUNDLE = "dist/cli/highlander.cjs";
-export const CLI_INPUTS = "dist/cli/highlander.inputs.json";
+const CLI_BUNDLE = "dist/cli/highlander.cjs";
+const CLI_INPUTS = "dist/cli/highlander.inputs.json";
 
 const KUBE_VENDOR = "kube-vendor.cjs";
 

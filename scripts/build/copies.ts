@@ -47,7 +47,7 @@ export function plannedCopies(root: string): Copy[] {
 }
 
 /** manifests/crds/kustomization.yaml, listing the copied CRDs. */
-export function crdKustomization(root: string): string {
+function crdKustomization(root: string): string {
   const files = plannedCopies(root)
     .filter(c => c.to.startsWith("manifests/crds/"))
     .map(c => `  - ${c.to.slice("manifests/crds/".length)}`);
@@ -63,10 +63,10 @@ export function crdKustomization(root: string): string {
   ].join("\n");
 }
 
-export const HEALTH_LUA = "gitops/argocd/health.lua";
+const HEALTH_LUA = "gitops/argocd/health.lua";
 
 /** gitops/argocd/argocd-cm.yaml: the health script once per kind, as Argo CD wants it. */
-export function argocdConfigMap(healthLua: string): string {
+function argocdConfigMap(healthLua: string): string {
   const indented = healthLua
     .trimEnd()
     .split("\n")

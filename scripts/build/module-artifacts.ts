@@ -9,7 +9,7 @@ import { stringify } from "yaml";
 
 /** Raw bytes per Secret: base64 grows them by 4/3, leaving room under the 1 MiB object limit. */
 export const CHUNK_BYTES = 700 * 1024;
-export const MODULE_SECRET_PREFIX = "highlander-module-";
+const MODULE_SECRET_PREFIX = "highlander-module-";
 
 export interface PackedModule {
   /** sha256 of the uncompressed bundle. */
@@ -32,7 +32,7 @@ export function partKey(hash: string, index: number): string {
   return `module-${hash}.js.gz.${String(index).padStart(3, "0")}`;
 }
 
-export function moduleSecretName(index: number): string {
+function moduleSecretName(index: number): string {
   return `${MODULE_SECRET_PREFIX}${index}`;
 }
 

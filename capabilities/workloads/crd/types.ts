@@ -12,9 +12,9 @@ import type {
 } from "@kubernetes/client-node";
 
 export type RestartPolicy = "Always" | "OnFailure" | "Never";
-export type PullPolicy = "Always" | "IfNotPresent" | "Never";
+type PullPolicy = "Always" | "IfNotPresent" | "Never";
 
-export interface ScriptSpec {
+interface ScriptSpec {
   commands: string[];
   /** Default /bin/sh (the API server fills it in). */
   shell?: string;
@@ -51,7 +51,7 @@ export interface VolumeMountSpec {
   subPath?: string;
 }
 
-export interface TolerationSpec {
+interface TolerationSpec {
   key?: string;
   operator?: "Exists" | "Equal";
   value?: string;
@@ -154,7 +154,7 @@ export interface WorkloadServiceSpec extends ReplicatedSpec {
   strategy?: "Recreate" | "RollingUpdate";
 }
 
-export interface PersistentVolumeSpec {
+interface PersistentVolumeSpec {
   name: string;
   mountPath: string;
   size: string;

@@ -21,7 +21,7 @@ import type { ReconcileContext } from "./context";
 import { ChildConflictError } from "./children";
 
 export const FINALIZER = "highlander.plexobject.io/finalizer";
-export const DEFAULT_TENANT = "default";
+const DEFAULT_TENANT = "default";
 
 export interface WorkloadRef {
   kind: string;

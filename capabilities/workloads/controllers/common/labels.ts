@@ -7,7 +7,7 @@ import type { WorkloadObject } from "../../crd/types";
 import type { BuildContext } from "./context";
 
 export const LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
-export const LABEL_NAME = "app.kubernetes.io/name";
+const LABEL_NAME = "app.kubernetes.io/name";
 export const LABEL_WORKLOAD = "highlander.plexobject.io/workload";
 export const LABEL_KIND = "highlander.plexobject.io/kind";
 export const LABEL_TENANT = "highlander.plexobject.io/tenant";
@@ -25,7 +25,7 @@ export function crName(cr: WorkloadObject<unknown>): string {
   return name;
 }
 
-export function crNamespace(cr: WorkloadObject<unknown>): string {
+function crNamespace(cr: WorkloadObject<unknown>): string {
   return cr.metadata?.namespace ?? "default";
 }
 

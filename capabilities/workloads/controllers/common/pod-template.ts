@@ -75,7 +75,7 @@ export function buildMainContainer(spec: CommonSpec, opts: MainContainerOptions 
   });
 }
 
-export function buildSidecar(sidecar: SidecarSpec): V1Container {
+function buildSidecar(sidecar: SidecarSpec): V1Container {
   return compact<V1Container>({
     name: sidecar.name,
     image: sidecar.image,

@@ -9,7 +9,7 @@ import { childMetadata, crName, selectorLabels } from "./labels";
 export const DEFAULT_PROTOCOL = "TCP";
 
 /** Service ports need names once there is more than one; unnamed ones get `port-<containerPort>`. */
-export function portName(port: PortSpec): string {
+function portName(port: PortSpec): string {
   return port.name ?? `port-${port.containerPort}`;
 }
 

@@ -4,7 +4,7 @@ import type { V1Probe } from "@kubernetes/client-node";
 import type { ReplicatedSpec } from "../../crd/types";
 
 /** The health-check port: healthCheckPort, else the first container port. */
-export function healthCheckPort(spec: ReplicatedSpec): number | undefined {
+function healthCheckPort(spec: ReplicatedSpec): number | undefined {
   return spec.healthCheckPort ?? spec.ports?.[0]?.containerPort;
 }
 

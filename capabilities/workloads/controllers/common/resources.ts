@@ -19,8 +19,7 @@ export function buildResources(
 }
 
 /** A Kubernetes quantity ("100m", "0.5", "64Mi", "1e3", "1Gi"); mirrors the API server's grammar. */
-export const QUANTITY_PATTERN =
-  /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?\d+))?$/;
+const QUANTITY_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?\d+))?$/;
 
 export function isQuantity(text: string): boolean {
   return QUANTITY_PATTERN.test(text);

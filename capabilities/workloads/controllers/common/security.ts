@@ -7,13 +7,13 @@ import type {
   V1SecurityContext,
 } from "@kubernetes/client-node";
 
-export const RUNTIME_DEFAULT_SECCOMP = { type: "RuntimeDefault" } as const;
+const RUNTIME_DEFAULT_SECCOMP = { type: "RuntimeDefault" } as const;
 
 /**
  * `nobody`: most images (busybox, the predecessor's samples) declare no user and so run as root,
  * which runAsNonRoot alone makes the kubelet refuse to start. A spec that sets runAsUser keeps it.
  */
-export const DEFAULT_RUN_AS_USER = 65534;
+const DEFAULT_RUN_AS_USER = 65534;
 
 /** Pod level: non-root and the runtime's seccomp profile unless the spec says otherwise. */
 export function restrictedPodSecurityContext(spec?: V1PodSecurityContext): V1PodSecurityContext {

@@ -17,7 +17,7 @@ const NAME_MAX = 253;
 export const RESERVED_LABEL_PREFIX = "highlander.plexobject.io/";
 
 /** A Go `time.Duration` string such as "30s", "1m30s", "250ms" or "0". */
-export const DURATION_PATTERN = "^(0|([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$";
+const DURATION_PATTERN = "^(0|([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$";
 
 /** RFC 1123 label: container, port-less volume and sidecar names. */
 export const DNS_LABEL_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
@@ -39,7 +39,7 @@ export function int(
   return { type: "integer", format: "int32", description, ...extra };
 }
 
-export function stringMap(
+function stringMap(
   description: string,
   extra: Omit<JSONSchema, "type"> = {},
 ): TypedSchema<"object"> {
@@ -52,7 +52,7 @@ export function stringMap(
   };
 }
 
-export function stringList(
+function stringList(
   description: string,
   extra: Omit<JSONSchema, "type"> = {},
 ): TypedSchema<"array"> {
@@ -68,7 +68,7 @@ export function restartPolicy(defaultValue: string, meaning: string): TypedSchem
 }
 
 /** A core-type subtree we pass through to Kubernetes untouched (validated when the child is written). */
-export function coreObject(description: string): TypedSchema<"object"> {
+function coreObject(description: string): TypedSchema<"object"> {
   return { type: "object", description, "x-kubernetes-preserve-unknown-fields": true };
 }
 
@@ -110,10 +110,10 @@ export const LABEL_VALUE_PATTERN = "^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0
 export const IMAGE_CASE_PATTERN = "^([^/]+/)?[^A-Z:@]+(:[^/:@]+)?(@[^/@]+)?$";
 
 /** Linux MAX_ARG_STRLEN: one argument to execve, NUL included, may be at most 128 KiB. */
-export const MAX_ARG_BYTES = 131072;
+const MAX_ARG_BYTES = 131072;
 
 /** The API server allows 256 KiB of annotations on an object; Highlander adds a few of its own. */
-export const MAX_POD_ANNOTATION_CHARS = 255 * 1024;
+const MAX_POD_ANNOTATION_CHARS = 255 * 1024;
 
 export interface QuantityOptions {
   /** Refuse zero as well as negative values (claim sizes). */
@@ -147,7 +147,7 @@ export function quantity(
 }
 
 /** A container image reference: no whitespace, lower-case repository path. */
-export function imageSchema(field: string, description: string): TypedSchema<"string"> {
+function imageSchema(field: string, description: string): TypedSchema<"string"> {
   return str(description, {
     minLength: 1,
     maxLength: 1024,
@@ -167,7 +167,7 @@ export function imageSchema(field: string, description: string): TypedSchema<"st
 }
 
 /** The predecessor's env map form, with names the API server accepts. */
-export function envMap(field: string, description: string): TypedSchema<"object"> {
+function envMap(field: string, description: string): TypedSchema<"object"> {
   return stringMap(description, {
     "x-kubernetes-validations": [
       {
@@ -179,7 +179,7 @@ export function envMap(field: string, description: string): TypedSchema<"object"
 }
 
 /** A map of label keys to label values (podLabels, nodeSelector); `field` names it in messages. */
-export function labelMap(
+function labelMap(
   field: string,
   description: string,
   extraRules: CelRule[] = [],
@@ -216,7 +216,7 @@ export function labelMap(
 }
 
 /** The predecessor's resource shape: four optional quantity strings, request not above its limit. */
-export function resourcesSchema(): TypedSchema<"object"> {
+function resourcesSchema(): TypedSchema<"object"> {
   const notAbove = (req: string, lim: string, what: string) => ({
     rule:
       `!has(self.${req}) || !has(self.${lim}) || !isQuantity(self.${req}) || ` +

@@ -32,7 +32,7 @@ export function jobNameForTick(
 }
 
 /** Job pods cannot use Always: the predecessor accepted it for cron jobs, so it means OnFailure. */
-export function jobRestartPolicy(spec: WorkloadCronJobSpec): "OnFailure" | "Never" {
+function jobRestartPolicy(spec: WorkloadCronJobSpec): "OnFailure" | "Never" {
   return spec.restartPolicy === "Never" ? "Never" : "OnFailure";
 }
 

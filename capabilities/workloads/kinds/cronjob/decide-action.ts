@@ -33,7 +33,7 @@ export function jobFinishedTime(job: V1Job): Date | undefined {
   return done?.lastTransitionTime ? new Date(done.lastTransitionTime) : undefined;
 }
 
-export type CronActionKind = "none" | "create" | "skip" | "replace";
+type CronActionKind = "none" | "create" | "skip" | "replace";
 
 export interface CronAction {
   action: CronActionKind;

@@ -20,9 +20,9 @@ export interface ScheduleOptions {
 }
 
 /** How many missed ticks `computeTicks` counts before it stops counting (Kubernetes uses 100). */
-export const MAX_COUNTED_MISSED = 100;
+const MAX_COUNTED_MISSED = 100;
 
-export const DEFAULT_TIME_ZONE = "UTC";
+const DEFAULT_TIME_ZONE = "UTC";
 
 /** The expression cron-parser should parse, or a human-readable reason it is not acceptable. */
 export function normalizeSchedule(
@@ -47,7 +47,7 @@ export function normalizeSchedule(
 }
 
 /** True when Intl knows the IANA time zone name. */
-export function isValidTimeZone(timeZone: string): boolean {
+function isValidTimeZone(timeZone: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone });
     return true;

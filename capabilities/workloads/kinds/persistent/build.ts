@@ -22,9 +22,9 @@ import { persistentNames } from "./names";
 
 export type PersistentCR = WorkloadObject<WorkloadPersistentSpec>;
 
-export const PORTS_SERVICE_SUFFIX = "-ports";
+const PORTS_SERVICE_SUFFIX = "-ports";
 
-export function persistentSpec(cr: PersistentCR): WorkloadPersistentSpec {
+function persistentSpec(cr: PersistentCR): WorkloadPersistentSpec {
   if (!cr.spec) throw new Error(`WorkloadPersistent ${crName(cr)} has no spec`);
   return cr.spec;
 }

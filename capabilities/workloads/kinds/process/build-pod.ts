@@ -33,7 +33,7 @@ function gracePeriodSeconds(spec: WorkloadProcessSpec): number | undefined {
   return spec.terminationGracePeriodSeconds;
 }
 
-export function buildProcessPodSpec(cr: ProcessCR): V1Pod["spec"] {
+function buildProcessPodSpec(cr: ProcessCR): V1Pod["spec"] {
   const spec = processSpec(cr);
   return buildPodSpec(spec, {
     restartPolicy: "Never",

@@ -4,7 +4,7 @@ import type { V1Pod } from "@kubernetes/client-node";
 import { ANNOTATION_SPEC_HASH, processPodSpecHash, processSpec, type ProcessCR } from "./build-pod";
 import { PROCESS_DEFAULTS } from "./schema";
 
-export type ProcessActionKind = "create" | "wait" | "delete-and-recreate" | "give-up" | "none";
+type ProcessActionKind = "create" | "wait" | "delete-and-recreate" | "give-up" | "none";
 
 export interface ProcessAction {
   action: ProcessActionKind;
@@ -34,7 +34,7 @@ export function restartDelayMs(restartsSoFar: number, opts: BackoffOptions = {})
 }
 
 /** When the pod's containers ended: the latest terminated finishedAt, else its start time. */
-export function podFinishedAt(pod: V1Pod): Date | undefined {
+function podFinishedAt(pod: V1Pod): Date | undefined {
   const times = (pod.status?.containerStatuses ?? [])
     .map(s => s.state?.terminated?.finishedAt)
     .filter((t): t is Date => t !== undefined && t !== null)

@@ -12,7 +12,7 @@ import { serviceNames } from "./names";
 
 export type ServiceCR = WorkloadObject<WorkloadServiceSpec>;
 
-export function serviceSpec(cr: ServiceCR): WorkloadServiceSpec {
+function serviceSpec(cr: ServiceCR): WorkloadServiceSpec {
   if (!cr.spec) throw new Error(`WorkloadService ${crName(cr)} has no spec`);
   return cr.spec;
 }

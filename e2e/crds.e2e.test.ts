@@ -681,7 +681,7 @@ describe("printing and status", () => {
 describe("objects the builders make from stored custom resources", () => {
   // Server-side dry runs: the API server (with its admission plugins) validates each child exactly as
   // a reconciler would send it, built from the fully loaded custom resources stored above.
-  const ctx = { tenant: "e2e", epoch: 1 };
+  const ctx = { tenant: "e2e" };
 
   function stored<S>(type: WorkloadType): {
     metadata: { name: string; namespace: string; uid: string };

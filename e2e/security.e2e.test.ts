@@ -203,7 +203,7 @@ describe("the workload policy", () => {
 
 /** A StatefulSet's pod template, with its claim templates as the PVC volumes the controller adds. */
 function statefulPod(cr: WorkloadObject<WorkloadPersistentSpec>): object | undefined {
-  const set = buildStatefulSet(cr, { tenant: "default", epoch: 1 }).spec;
+  const set = buildStatefulSet(cr, { tenant: "default" }).spec;
   if (set === undefined) return undefined;
   const claims = (set.volumeClaimTemplates ?? []).map(c => ({
     name: c.metadata?.name ?? "",
@@ -214,7 +214,7 @@ function statefulPod(cr: WorkloadObject<WorkloadPersistentSpec>): object | undef
 
 describe("pods built from the examples, and the operator's own", () => {
   it("pass Pod Security restricted", () => {
-    const ctx = { tenant: "default", epoch: 1 };
+    const ctx = { tenant: "default" };
     const read = <S>(file: string): WorkloadObject<S> => {
       const doc = parse(
         readFileSync(join(root, "manifests/examples", file), "utf8"),

@@ -62,7 +62,7 @@ export interface StatusFixture {
 
 const NOW = new Date("2026-12-01T10:02:30Z");
 const LEADER = { id: "highlander-7d9f-abcde", cluster: "east", epoch: 12 };
-const BUILD = { tenant: "default", epoch: LEADER.epoch };
+const BUILD = { tenant: "default" };
 const examples = join(import.meta.dirname, "..", "..", "manifests", "examples");
 
 /** A stored custom resource from an example manifest: uid, generation and the CRD's defaults. */

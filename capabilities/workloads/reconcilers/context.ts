@@ -7,8 +7,8 @@ import type { GuardedWriter } from "../../runtime/writer";
 import type { BuildContext } from "../controllers/common/context";
 
 export interface ReconcileContext {
-  /** Fresh reads. */
-  client: KubeClient;
+  /** Fresh reads only: every write goes through `writer`, the fenced path. */
+  client: Pick<KubeClient, "get" | "list">;
   /** Every write: checks leadership (or standby-cluster keeping) and stamps the epoch. */
   writer: GuardedWriter;
   events: EventSink;
@@ -27,13 +27,10 @@ export interface ReconcileContext {
 }
 
 /**
- * What the pure builders get: tenant and epoch from the reconcile context. `stopped` (0 replicas)
- * holds outside active mode, and when the caller stops the workload for its deletion.
+ * What the pure builders get: the tenant from the reconcile context (the epoch is the writer's to
+ * stamp). `stopped` (0 replicas) holds outside active mode, and when the caller stops the workload
+ * for its deletion.
  */
-export function buildContext(
-  rc: ReconcileContext,
-  epoch: number,
-  stopped = rc.mode !== "active",
-): BuildContext {
-  return { tenant: rc.tenant, epoch, stopped, cronSeconds: rc.cronSeconds };
+export function buildContext(rc: ReconcileContext, stopped = rc.mode !== "active"): BuildContext {
+  return { tenant: rc.tenant, stopped, cronSeconds: rc.cronSeconds };
 }

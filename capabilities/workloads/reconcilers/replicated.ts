@@ -39,7 +39,7 @@ export function replicatedReconcile<S, O, W extends Workload>(
   return {
     observe: parts.observe,
     converge: async (cr, rc) => ({
-      observed: await parts.apply(cr, rc, buildContext(rc, rc.writer.epoch())),
+      observed: await parts.apply(cr, rc, buildContext(rc)),
     }),
     keepStopped: async (cr, rc, why, deleting) => {
       if (deleting) {
@@ -47,7 +47,7 @@ export function replicatedReconcile<S, O, W extends Workload>(
         const requeueAfterMs = r.stopped ? undefined : STOPPING_RECHECK_MS;
         return { stopped: r.stopped, observed: parts.scaledDown(r.object), requeueAfterMs };
       }
-      const observed = await parts.apply(cr, rc, buildContext(rc, rc.writer.epoch(), true));
+      const observed = await parts.apply(cr, rc, buildContext(rc, true));
       const running = (parts.workloadOf(observed)?.status?.replicas ?? 0) > 0;
       return {
         observed,

@@ -97,9 +97,9 @@ describe("labels and owner references", () => {
     expect(() => ownerReference({ metadata: { name: "x" } }, serviceNames)).toThrow(/uid/);
   });
 
-  it("puts the epoch annotation on child metadata", () => {
+  it("leaves the epoch annotation to the guarded writer", () => {
     const meta = childMetadata(w, serviceNames, CTX, "web");
-    expect(meta.annotations).toEqual({ "highlander.plexobject.io/epoch": "7" });
+    expect(meta.annotations).toEqual({});
     expect(meta.namespace).toBe("apps");
   });
 });

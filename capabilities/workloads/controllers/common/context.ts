@@ -3,8 +3,6 @@
 export interface BuildContext {
   /** The Highlander tenant that owns this workload (label value on every child). */
   tenant: string;
-  /** Fencing epoch of the leadership that writes the child (annotation on the child object only). */
-  epoch: number;
   /** Server-side-apply field manager the caller uses; builders do not read it, callers may. */
   fieldManager?: string;
   /** A non-leading cluster keeps its workloads stopped: Deployments/StatefulSets get 0 replicas. */

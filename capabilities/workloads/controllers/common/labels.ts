@@ -1,7 +1,6 @@
 // Labels, annotations and owner references every child object carries. Selectors use only the two
 // stable labels (workload + kind), never `app=<name>`, so unrelated pods are never matched.
 import type { V1ObjectMeta, V1OwnerReference } from "@kubernetes/client-node";
-import { EPOCH_ANNOTATION } from "../../../../storage/guard";
 import { API_VERSION, type KindNames } from "../../crd/group";
 import type { WorkloadObject } from "../../crd/types";
 import type { BuildContext } from "./context";
@@ -73,7 +72,8 @@ export function childMetadata(
     name,
     namespace: crNamespace(cr),
     labels: { ...extra.labels, ...workloadLabels(crName(cr), names.type, ctx.tenant) },
-    annotations: { ...extra.annotations, [EPOCH_ANNOTATION]: String(ctx.epoch) },
+    // No epoch here: the guarded writer stamps it on every write (capabilities/runtime/writer.ts).
+    annotations: { ...extra.annotations },
     ownerReferences: [ownerReference(cr, names)],
   };
 }

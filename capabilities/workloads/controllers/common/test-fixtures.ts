@@ -2,7 +2,7 @@
 import type { WorkloadObject } from "../../crd/types";
 import type { BuildContext } from "./context";
 
-export const CTX: BuildContext = { tenant: "team-a", epoch: 7 };
+export const CTX: BuildContext = { tenant: "team-a" };
 
 export function cr<S>(
   kind: string,

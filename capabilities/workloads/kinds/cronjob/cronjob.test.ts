@@ -130,7 +130,7 @@ describe("buildJobForTick", () => {
 
   it("names the Job after the tick, the same on every controller", () => {
     expect(job.metadata?.name).toBe(`sample-cronjob-${tick.getTime() / 60_000}`);
-    expect(buildJobForTick(cron, tick, { tenant: "team-a", epoch: 8 }).metadata?.name).toBe(
+    expect(buildJobForTick(cron, tick, { tenant: "team-b" }).metadata?.name).toBe(
       job.metadata?.name,
     );
     expect(jobNameForTick("x", tick, { cronSeconds: true })).toBe(`x-${tick.getTime() / 1000}`);
@@ -142,7 +142,6 @@ describe("buildJobForTick", () => {
   it("records the tick, labels and ownership", () => {
     expect(job.metadata?.annotations).toEqual({
       [ANNOTATION_SCHEDULED_TIME]: "2024-01-01T00:05:00.000Z",
-      "highlander.plexobject.io/epoch": "7",
     });
     expect(job.metadata?.labels?.[LABEL_TICK]).toBe(String(tick.getTime() / 1000));
     expect(job.metadata?.labels?.["highlander.plexobject.io/kind"]).toBe("cronjob");

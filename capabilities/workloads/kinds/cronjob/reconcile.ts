@@ -66,7 +66,7 @@ export async function convergeCron(
   }
   if ((decision.action === "create" || decision.action === "replace") && ticks.due) {
     const epoch = rc.writer.epoch();
-    const job = buildJobForTick(cr, ticks.due, buildContext(rc, epoch));
+    const job = buildJobForTick(cr, ticks.due, buildContext(rc));
     const made = await rc.writer.createIfAbsent(job);
     if (made) {
       jobs = [...jobs, made];

@@ -55,8 +55,8 @@ describe("buildStatefulSet", () => {
     expect(buildHeadlessService(named, CTX).metadata?.name).toBe("db-peers");
   });
 
-  it("keeps the epoch off the pod template", () => {
-    expect(s.metadata?.annotations?.["highlander.plexobject.io/epoch"]).toBe("7");
+  it("leaves the epoch to the writer, and off the pod template", () => {
+    expect(s.metadata?.annotations?.["highlander.plexobject.io/epoch"]).toBeUndefined();
     expect(JSON.stringify(s.spec?.template)).not.toContain("epoch");
   });
 });

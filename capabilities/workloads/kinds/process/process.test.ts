@@ -37,7 +37,7 @@ describe("buildProcessPod", () => {
     ]);
   });
 
-  it("labels it and records epoch and spec hash", () => {
+  it("labels it and records its spec hash (the writer stamps the epoch)", () => {
     expect(pod.metadata?.labels).toEqual({
       "app.kubernetes.io/managed-by": "highlander",
       "app.kubernetes.io/name": "singleton-processor",
@@ -45,7 +45,7 @@ describe("buildProcessPod", () => {
       "highlander.plexobject.io/kind": "process",
       "highlander.plexobject.io/tenant": "team-a",
     });
-    expect(pod.metadata?.annotations?.["highlander.plexobject.io/epoch"]).toBe("7");
+    expect(pod.metadata?.annotations?.["highlander.plexobject.io/epoch"]).toBeUndefined();
     expect(pod.metadata?.annotations?.[ANNOTATION_SPEC_HASH]).toBe(processPodSpecHash(proc));
   });
 
@@ -78,9 +78,9 @@ describe("buildProcessPod", () => {
     expect(c?.resources).toEqual({ requests: { cpu: "100m", memory: "64Mi" } });
   });
 
-  it("is deterministic, and its spec hash ignores epoch and tenant", () => {
+  it("is deterministic, and its spec hash ignores the tenant", () => {
     expect(buildProcessPod(proc, CTX)).toEqual(pod);
-    const other = buildProcessPod(proc, { tenant: "b", epoch: 99 });
+    const other = buildProcessPod(proc, { tenant: "b" });
     expect(other.metadata?.annotations?.[ANNOTATION_SPEC_HASH]).toBe(
       pod.metadata?.annotations?.[ANNOTATION_SPEC_HASH],
     );

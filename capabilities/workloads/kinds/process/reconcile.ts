@@ -61,7 +61,7 @@ export async function convergeProcess(
   switch (decision.action) {
     case "create": {
       const epoch = rc.writer.epoch();
-      const created = await rc.writer.createIfAbsent(buildProcessPod(cr, buildContext(rc, epoch)));
+      const created = await rc.writer.createIfAbsent(buildProcessPod(cr, buildContext(rc)));
       if (created)
         await rc.events.record(
           cr,

@@ -23,14 +23,14 @@ describe("buildDeployment", () => {
     expect(d.spec?.progressDeadlineSeconds).toBe(120);
   });
 
-  it("selects by the stable labels only and carries the epoch only on the Deployment", () => {
+  it("selects by the stable labels only and keeps the epoch off the pod template", () => {
     expect(d.spec?.selector).toEqual({
       matchLabels: {
         "highlander.plexobject.io/workload": "web",
         "highlander.plexobject.io/kind": "service",
       },
     });
-    expect(d.metadata?.annotations).toEqual({ "highlander.plexobject.io/epoch": "7" });
+    expect(d.metadata?.annotations).toEqual({});
     expect(JSON.stringify(d.spec?.template)).not.toContain("epoch");
     expect(d.spec?.template.metadata?.labels).toMatchObject(d.spec?.selector?.matchLabels ?? {});
     expect(d.metadata?.ownerReferences?.[0]).toMatchObject({

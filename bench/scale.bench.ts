@@ -33,7 +33,7 @@ import {
 import { parseMetrics } from "../devenv/lib/prometheus";
 import { sleep } from "../devenv/lib/processes";
 import { AuditCounter } from "./lib/audit-counter";
-import { applyAll, kubectlAsync } from "./lib/kubectl-async";
+import { applyAll, kubectlAsync } from "../devenv/lib/kubectl-async";
 import { pollUntil, seconds } from "./lib/poll";
 import { mib, ProcessSampler } from "./lib/process-sampler";
 

@@ -5,6 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { kubectlAsync } from "../devenv/lib/kubectl-async";
 import { kubectl } from "../devenv/controlplane/cluster";
 import { waitFor } from "../devenv/lib/processes";
 import {
@@ -164,7 +165,15 @@ describe("workload kinds with a real operator", () => {
     expect(served?.node).toBe(live?.spec.nodeName);
     expect(table).toMatch(/proc\s+true\s+true\s+True\s+Running/);
 
-    k(["delete", "workloadprocess", "proc", "-n", ns, "--wait=true", "--timeout=60s"]);
+    await kubectlAsync(kubeconfig, [
+      "delete",
+      "workloadprocess",
+      "proc",
+      "-n",
+      ns,
+      "--wait=true",
+      "--timeout=60s",
+    ]);
     await untilGone("pod", sel("proc", "process"));
   });
 
@@ -216,7 +225,15 @@ describe("workload kinds with a real operator", () => {
       /NAME\s+ACTIVE\s+HEALTHY\s+READY\s+REASON\s+REPLICAS\s+READY PODS\s+AGE/,
     );
 
-    k(["delete", "workloadservice", "web", "-n", ns, "--wait=true", "--timeout=60s"]);
+    await kubectlAsync(kubeconfig, [
+      "delete",
+      "workloadservice",
+      "web",
+      "-n",
+      ns,
+      "--wait=true",
+      "--timeout=60s",
+    ]);
     await untilGone("deployment", sel("web", "service"));
     await untilGone("service", sel("web", "service"));
     await untilGone("pod", sel("web", "service"));
@@ -252,7 +269,15 @@ describe("workload kinds with a real operator", () => {
       ])?.spec.ports[0].port,
     ).toBe(5432);
 
-    k(["delete", "workloadpersistent", "db", "-n", ns, "--wait=true", "--timeout=60s"]);
+    await kubectlAsync(kubeconfig, [
+      "delete",
+      "workloadpersistent",
+      "db",
+      "-n",
+      ns,
+      "--wait=true",
+      "--timeout=60s",
+    ]);
     await untilGone("statefulset", sel("db", "persistent"));
     await untilGone("service", sel("db", "persistent"));
     await untilGone("pod", sel("db", "persistent"));
@@ -295,7 +320,15 @@ describe("workload kinds with a real operator", () => {
     expect(k(["get", "workloadcronjobs", "-n", ns])).toMatch(
       /sample-cronjob\s+true\s+true\s+True\s+\S+\s+\*\/5 \* \* \* \*/,
     );
-    k(["delete", "workloadcronjob", "sample-cronjob", "-n", ns, "--wait=true", "--timeout=60s"]);
+    await kubectlAsync(kubeconfig, [
+      "delete",
+      "workloadcronjob",
+      "sample-cronjob",
+      "-n",
+      ns,
+      "--wait=true",
+      "--timeout=60s",
+    ]);
     await untilGone("job", sel("sample-cronjob", "cronjob"));
   });
 

@@ -1,5 +1,7 @@
-// kubectl without blocking the event loop (samplers and watches keep running), and a parallel
-// server-side apply of many objects split over a few kubectl processes.
+// kubectl without blocking the event loop: benchmarks keep sampling and watching meanwhile, and a
+// test that waits long (a deletion with --wait) does not starve vitest's worker RPC, which times out
+// after 60 s of a blocked event loop ("Timeout calling onTaskUpdate"). Also a parallel server-side
+// apply of many objects split over a few kubectl processes.
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -3,6 +3,7 @@
 // (default 10): `node -e 0` (the floor: Node's own start), `highlander --help`, `--version`, and
 // `status` against a kubeconfig whose server is a closed loopback port (loads the kube client, fails
 // at once with exit 1). Prints p50 and max in ms and each p50's ratio to `node -e 0`'s.
+import { percentile } from "./lib/percentile";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -44,10 +45,6 @@ function timeOnce(c: Case): number {
     throw new Error(`${c.name}: exit ${r.status}, expected ${c.code}\n${r.stderr}`);
   }
   return ms;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 export async function run(args: string[]): Promise<void> {

@@ -21,7 +21,7 @@ import { ensureModuleBuilt, prepareCluster } from "../devenv/lib/module";
 import { startOperator, stopOperators, type OperatorProcess } from "../devenv/lib/operator";
 import { sleep, waitFor } from "../devenv/lib/processes";
 import { startAllServices, type AllServices } from "../devenv/services";
-import { percentile } from "./lock-failover.bench";
+import { percentile } from "./lib/percentile";
 
 type Profile = "highlander" | "client-go";
 type Backend = "kubernetes" | "redis" | "db" | "spanner";

@@ -5,6 +5,7 @@
 // SIGKILL (crash) or SIGTERM (graceful: stop acting, release, exit) — and measures the time from the
 // signal to the first guarded write of the next leader, then starts a replacement candidate.
 // Prints p50/p99/max per backend and mode. Starts its own services and control plane.
+import { percentile } from "./lib/percentile";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -41,12 +42,6 @@ function parseArgs(args: string[]): Options {
   }
   if (!(opts.runs > 0)) throw new Error("--runs must be a positive integer");
   return opts;
-}
-
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
 }
 
 function sleep(ms: number): Promise<void> {

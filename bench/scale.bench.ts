@@ -34,6 +34,7 @@ import { parseMetrics } from "../devenv/lib/prometheus";
 import { sleep } from "../devenv/lib/processes";
 import { AuditCounter } from "./lib/audit-counter";
 import { applyAll, kubectlAsync } from "../devenv/lib/kubectl-async";
+import { percentile } from "./lib/percentile";
 import { pollUntil, seconds } from "./lib/poll";
 import { mib, ProcessSampler } from "./lib/process-sampler";
 
@@ -126,9 +127,30 @@ async function reconciles(op: OperatorProcess): Promise<number> {
     .reduce((a, s) => a + s.value, 0);
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+/** Deletes every `resources` of the namespace and waits until the list at `path` is empty. */
+async function deleteAll(
+  c: Cluster,
+  resources: string,
+  path: string,
+  deadline: number,
+  extra: string[] = [],
+): Promise<void> {
+  await kubectlAsync(c.kubeconfig, [
+    "delete",
+    resources,
+    "--all",
+    "-n",
+    NAMESPACE,
+    "--wait=false",
+    ...extra,
+  ]);
+  await pollUntil(
+    log,
+    `${resources} left`,
+    async () => (await listItems(c, path)).length,
+    n => n === 0,
+    deadline,
+  );
 }
 
 interface Status {
@@ -191,23 +213,7 @@ export async function run(args: string[]): Promise<void> {
     );
     const floorMs = Date.now() - f0;
     log(`floor: ${seconds(floorMs)}; deleting them`);
-    await kubectlAsync(c.kubeconfig, [
-      "delete",
-      "pods",
-      "--all",
-      "-n",
-      NAMESPACE,
-      "--wait=false",
-      "--grace-period=0",
-      "--force",
-    ]);
-    await pollUntil(
-      log,
-      "bare pods left",
-      async () => (await listItems(c, podsPath)).length,
-      n => n === 0,
-      deadline(),
-    );
+    await deleteAll(c, "pods", podsPath, deadline(), ["--grace-period=0", "--force"]);
 
     // 2. Leader and warm standby; the lock's own request rate.
     const env = { HIGHLANDER_LEASE_NAMESPACE: NAMESPACE, HIGHLANDER_LOG_LEVEL: "info" };
@@ -353,25 +359,12 @@ export async function run(args: string[]): Promise<void> {
 
     // 7. Delete everything.
     const d0 = Date.now();
-    await kubectlAsync(c.kubeconfig, [
-      "delete",
-      "workloadprocesses,workloadcronjobs",
-      "--all",
-      "-n",
-      NAMESPACE,
-      "--wait=false",
-    ]);
-    await pollUntil(
-      log,
-      "workloads left",
-      async () => (await listItems(c, processesPath)).length,
-      n => n === 0,
-      deadline(),
-    );
+    await deleteAll(c, "workloadprocesses,workloadcronjobs", processesPath, deadline());
     const deletedMs = Date.now() - d0;
 
     const ratio = activeMs / floorMs;
     const per1000 = (x: number) => (x * 1000) / opts.count;
+    delays.sort((a, b) => a - b);
     const cronLine =
       delays.length === 0
         ? "not measured"

@@ -1,8 +1,8 @@
 // The workloads every chaos run applies, one of each kind, and the spec changes made during faults so
 // that a leader always has writes in flight when a fault hits it.
-import { execFile } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { kubectlAsync } from "../devenv/lib/kubectl-async";
 
 export const PROCESS_NAME = "solo";
 export const CRON_NAME = "ticker";
@@ -33,20 +33,8 @@ function workloadManifests(ns: string): object[] {
   ]; // prettier-ignore
 }
 
-/** kubectl without blocking the event loop: this process also runs every replica's proxies. */
-function kubectlAsync(kubeconfig: string, args: string[], timeoutMs = 20_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "kubectl",
-      ["--kubeconfig", kubeconfig, ...args],
-      { timeout: timeoutMs },
-      (err, stdout, stderr) => {
-        if (err) reject(new Error(`kubectl ${args.join(" ")}: ${stderr || err.message}`));
-        else resolve(stdout);
-      },
-    );
-  });
-}
+/** Every kubectl call of the suite is bounded: a hung one must not stall the fault loop. */
+const KUBECTL_TIMEOUT_MS = 20_000;
 
 export async function applyWorkloads(kubeconfig: string, ns: string, dir: string): Promise<void> {
   const file = join(dir, "workloads.json");
@@ -55,7 +43,7 @@ export async function applyWorkloads(kubeconfig: string, ns: string, dir: string
     JSON.stringify({ apiVersion: "v1", kind: "List", items: workloadManifests(ns) }),
   );
   try {
-    await kubectlAsync(kubeconfig, ["apply", "-f", file]);
+    await kubectlAsync(kubeconfig, ["apply", "-f", file], KUBECTL_TIMEOUT_MS);
   } finally {
     rmSync(file, { force: true });
   }
@@ -73,8 +61,12 @@ export function touchWorkloads(
 ): void {
   const patch = JSON.stringify({ spec: { env: { GEN: String(n) } } });
   for (const target of ["workloadservice/web", "workloadpersistent/db"]) {
-    kubectlAsync(kubeconfig, ["patch", "-n", ns, target, "--type=merge", "-p", patch]).catch(
-      (err: unknown) => log(`touch ${target}: ${err instanceof Error ? err.message : String(err)}`),
+    kubectlAsync(
+      kubeconfig,
+      ["patch", "-n", ns, target, "--type=merge", "-p", patch],
+      KUBECTL_TIMEOUT_MS,
+    ).catch((err: unknown) =>
+      log(`touch ${target}: ${err instanceof Error ? err.message : String(err)}`),
     );
   }
 }
@@ -89,7 +81,7 @@ export async function fencedWriteAdmitted(kubeconfig: string, ns: string): Promi
   try {
     await kubectlAsync(kubeconfig, [
       "patch", "-n", ns, `workloadprocess/${PROCESS_NAME}`, "--type=merge", "-p", "{}", "--dry-run=server",
-    ]); // prettier-ignore
+    ], KUBECTL_TIMEOUT_MS); // prettier-ignore
     return true;
   } catch {
     return false;

@@ -1,21 +1,23 @@
 // kubectl without blocking the event loop: benchmarks keep sampling and watching meanwhile, and a
 // test that waits long (a deletion with --wait) does not starve vitest's worker RPC, which times out
 // after 60 s of a blocked event loop ("Timeout calling onTaskUpdate"). Also a parallel server-side
-// apply of many objects split over a few kubectl processes.
-import { spawn } from "node:child_process";
+// apply of many objects split over a few kubectl processes. The chaos suite uses it too: its process
+// also runs every replica's proxies.
+import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-export function kubectlAsync(kubeconfig: string, args: string[]): Promise<void> {
+/** kubectl's stdout; rejects with its stderr, or when it runs past `timeoutMs` (0: no limit). */
+export function kubectlAsync(kubeconfig: string, args: string[], timeoutMs = 0): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn("kubectl", ["--kubeconfig", kubeconfig, ...args], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("exit", code =>
-      code === 0 ? resolve() : reject(new Error(`kubectl ${args[0]} exited ${code}: ${stderr}`)),
+    execFile(
+      "kubectl",
+      ["--kubeconfig", kubeconfig, ...args],
+      { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`kubectl ${args.join(" ")}: ${stderr || err.message}`));
+        else resolve(stdout);
+      },
     );
   });
 }

@@ -10,6 +10,7 @@ import { sleep, waitFor } from "../devenv/lib/processes";
 import {
   currentLeader,
   FAST_LEASE,
+  httpGet,
   startOperator,
   stopOperators,
   type OperatorProcess,
@@ -54,6 +55,34 @@ function status(kind: string, name: string): Status | undefined {
   }
 }
 
+/** The pod's uid and the epoch it was stamped with; undefined when it does not exist. */
+function pod(name: string): { uid: string; epoch: number } | undefined {
+  try {
+    const p = JSON.parse(k(["get", "pod", name, "-n", ns, "-o", "json"])) as {
+      metadata: { uid: string; annotations?: Record<string, string> };
+    };
+    return {
+      uid: p.metadata.uid,
+      epoch: Number(p.metadata.annotations?.["highlander.plexobject.io/epoch"]),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function resourceVersion(kind: string, name: string): string {
+  return k(["get", kind, name, "-n", ns, "-o", "jsonpath={.metadata.resourceVersion}"]);
+}
+
+/** Reconciles the operator finished without error so far (its metric). */
+async function reconciles(op: OperatorProcess): Promise<number> {
+  const text = await (await httpGet(`${op.url}/metrics`)).text();
+  return text
+    .split("\n")
+    .filter(line => line.startsWith("k8_highlander_reconcile_total{") && !line.includes('"error"'))
+    .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
+}
+
 describe("failover between two operators (Kubernetes Lease)", () => {
   beforeAll(async () => {
     k(["create", "namespace", ns]);
@@ -80,14 +109,24 @@ describe("failover between two operators (Kubernetes Lease)", () => {
         30_000,
         500,
       );
-      const epochBefore = status("workloadprocess", "solo")?.leader?.epoch ?? 0;
+      const before = pod("solo");
+      const crVersion = resourceVersion("workloadprocess", "solo");
 
       first.kill("SIGKILL");
       await first.exited();
       const second = await leader();
       expect(second.name).not.toBe(first.name);
       const secondId = await identityOf(second);
-      // The new leader takes the workload over: its status names the new leader and a higher epoch.
+      // The new leader looks at every workload once it leads and finds this one in order: the same
+      // pod, still stamped by the old term, and nothing written (no status write for a new leader).
+      await waitFor("the new leader to reconcile", async () => ((await reconciles(second)) > 0 ? true : undefined), 30_000, 250); // prettier-ignore
+      expect(pod("solo")).toEqual(before);
+      expect(resourceVersion("workloadprocess", "solo")).toBe(crVersion);
+      expect(status("workloadprocess", "solo")?.healthy).toBe(true);
+
+      // The next change is the new leader's: a pod deleted by hand comes back stamped with its
+      // later epoch, and the status names it.
+      k(["delete", "pod", "solo", "-n", ns, "--wait=false"]);
       const after = await waitFor(
         "the workload status to name the new leader",
         () => {
@@ -97,7 +136,10 @@ describe("failover between two operators (Kubernetes Lease)", () => {
         30_000,
         500,
       );
-      expect(after.leader?.epoch).toBeGreaterThan(epochBefore);
+      const recreated = pod("solo");
+      expect(recreated?.uid).not.toBe(before?.uid);
+      expect(recreated?.epoch).toBeGreaterThan(before?.epoch ?? 0);
+      expect(after.leader?.epoch).toBe(recreated?.epoch);
       // Leave time for any (wrong) second pod to show up before judging.
       await sleep(3000);
       expect(watch.current()).toEqual(["solo"]);

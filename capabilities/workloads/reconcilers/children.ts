@@ -1,7 +1,10 @@
 // Applying one child object: read what is there, refuse to touch an object of that name that the
-// workload does not own, server-side apply the desired state through the guarded writer, and tell the
-// workload's events what changed. Shared by every kind whose children are applied (not created once).
+// workload does not own, leave alone one that already is what we would apply (no write, no event: a
+// new leader that finds its children in order writes nothing), otherwise server-side apply the desired
+// state through the guarded writer, and tell the workload's events what changed. Shared by every kind
+// whose children are applied (not created once).
 import type { KubeObject } from "../../runtime/kube-client";
+import { isUpToDate, withAppliedHash } from "../controllers/common/up-to-date";
 import type { ReconcileContext } from "./context";
 import { ownedBy } from "./ownership";
 
@@ -44,7 +47,11 @@ export async function applyChild<T extends KubeObject>(
       `${desired.kind} ${desired.metadata?.name} already exists and is not owned by this workload; rename one of them`,
     );
   }
-  const applied = await rc.writer.apply(desired, existing);
+  const wanted = withAppliedHash(desired);
+  // Stamped by an older epoch or not, an unchanged child needs no rewrite: the fence is checked
+  // where a write lands, and none does.
+  if (existing && isUpToDate(existing, wanted)) return existing;
+  const applied = await rc.writer.apply(wanted, existing);
   const what = `${desired.kind} ${desired.metadata?.name}`;
   if (!existing) await rc.events.record(owner, "Normal", "Created", `created ${what}`);
   else if (specOf(existing) !== specOf(applied)) {

@@ -162,8 +162,8 @@ export async function reconcileKind<S, O>(
   }
 
   const leader = rc.leader ?? { id: "", cluster: "", epoch: 0 };
-  // Status carries the epoch this write is fenced with (the writer stamps the same value), so a
-  // status that is up to date compares equal and is not written again.
+  // Status names the epoch it is written with (the writer stamps the same value); a status equal to
+  // what is there but for the leader is not written (statusChanged: a takeover writes nothing).
   const epoch = rc.writer.epoch();
   let status: WorkloadStatus = computeStatus(kind, cr, outcome.observed, {
     now: rc.now,

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { resourcePath, type KubeObject } from "../../runtime/kube-client";
 import { API_VERSION } from "../crd/group";
 import type { WorkloadStatus } from "../crd/types";
+import { GuardedWriter } from "../../runtime/writer";
 import { FakeApi, FakeEvents, fakeContext } from "./fake-api";
 import { reconcileWorkload } from "./reconcile";
 import { FINALIZER } from "./reconcile-kind";
@@ -237,6 +238,46 @@ describe("reconcileWorkload: WorkloadService", () => {
     const done = await reconcile(api, "WorkloadService", "web");
     expect(done.workload?.metadata?.finalizers).toEqual([]);
     expect(done.events.reasons()).toEqual(["Stopped"]);
+  });
+});
+
+describe("reconcileWorkload: nothing changed", () => {
+  it("a repeat, or a new leader with a later epoch, writes nothing and records no event", async () => {
+    const api = new FakeApi();
+    const spec = { image: "nginx", replicas: 1, ports: [{ containerPort: 80 }] };
+    seedWorkload(api, "WorkloadService", "web", spec);
+    const deploymentPath = childPath("apps/v1", "Deployment", "web");
+    await reconcile(api, "WorkloadService", "web");
+    api.seed(deploymentPath, {
+      ...api.at<V1Deployment>(deploymentPath),
+      status: { replicas: 1, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1 },
+    });
+    await reconcile(api, "WorkloadService", "web");
+
+    const writesBefore = api.writes.length;
+    const again = await reconcile(api, "WorkloadService", "web");
+    const newLeader = new GuardedWriter(api, { check: () => ({ epoch: 4 }) });
+    const takeover = await reconcile(api, "WorkloadService", "web", {
+      writer: newLeader,
+      leader: { id: "east-1", cluster: "east", epoch: 4 },
+    });
+    expect(api.writes.slice(writesBefore)).toEqual([]);
+    expect([...again.events.reasons(), ...takeover.events.reasons()]).toEqual([]);
+
+    // The next change is written by the new leader, stamped with its epoch.
+    const cr = api.at<Stored>(workloadPath("WorkloadService", "web"));
+    api.seed(workloadPath("WorkloadService", "web"), {
+      ...cr,
+      spec: { ...spec, image: "nginx:2" },
+    });
+    const changed = await reconcile(api, "WorkloadService", "web", {
+      writer: newLeader,
+      leader: { id: "east-1", cluster: "east", epoch: 4 },
+    });
+    expect(changed.events.reasons()).toEqual(["Updated"]);
+    const deployment = api.at<V1Deployment>(deploymentPath);
+    expect(deployment?.metadata?.annotations?.["highlander.plexobject.io/epoch"]).toBe("4");
+    expect(deployment?.spec?.template?.spec?.containers?.[0]?.image).toBe("nginx:2");
   });
 });
 

@@ -1,5 +1,5 @@
 // Condition bookkeeping: lastTransitionTime moves only when a condition's status changes, and a status
-// write is needed only when something other than timestamps changed.
+// write is needed only when something other than timestamps and the leader changed.
 import type { Condition, WorkloadStatus } from "../../crd/types";
 import { stableStringify } from "./hash";
 
@@ -36,21 +36,24 @@ export function buildConditions(
   });
 }
 
-function withoutTransitionTimes(status: WorkloadStatus | undefined): unknown {
+/**
+ * What a status says about the workload: without conditions' lastTransitionTime, and without the
+ * leader. `status.leader` names the leader that last wrote the status; a new leader that finds the
+ * workload as it was writes nothing (a takeover at 1,000 workloads would otherwise be 1,000 status
+ * writes), and names itself with the next change. The current leader is in `kubectl get leaders`.
+ */
+function comparable(status: WorkloadStatus | undefined): unknown {
   if (!status) return {};
   const conditions = [...(status.conditions ?? [])]
     .map(c => ({ ...c, lastTransitionTime: undefined }))
     .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
-  return { ...status, conditions };
+  return { ...status, leader: undefined, conditions };
 }
 
-/** True when `next` differs from `previous` in anything but conditions' lastTransitionTime. */
+/** True when `next` differs from `previous` in anything but transition times and the leader. */
 export function statusChanged(
   previous: WorkloadStatus | undefined,
   next: WorkloadStatus | undefined,
 ): boolean {
-  return (
-    stableStringify(withoutTransitionTimes(previous)) !==
-    stableStringify(withoutTransitionTimes(next))
-  );
+  return stableStringify(comparable(previous)) !== stableStringify(comparable(next));
 }

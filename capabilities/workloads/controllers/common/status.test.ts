@@ -189,6 +189,13 @@ describe("conditions over time", () => {
     expect(statusChanged(undefined, a)).toBe(true);
   });
 
+  it("a new leader alone is no change worth a status write (takeover writes nothing)", () => {
+    const before: WorkloadStatus = { active: true, leader: { id: "a", cluster: "c", epoch: 3 } };
+    const after: WorkloadStatus = { active: true, leader: { id: "b", cluster: "c", epoch: 4 } };
+    expect(statusChanged(before, after)).toBe(false);
+    expect(statusChanged(before, { ...after, active: false })).toBe(true);
+  });
+
   it("reports an invalid spec", () => {
     const s = computeStatus(
       processKind,

@@ -21,7 +21,8 @@ export function statusSchema(): JSONSchema {
       message: str("Human-readable summary."),
       leader: {
         type: "object",
-        description: "The controller that wrote this status.",
+        description:
+          "The controller that last changed this status. A new leader that finds the workload as it was writes nothing; the current leader is in `kubectl get leaders`.",
         properties: {
           id: str("Controller id."),
           cluster: str("Cluster name."),

@@ -108,6 +108,16 @@ describe("ObjectCache", () => {
     ).toEqual(["web", "written-since"]);
   });
 
+  it("reads a lost watch's scope live again until it lists anew", () => {
+    const cache = podCache();
+    cache.listed({ kind: "Pod", namespace: "" }, [pod("web", "1")], "1");
+    cache.unsync({ kind: "Pod", namespace: "" });
+    expect(cache.servingScope("Pod", "apps")).toBeUndefined();
+    expect(cache.unsynced()).toEqual(["Pod cluster-wide"]);
+    cache.listed({ kind: "Pod", namespace: "" }, [pod("web", "2")], "2");
+    expect(cache.servingScope("Pod", "apps")).toBeDefined();
+  });
+
   it("serves a namespace only from a watch that covers it", () => {
     const cache = podCache("apps");
     cache.listed({ kind: "Pod", namespace: "apps" }, [], "1");

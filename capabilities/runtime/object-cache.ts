@@ -66,6 +66,12 @@ export class ObjectCache {
       this.#scopes.push({ ...scope, synced: false });
   }
 
+  /** The watch of this scope was lost: what it holds may be stale, so it is read live until it lists. */
+  unsync(scope: Pick<CacheScope, "kind" | "namespace">): void {
+    const state = this.#scopes.find(s => s.kind === scope.kind && s.namespace === scope.namespace);
+    if (state) state.synced = false;
+  }
+
   /**
    * A full list of a scope arrived (`listVersion`, the list's resourceVersion; items as they come,
    * with their kind set): the scope holds exactly its items, except entries newer than the list

@@ -16,7 +16,7 @@ interface WatchEventSinkOptions {
   tracker: Pick<WorkloadTracker, "update" | "remove">;
   /** The manager's enqueue. */
   enqueue: (key: WorkloadKey) => void;
-  cache: Pick<ObjectCache, "register" | "listed" | "put" | "remove">;
+  cache: Pick<ObjectCache, "register" | "unsync" | "listed" | "put" | "remove">;
 }
 
 export function watchEventSink(opts: WatchEventSinkOptions): WatchHandlers {
@@ -25,6 +25,7 @@ export function watchEventSink(opts: WatchEventSinkOptions): WatchHandlers {
     deleted ? cache.remove(obj) : cache.put(obj);
   return {
     onStart: scope => cache.register(scope),
+    onLost: scope => cache.unsync(scope),
     onList: (scope, items, resourceVersion) => cache.listed(scope, items, resourceVersion),
     onWorkload(obj, deleted) {
       store(obj, deleted);

@@ -14,6 +14,8 @@ import type { CacheScope } from "./object-cache";
 export interface WatchHandlers {
   /** A watch of this scope is about to start. */
   onStart?: (scope: CacheScope) => void;
+  /** The watch gave up (it is restarted later): what it delivered may go stale. */
+  onLost?: (scope: CacheScope) => void;
   /** The watch's full list (first and every relist), just before its new items arrive as events. */
   onList?: (scope: CacheScope, items: KubeObject[], resourceVersion?: string) => void;
   onWorkload: (obj: KubeObject, deleted: boolean) => void;
@@ -120,6 +122,7 @@ export class Watches {
     const lose = (err: unknown) => {
       if (this.#stopped) return;
       this.#lost.set(name, errorText(err));
+      this.handlers.onLost?.(scope);
       this.log.error(
         { watch: name, err: errorText(err), restartInMs: RESTART_AFTER_MS },
         `lost the watch on ${name}: ${errorText(err)}; not ready until it runs again`,

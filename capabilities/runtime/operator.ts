@@ -84,12 +84,12 @@ export async function startOperator(): Promise<void> {
   const { elector, leadership } = election;
   const crdProblem = watchInstalledCrds(client, log);
 
-  // The epoch source of each mode: a leader's term once the fence was advanced for it; a standby
-  // cluster's keeper, this cluster's fence as advanced for the remote leader's term (it only stops
-  // things). A refusal makes the leadership read the fence again (a newer term: resign).
   // What the watches deliver, and what our own writes got back (so a read right after a write is
   // never older than it): reconciles read from here.
   const cache = new ObjectCache();
+  // The epoch source of each mode: a leader's term once the fence was advanced for it; a standby
+  // cluster's keeper, this cluster's fence as advanced for the remote leader's term (it only stops
+  // things). A refusal makes the leadership read the fence again (a newer term: resign).
   const writerOpts = {
     backend: store.backend,
     onRefused: () => leadership.refused(),

@@ -15,6 +15,11 @@ describe("the predecessor's readiness text", () => {
     );
   });
 
+  it("names each watch whose cache has not synced yet", () => {
+    const notReady = evaluateReadiness({ ...READY, unsyncedCaches: ["Pod in apps"] }, false);
+    expect(readinessText(notReady)).toBe("not ready - cache not synced: Pod in apps");
+  });
+
   it("is chosen by the shape switch or an Accept of text/plain without JSON", () => {
     expect(wantsReadinessText(undefined, true)).toBe(true);
     expect(wantsReadinessText("application/json", true)).toBe(true);

@@ -15,6 +15,7 @@ export function evaluateReadiness(
   const reasons: string[] = [];
   if (!inputs.watchesSynced) reasons.push("watches have not synced yet");
   for (const lost of inputs.lostWatches) reasons.push(`watch lost: ${lost}`);
+  for (const scope of inputs.unsyncedCaches ?? []) reasons.push(`cache not synced: ${scope}`);
   if (!inputs.storageReachable) reasons.push("lock storage is unreachable");
   if (inputs.crdProblem) reasons.push(inputs.crdProblem);
   if (readyOnlyWhenLeader && !inputs.isLeader)

@@ -79,6 +79,8 @@ export interface ReadinessInputs {
   watchesSynced: boolean;
   /** Watches that gave up (e.g. forbidden by RBAC), each with its error; empty when all run. */
   lostWatches: string[];
+  /** Watches whose first list has not arrived: reconciles would read their kind from the API server. */
+  unsyncedCaches?: string[];
   storageReachable: boolean;
   isLeader: boolean;
   /**

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { modeFor, type LeaderInfo, type Leadership } from "./leadership";
 import { Manager, keyOf, parseKey, type WorkloadKey } from "./manager";
 import { WorkQueue } from "./queue";
@@ -108,5 +108,37 @@ describe("Manager", () => {
     await queue.idle();
     expect(manager.mode).toBe("idle");
     expect(calls).toEqual([]);
+  });
+});
+
+describe("Manager resync", () => {
+  it("lists everything again after its period, jittered within ±10 %", async () => {
+    vi.useFakeTimers();
+    try {
+      const leadership = new FakeLeadership("east");
+      const listed: number[] = [];
+      const manager = new Manager({
+        queue: new WorkQueue(),
+        leadership,
+        reconcile: async () => {},
+        listAll: async () => {
+          listed.push(Date.now());
+          return [];
+        },
+        resyncPeriodMs: 10_000,
+      });
+      manager.start();
+      leadership.set(true, { id: "me", cluster: "east", epoch: 1 });
+      expect(listed).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(8_999);
+      expect(listed).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(2_002);
+      expect(listed).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(11_001);
+      expect(listed).toHaveLength(3);
+      manager.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

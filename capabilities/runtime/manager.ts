@@ -33,12 +33,15 @@ interface ManagerOptions {
   queue: WorkQueue;
   leadership: Leadership;
   reconcile: Reconcile;
-  /** Every workload of our tenant that exists now (a fresh list from the API server). */
+  /** Every workload of our tenant that exists now (from the watch-fed cache once it has synced). */
   listAll: () => Promise<WorkloadKey[]>;
+  /** Mean time between resyncs (each one ±10 %); watches catch every change, this is a safety net. */
   resyncPeriodMs?: number;
   onModeChange?: (from: Mode, to: Mode) => void;
   onError?: (err: unknown, what: string) => void;
 }
+
+const DEFAULT_RESYNC_MS = 10 * 60 * 60 * 1000;
 
 export class Manager {
   #mode: Mode = "idle";
@@ -61,10 +64,19 @@ export class Manager {
     });
     leadership.onChange(() => this.#evaluate());
     this.#evaluate();
-    const period = this.opts.resyncPeriodMs ?? 60_000;
-    this.#resync = setInterval(() => {
-      if (this.#mode !== "idle") void this.#enqueueAll();
-    }, period);
+    this.#scheduleResync();
+  }
+
+  /** controller-runtime's default: 10 h, jittered so replicas and restarts do not resync together. */
+  #scheduleResync(): void {
+    const period = this.opts.resyncPeriodMs ?? DEFAULT_RESYNC_MS;
+    this.#resync = setTimeout(
+      () => {
+        if (this.#mode !== "idle") void this.#enqueueAll();
+        if (!this.#stopped) this.#scheduleResync();
+      },
+      period * (0.9 + 0.2 * Math.random()),
+    );
     this.#resync.unref();
   }
 
@@ -77,7 +89,7 @@ export class Manager {
   /** Stops acting at once: the queue pauses; in-flight reconciles fail their next guarded write. */
   stop(): void {
     this.#stopped = true;
-    if (this.#resync) clearInterval(this.#resync);
+    if (this.#resync) clearTimeout(this.#resync);
     this.opts.queue.stop();
     this.#setMode("idle");
   }

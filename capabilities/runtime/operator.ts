@@ -31,9 +31,19 @@ import { statusSnapshot } from "./status-snapshot";
 import { lockStoreConfig } from "./storage-config";
 import { watchEventSink } from "./watch-events";
 import { Watches, watchScopes } from "./watches";
-import { listWorkloads, type ListScope } from "./workload-listing";
+import { CachedReader } from "./cached-reader";
+import { ObjectCache } from "./object-cache";
+import {
+  cachedWorkloads,
+  listWorkloads,
+  workloadsOnceSynced,
+  type ListScope,
+} from "./workload-listing";
 import { WorkloadTracker } from "./workload-tracker";
 import { GuardedWriter } from "./writer";
+
+/** How long a new mode waits for the caches to sync before it lists workloads from the API server. */
+const CACHE_SYNC_WAIT_MS = 30_000;
 
 export async function startOperator(): Promise<void> {
   const { config, warnings } = loadConfigOrExit();
@@ -74,6 +84,9 @@ export async function startOperator(): Promise<void> {
   const { elector, leadership } = election;
   const crdProblem = watchInstalledCrds(client, log);
 
+  // What the watches deliver, and what our own writes got back (so a read right after a write is
+  // never older than it): reconciles read from here.
+  const cache = new ObjectCache();
   // The epoch source of each mode: a leader's term once the fence was advanced for it; a standby
   // cluster's keeper, this cluster's fence as advanced for the remote leader's term (it only stops
   // things). A refusal makes the leadership read the fence again (a newer term: resign).
@@ -81,6 +94,10 @@ export async function startOperator(): Promise<void> {
     backend: store.backend,
     onRefused: () => leadership.refused(),
     log: log.child({ component: "writer" }),
+    written: {
+      written: (obj: KubeObject) => cache.put(obj),
+      deleted: (obj: KubeObject) => cache.markDeleting(obj),
+    },
   };
   const writers = {
     active: new GuardedWriter(client, leadership, writerOpts),
@@ -99,9 +116,8 @@ export async function startOperator(): Promise<void> {
   const manager: Manager = new Manager({
     queue,
     leadership,
-    resyncPeriodMs: 60_000,
     listAll: async () => {
-      const items = await listWorkloads(client, scope);
+      const items = await workloadsOnceSynced(cache, client, scope, CACHE_SYNC_WAIT_MS);
       tracker.replaceAll(items);
       return items.map(item => ({
         kind: item.kind,
@@ -126,7 +142,7 @@ export async function startOperator(): Promise<void> {
     },
     onError: (err, what) => log.error({ err }, `error ${what}`),
     reconcile: reconcileHandler({
-      client,
+      client: new CachedReader(cache, client),
       writers,
       events,
       tracker,
@@ -140,7 +156,7 @@ export async function startOperator(): Promise<void> {
 
   const watches = new Watches(
     config.watchNamespaces,
-    watchEventSink({ tenant: config.tenant, tracker, enqueue: key => manager.enqueue(key) }),
+    watchEventSink({ tenant: config.tenant, tracker, cache, enqueue: key => manager.enqueue(key) }),
     log,
   );
   reportLeadershipChanges(election, events, log);
@@ -152,17 +168,21 @@ export async function startOperator(): Promise<void> {
     election,
     manager,
     queue,
-    snapshot: statusSnapshot({ config, election, tracker, watches, crdProblem }),
+    snapshot: statusSnapshot({ config, election, tracker, watches, cache, crdProblem }),
     log,
   });
 
-  // The dashboard lists workloads on standby replicas too; the first list also marks watches synced.
-  const refresh = () =>
+  // The dashboard lists workloads on standby replicas too (from the cache once it has synced, without
+  // a request); the first list also marks watches synced.
+  const refresh = () => {
+    const cached = cachedWorkloads(cache, scope);
+    if (cached) return void tracker.replaceAll(cached);
     listWorkloads(client, scope)
       .then(items => tracker.replaceAll(items))
       .catch(err => log.debug({ err }, "listing workloads for the dashboard failed"));
-  void refresh();
-  setInterval(() => void refresh(), 10_000).unref();
+  };
+  refresh();
+  setInterval(refresh, 10_000).unref();
 
   watches.start();
   manager.start();

@@ -24,7 +24,8 @@ import type { WorkloadTracker } from "./workload-tracker";
 import { FenceRefusedError, type GuardedWriter } from "./writer";
 
 interface ReconcileHandlerOptions {
-  client: KubeClient;
+  /** Reads: the watch-fed cache where it can answer, the API server where it cannot. */
+  client: Pick<KubeClient, "get" | "list">;
   /** The writer of each mode: a leader's term, or a standby cluster's keeper. */
   writers: { active: GuardedWriter; standby: GuardedWriter };
   events: EventSink;

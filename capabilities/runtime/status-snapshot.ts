@@ -3,6 +3,7 @@
 import { storageAddress, type HighlanderConfig } from "../config";
 import type { StatusSnapshot } from "../http/source";
 import type { FencedElection } from "./fenced-election";
+import type { ObjectCache } from "./object-cache";
 import type { Watches } from "./watches";
 import type { WorkloadTracker } from "./workload-tracker";
 
@@ -11,6 +12,7 @@ export function statusSnapshot(deps: {
   election: FencedElection;
   tracker: WorkloadTracker;
   watches: Pick<Watches, "lost">;
+  cache: Pick<ObjectCache, "unsynced">;
   crdProblem: () => string | null;
 }): () => StatusSnapshot {
   const { config, election, tracker } = deps;
@@ -55,6 +57,7 @@ export function statusSnapshot(deps: {
       readiness: {
         watchesSynced: tracker.synced,
         lostWatches: deps.watches.lost(),
+        unsyncedCaches: deps.cache.unsynced(),
         storageReachable: storage.connected,
         isLeader,
         crdProblem: deps.crdProblem(),

@@ -4,15 +4,22 @@
 // act in the process) and throws an uncaught error when a watch gives up; here a lost watch is a JSON
 // log line and a not-ready /readyz, and the watch is retried.
 import { K8s, kind } from "pepr";
-import { WatchEvent, type GenericClass } from "kubernetes-fluent-client";
+import { modelToGroupVersionKind, WatchEvent, type GenericClass } from "kubernetes-fluent-client";
 import type { Logger } from "../logging";
 import { LABEL_MANAGED_BY, MANAGED_BY } from "../workloads/controllers/common/labels";
 import { WORKLOAD_MODELS } from "../workloads/crd/register";
 import type { KubeObject } from "./kube-client";
+import type { CacheScope } from "./object-cache";
 
 export interface WatchHandlers {
+  /** A watch of this scope is about to start. */
+  onStart?: (scope: CacheScope) => void;
+  /** The watch gave up (it is restarted later): what it delivered may go stale. */
+  onLost?: (scope: CacheScope) => void;
+  /** The watch's full list (first and every relist), just before its new items arrive as events. */
+  onList?: (scope: CacheScope, items: KubeObject[], resourceVersion?: string) => void;
   onWorkload: (obj: KubeObject, deleted: boolean) => void;
-  onChild: (obj: KubeObject) => void;
+  onChild: (obj: KubeObject, deleted: boolean) => void;
 }
 
 interface WatchSpec {
@@ -22,7 +29,7 @@ interface WatchSpec {
 
 const SPECS: WatchSpec[] = [
   ...WORKLOAD_MODELS.map(model => ({ model, children: false })),
-  ...[kind.Pod, kind.Job, kind.Deployment, kind.StatefulSet].map(model => ({
+  ...[kind.Pod, kind.Job, kind.Deployment, kind.StatefulSet, kind.Service].map(model => ({
     model: model as GenericClass,
     children: true,
   })),
@@ -72,19 +79,39 @@ export class Watches {
   #open(spec: WatchSpec, namespace: string): void {
     const kindName = spec.model.name;
     const name = watchName(kindName, namespace);
+    const gvk = modelToGroupVersionKind(kindName);
+    const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
+    // A list's items carry no kind: every object handed on says what it is.
+    const typed = (obj: unknown): KubeObject => ({
+      ...(obj as KubeObject),
+      apiVersion,
+      kind: gvk.kind,
+    });
+    const labels: Record<string, string> = spec.children ? { [LABEL_MANAGED_BY]: MANAGED_BY } : {};
+    const scope: CacheScope = { kind: gvk.kind, namespace, labels };
+    this.handlers.onStart?.(scope);
     const watcher = K8s(spec.model, {
       namespace: namespace === "" ? undefined : namespace,
-      labels: spec.children ? { [LABEL_MANAGED_BY]: MANAGED_BY } : undefined,
+      labels: spec.children ? labels : undefined,
     }).Watch(
       (obj, phase) => {
         const deleted = `${phase}` === "DELETED";
-        const object = obj as KubeObject;
-        if (spec.children) this.handlers.onChild(object);
+        const object = typed(obj);
+        if (spec.children) this.handlers.onChild(object, deleted);
         else this.handlers.onWorkload(object, deleted);
       },
       { resyncFailureMax: FAILURES_BEFORE_LOST },
     );
     this.#closers.push(() => watcher.close());
+    watcher.events.on(
+      WatchEvent.LIST,
+      (list: { items?: unknown[]; metadata?: { resourceVersion?: string } }) =>
+        this.handlers.onList?.(
+          scope,
+          (list.items ?? []).map(typed),
+          list.metadata?.resourceVersion,
+        ),
+    );
     watcher.events.on(WatchEvent.CONNECT, () => {
       if (this.#lost.delete(name)) this.log.info({ watch: name }, `watch on ${name} running again`);
     });
@@ -95,6 +122,7 @@ export class Watches {
     const lose = (err: unknown) => {
       if (this.#stopped) return;
       this.#lost.set(name, errorText(err));
+      this.handlers.onLost?.(scope);
       this.log.error(
         { watch: name, err: errorText(err), restartInMs: RESTART_AFTER_MS },
         `lost the watch on ${name}: ${errorText(err)}; not ready until it runs again`,

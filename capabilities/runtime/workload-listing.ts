@@ -1,6 +1,6 @@
-// Fresh lists from the API server: every workload of our tenant in the watched namespaces (for the
-// manager's resync and the dashboard), and everything that carries an epoch stamp (what a fence
-// created afresh must exceed).
+// Every workload of our tenant in the watched namespaces (for the manager's resync and the dashboard):
+// from the watch-fed cache once it has synced, else a fresh list from the API server; and everything
+// that carries an epoch stamp (what a fence created afresh must exceed), always fresh.
 import { API_VERSION, KINDS, WORKLOAD_TYPES } from "../workloads/crd/kinds";
 import {
   LABEL_MANAGED_BY,
@@ -10,6 +10,7 @@ import {
 } from "../workloads/controllers/common/labels";
 import { tenantOf } from "../workloads/reconcilers/reconcile";
 import type { KubeClient, KubeObject } from "./kube-client";
+import type { ObjectCache } from "./object-cache";
 import type { TrackedWorkload } from "./workload-tracker";
 
 /** What the operator lists: its tenant, in the watched namespaces ("" is every namespace). */
@@ -34,6 +35,42 @@ export async function listWorkloads(
     }
   }
   return all;
+}
+
+/** Every workload of our tenant as the cache holds it; undefined while a watch of them has not synced. */
+export function cachedWorkloads(
+  cache: Pick<ObjectCache, "servingScope" | "list">,
+  scope: ListScope,
+): TrackedWorkload[] | undefined {
+  const all: TrackedWorkload[] = [];
+  for (const namespace of scope.namespaces) {
+    for (const type of WORKLOAD_TYPES) {
+      const kind = KINDS[type].kind;
+      if (!cache.servingScope(kind, namespace)) return undefined;
+      const items = cache.list(kind, namespace) as (TrackedWorkload & KubeObject)[];
+      all.push(...items.filter(item => tenantOf(item) === scope.tenant));
+    }
+  }
+  return all;
+}
+
+/**
+ * From the cache, waiting up to `waitMs` for it to sync (a new leader's watches may still be listing);
+ * from the API server when it does not sync in time.
+ */
+export async function workloadsOnceSynced(
+  cache: Pick<ObjectCache, "servingScope" | "list">,
+  client: KubeClient,
+  scope: ListScope,
+  waitMs: number,
+): Promise<TrackedWorkload[]> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const cached = cachedWorkloads(cache, scope);
+    if (cached) return cached;
+    if (Date.now() >= deadline) return listWorkloads(client, scope);
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
 }
 
 /** The kinds of object the operator stamps with its epoch (children; workloads carry it in status). */

@@ -1,6 +1,6 @@
 // An in-memory view of this tenant's workloads for the dashboard, the API and the workload metrics:
-// fed by watch events and a periodic list, plus the last reconcile error of each. Reading it is cheap;
-// it is never used to decide what to write (reconciles always read fresh).
+// fed by watch events and a periodic list (from the watch cache once synced), plus the last reconcile
+// error of each. It is never used to decide what to write (reconciles read the cache, object-cache.ts).
 import type { WorkloadStatus as CrStatus } from "../workloads/crd/types";
 import { typeOfKind } from "../workloads/crd/kinds";
 import { WORKLOAD_KINDS } from "../workloads/kinds/registry";

@@ -44,6 +44,14 @@ export interface WriterOptions {
   onRefused?: (err: FenceRefusedError | FencedError) => void;
   /** Told about every write that went through: an info line per object created, changed or deleted. */
   log?: WriteLog;
+  /** Told what the API server answered to each write, so reads that follow are not older (the cache). */
+  written?: WrittenObjects;
+}
+
+/** Objects as a write left them: returned by the API server, or deleted by us. */
+interface WrittenObjects {
+  written(obj: KubeObject): void;
+  deleted(obj: KubeObject): void;
 }
 
 /** The part of a logger the writer uses. */
@@ -109,6 +117,7 @@ export class GuardedWriter {
   async apply<T extends KubeObject>(desired: T, existing?: KubeObject): Promise<T> {
     const epoch = this.#allowed(existing);
     const applied = await this.#send(epoch, () => this.client.apply(stamp(desired, epoch)));
+    this.opts.written?.written(applied);
     const before = existing?.metadata?.resourceVersion;
     if (!existing) this.#logged("created", refOf(desired), epoch);
     else if (applied.metadata?.resourceVersion !== before)
@@ -121,6 +130,7 @@ export class GuardedWriter {
     const epoch = this.#allowed();
     try {
       const created = await this.#send(epoch, () => this.client.create(stamp(desired, epoch)));
+      this.opts.written?.written(created);
       this.#logged("created", refOf(desired), epoch);
       return created;
     } catch (err) {
@@ -156,6 +166,7 @@ export class GuardedWriter {
         if (isNotFound(err)) return false;
         throw err;
       }
+      this.opts.written?.written(stamped);
       try {
         const deleted = await this.#send(epoch, () =>
           this.client.delete(ref, {
@@ -165,6 +176,7 @@ export class GuardedWriter {
           }),
         );
         if (deleted) this.#logged("deleted", ref, epoch);
+        this.opts.written?.deleted(stamped);
         return deleted;
       } catch (err) {
         if (!(err instanceof KubeApiError && err.status === 409) || attempt >= 5) throw err;
@@ -176,7 +188,10 @@ export class GuardedWriter {
   async applyStatus(ref: ResourceRef, status: { leader?: object }): Promise<void> {
     const epoch = this.#allowed();
     const stamped = { ...status, leader: { ...status.leader, epoch } };
-    await this.#send(epoch, () => this.client.applyStatus(ref, stamped));
+    const written = await this.#send(epoch, () =>
+      this.client.applyStatus<KubeObject>(ref, stamped),
+    );
+    this.opts.written?.written(written);
     this.#logged("status", ref, epoch);
   }
 
@@ -198,7 +213,8 @@ export class GuardedWriter {
         annotations: { ...metadata?.annotations, [EPOCH_ANNOTATION]: String(epoch) },
       },
     };
-    await this.#send(epoch, () => this.client.mergePatch(ref, stamped));
+    const written = await this.#send(epoch, () => this.client.mergePatch<KubeObject>(ref, stamped));
+    this.opts.written?.written(written);
     this.#logged("changed", ref, epoch);
   }
 

@@ -86,10 +86,12 @@ export class FakeApi extends KubeClient {
       }
       case "PATCH": {
         if (at.endsWith("/status")) {
-          const target = this.objects.get(at.slice(0, -"/status".length));
+          const objectPath = at.slice(0, -"/status".length);
+          const target = this.objects.get(objectPath);
           if (!target) throw notFound(at);
-          target.status = (body as { status?: unknown }).status;
-          return structuredClone(target) as T;
+          // A new resourceVersion, as the API server gives every write.
+          const status = (body as { status?: unknown }).status;
+          return this.#stamp(objectPath, { ...target, status } as Stored, target) as T;
         }
         const patch = body as Stored;
         const wanted = patch.metadata?.resourceVersion;

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { resourcePath, type KubeObject } from "../../runtime/kube-client";
 import { API_VERSION } from "../crd/group";
 import type { WorkloadStatus } from "../crd/types";
+import { CachedReader } from "../../runtime/cached-reader";
+import { ObjectCache } from "../../runtime/object-cache";
 import { GuardedWriter } from "../../runtime/writer";
 import { FakeApi, FakeEvents, fakeContext } from "./fake-api";
 import { reconcileWorkload } from "./reconcile";
@@ -158,6 +160,66 @@ describe("reconcileWorkload: WorkloadProcess", () => {
     expect(workload?.status?.message).toBe(
       "cluster west is active; this cluster (east) keeps the workload stopped",
     );
+  });
+});
+
+/**
+ * A context that reads through a watch cache synced from the fake API (Pods with our label, the
+ * process workloads) and writes through to it, as the operator does; no watch event arrives unless
+ * the test delivers one.
+ */
+async function cachedContext(api: FakeApi) {
+  const cache = new ObjectCache();
+  const scopes: { apiVersion: string; kind: string; labels: Record<string, string> }[] = [
+    { apiVersion: "v1", kind: "Pod", labels: { "app.kubernetes.io/managed-by": "highlander" } },
+    { apiVersion: API_VERSION, kind: "WorkloadProcess", labels: {} },
+  ];
+  for (const { apiVersion, kind, labels } of scopes) {
+    cache.register({ kind, namespace: "", labels });
+    cache.listed({ kind, namespace: "" }, await api.list({ apiVersion, kind, namespace: NS }), "0");
+  }
+  const writer = new GuardedWriter(
+    api,
+    { check: () => ({ epoch: 3 }) },
+    {
+      backend: "test",
+      written: { written: obj => cache.put(obj), deleted: obj => cache.markDeleting(obj) },
+    },
+  );
+  return { cache, rc: { client: new CachedReader(cache, api), writer } };
+}
+
+describe("reconcileWorkload: reading from the watch cache", () => {
+  const podPath = childPath("v1", "Pod", "worker");
+
+  it("counts a restart once although no watch event has told it about its own writes", async () => {
+    const api = new FakeApi();
+    seedWorkload(api, "WorkloadProcess", "worker", { image: "busybox", restartPolicy: "Always" });
+    await reconcile(api, "WorkloadProcess", "worker");
+    const pod = api.at<V1Pod>(podPath);
+    api.seed(podPath, {
+      ...pod,
+      status: { phase: "Failed", startTime: new Date("2026-12-01T09:00:00Z") },
+    });
+    const { cache, rc } = await cachedContext(api);
+
+    const first = await reconcile(api, "WorkloadProcess", "worker", rc);
+    expect(first.events.reasons()).toEqual(["Restarting"]);
+    expect(first.workload?.status?.restartCount).toBe(1);
+    const writes = api.writes.length;
+
+    // The watch has not said the pod is gone: it is terminating; nothing is counted or deleted again
+    // (the status may say it is terminating).
+    const second = await reconcile(api, "WorkloadProcess", "worker", rc);
+    expect(second.events.reasons()).toEqual([]);
+    expect(second.workload?.status?.restartCount).toBe(1);
+    expect(api.writes.slice(writes).filter(w => !w.endsWith("/status"))).toEqual([]);
+
+    // Once the watch delivers the deletion, the next pass creates the new pod.
+    cache.remove(pod ?? {});
+    const third = await reconcile(api, "WorkloadProcess", "worker", rc);
+    expect(third.events.reasons()).toEqual(["PodCreated"]);
+    expect(third.workload?.status?.restartCount).toBe(1);
   });
 });
 

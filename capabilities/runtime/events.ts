@@ -3,6 +3,11 @@
 // other write) and labelled with the tenant, whose fence the API server checks them against.
 // Recording is best effort: a failed event never fails a reconcile. The same reason and message for
 // the same object is not repeated within `repeatWindowMs`, so a retry loop does not flood the API.
+// Like client-go's recorder, `record` only queues the event: a few writers send them in the
+// background, so a reconcile never waits for an Event (when 100 cron ticks fall on the same second,
+// their Jobs go out first). Each send asks the writer then, so an event queued by a leader that has
+// since stepped down is refused like any other late write. A backlog past `MAX_PENDING` drops the
+// oldest (said through onError).
 import type { KubeObject } from "./kube-client";
 import { LABEL_TENANT, tenantLabelValue } from "../workloads/controllers/common/labels";
 
@@ -17,8 +22,15 @@ export interface EventSink {
   record(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void>;
 }
 
+/** Events sent at once; the rest wait in order. */
+const MAX_IN_FLIGHT = 4;
+const MAX_PENDING = 5000;
+
 export class EventRecorder implements EventSink {
   readonly #recent = new Map<string, number>();
+  readonly #pending: KubeObject[] = [];
+  #inFlight = 0;
+  #drainWaiters: Array<() => void> = [];
 
   constructor(
     private readonly writer: () => EventWriter,
@@ -66,10 +78,39 @@ export class EventRecorder implements EventSink {
       lastTimestamp: time,
       count: 1,
     };
+    this.#pending.push(event);
+    if (this.#pending.length > MAX_PENDING) {
+      this.#pending.shift();
+      this.onError(new Error(`more than ${MAX_PENDING} events waiting; dropped the oldest`));
+    }
+    this.#pump();
+  }
+
+  /** Resolves once every queued event has been sent (or failed). */
+  drained(): Promise<void> {
+    if (this.#inFlight === 0 && this.#pending.length === 0) return Promise.resolve();
+    return new Promise(resolve => this.#drainWaiters.push(resolve));
+  }
+
+  #pump(): void {
+    while (this.#inFlight < MAX_IN_FLIGHT && this.#pending.length > 0) {
+      const event = this.#pending.shift() as KubeObject;
+      this.#inFlight++;
+      void this.#send(event);
+    }
+    if (this.#inFlight === 0 && this.#pending.length === 0) {
+      for (const resolve of this.#drainWaiters.splice(0)) resolve();
+    }
+  }
+
+  async #send(event: KubeObject): Promise<void> {
     try {
       await this.writer().createIfAbsent(event);
     } catch (err) {
       this.onError(err);
+    } finally {
+      this.#inFlight--;
+      this.#pump();
     }
   }
 

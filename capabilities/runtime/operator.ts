@@ -195,6 +195,8 @@ export async function startOperator(): Promise<void> {
         watches.stop();
       },
       release: async () => {
+        // Events already queued go out while we still hold the lock (for at most 2 s).
+        await Promise.race([events.drained(), new Promise(resolve => setTimeout(resolve, 2000))]);
         await elector.stop();
         await store.close().catch(() => {});
       },

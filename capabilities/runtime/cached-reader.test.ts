@@ -93,6 +93,15 @@ describe("CachedReader", () => {
     expect(api.reads).toHaveLength(2);
   });
 
+  it("answers a miss of a kind only ever created without a request (its create is the check)", async () => {
+    const api = new CountingApi();
+    seedPod(api, "clash", {});
+    const cache = await synced(api);
+    const reader = new CachedReader(cache, api, new Set(["Pod"]));
+    expect(await reader.get({ ...POD, name: "clash" })).toBeUndefined();
+    expect(api.reads).toEqual([]);
+  });
+
   it("answers a workload it does not hold without a request: the watch delivered its deletion", async () => {
     const api = new CountingApi();
     const cache = await synced(api);

@@ -2,7 +2,9 @@
 // cannot. A synced scope answers gets and lists from memory (copies, so a reconcile cannot change the
 // cache). A miss in a scope that selects on labels (our children) may be an object of that name that
 // is not ours — invisible to the watch, yet it must be seen before we create or apply over it — so it
-// is read live; misses only happen on create paths, so this stays cheap. A miss in an unlabelled
+// is read live; misses only happen on create paths, so this stays cheap. Kinds we only ever create
+// (never apply over) skip even that read: their create is the check (the guarded writer's createOrRead
+// reads what holds the name when the API server refuses a second object). A miss in an unlabelled
 // scope (the workloads) is an answer: the watch delivered the deletion. Anything not cached or not
 // synced yet is read live: never wrong, only slower.
 import type { KubeClient, KubeObject, ResourceRef } from "./kube-client";
@@ -14,6 +16,8 @@ export class CachedReader implements Reader {
   constructor(
     private readonly cache: ObjectCache,
     private readonly live: Reader,
+    /** Child kinds only ever created, never applied over: a miss means absent. */
+    private readonly createdOnly: ReadonlySet<string> = new Set(),
   ) {}
 
   async get<T extends KubeObject>(ref: ResourceRef): Promise<T | undefined> {
@@ -22,7 +26,8 @@ export class CachedReader implements Reader {
     if (!scope || !ref.name) return this.live.get<T>(ref);
     const held = this.cache.get(ref.kind, namespace, ref.name);
     if (held) return structuredClone(held) as T;
-    if (Object.keys(scope.labels).length > 0) return this.live.get<T>(ref);
+    if (Object.keys(scope.labels).length > 0 && !this.createdOnly.has(ref.kind))
+      return this.live.get<T>(ref);
     return undefined;
   }
 

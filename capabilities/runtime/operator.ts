@@ -142,7 +142,8 @@ export async function startOperator(): Promise<void> {
     },
     onError: (err, what) => log.error({ err }, `error ${what}`),
     reconcile: reconcileHandler({
-      client: new CachedReader(cache, client),
+      // A WorkloadProcess's pod is only ever created (kinds/process): a cache miss needs no read.
+      client: new CachedReader(cache, client, new Set(["Pod"])),
       writers,
       events,
       tracker,

@@ -140,6 +140,21 @@ export class GuardedWriter {
   }
 
   /**
+   * Creates an object, or tells what holds its name: the object as the API server has it, read live
+   * (a watch cache holds only our labelled children, so one that is not ours is seen only here), or
+   * undefined when it went away in between. Nothing is overwritten.
+   */
+  async createOrRead<T extends KubeObject>(
+    desired: T,
+  ): Promise<{ created: T } | { existing: KubeObject | undefined }> {
+    const created = await this.createIfAbsent(desired);
+    if (created) return { created };
+    const existing = await this.client.get(refOf(desired));
+    if (existing) this.opts.written?.written(existing);
+    return { existing };
+  }
+
+  /**
    * Deletes an object we stamped: first stamps it with our epoch (a fenced write), then deletes
    * exactly that version. A stale leader's stamp is refused; a delete of a version stamped by an
    * epoch the fence has passed is refused by the API server too. False when it was already gone.

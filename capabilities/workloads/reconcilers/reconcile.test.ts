@@ -186,7 +186,7 @@ async function cachedContext(api: FakeApi) {
       written: { written: obj => cache.put(obj), deleted: obj => cache.markDeleting(obj) },
     },
   );
-  return { cache, rc: { client: new CachedReader(cache, api), writer } };
+  return { cache, rc: { client: new CachedReader(cache, api, new Set(["Pod"])), writer } };
 }
 
 describe("reconcileWorkload: reading from the watch cache", () => {
@@ -220,6 +220,36 @@ describe("reconcileWorkload: reading from the watch cache", () => {
     const third = await reconcile(api, "WorkloadProcess", "worker", rc);
     expect(third.events.reasons()).toEqual(["PodCreated"]);
     expect(third.workload?.status?.restartCount).toBe(1);
+  });
+});
+
+describe("reconcileWorkload: a pod name held by a pod that is not ours", () => {
+  it("is seen when the create is refused (the cache never holds it), left alone, and shown as Stalled", async () => {
+    const api = new FakeApi();
+    seedWorkload(api, "WorkloadProcess", "worker", { image: "busybox" });
+    const { rc } = await cachedContext(api);
+    // Unlabelled: no watch of ours delivers it, so the cache cannot hold it.
+    api.seed(childPath("v1", "Pod", "worker"), {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "worker", namespace: NS },
+    });
+    const writes = api.writes.length;
+
+    await expect(reconcile(api, "WorkloadProcess", "worker", rc)).rejects.toThrow(/does not own/);
+    const workload = api.at<Stored>(workloadPath("WorkloadProcess", "worker"));
+    expect(condition(workload, "Stalled")).toMatchObject({
+      status: "True",
+      reason: "ChildConflict",
+    });
+    expect(
+      api.at<V1Pod>(childPath("v1", "Pod", "worker"))?.metadata?.ownerReferences,
+    ).toBeUndefined();
+    // The refused create and the status; nothing was written to the other pod.
+    expect(api.writes.slice(writes)).toEqual([
+      `POST ${resourcePath({ apiVersion: "v1", kind: "Pod", namespace: NS })}`,
+      `PATCH ${workloadPath("WorkloadProcess", "worker")}/status`,
+    ]);
   });
 });
 

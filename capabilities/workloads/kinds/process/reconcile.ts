@@ -46,31 +46,35 @@ export async function convergeProcess(
     observed: { ...observed, restartCount, lastRestartTime },
     requeueAfterMs,
   });
-  if (pod && !ownedBy(pod, cr)) {
-    // A pod of that name exists but is not ours: we leave it alone and say so.
-    return {
-      ...done({ pod }),
-      problem: {
-        reason: "ChildConflict",
-        message: `a pod named ${pod.metadata?.name} exists that this workload does not own; rename one of them`,
-        stalled: true,
-      },
-    };
-  }
+  // A pod of that name exists but is not ours: we leave it alone and say so.
+  const conflict = (other: V1Pod) => ({
+    ...done({ pod: other }),
+    problem: {
+      reason: "ChildConflict",
+      message: `a pod named ${other.metadata?.name} exists that this workload does not own; rename one of them`,
+      stalled: true,
+    },
+  });
+  if (pod && !ownedBy(pod, cr)) return conflict(pod);
   const decision = decideProcessAction(cr, pod, restartCount, rc.now);
   switch (decision.action) {
     case "create": {
       const epoch = rc.writer.epoch();
-      const created = await rc.writer.createIfAbsent(buildProcessPod(cr, buildContext(rc)));
-      if (created)
+      const result = await rc.writer.createOrRead(buildProcessPod(cr, buildContext(rc)));
+      if ("created" in result) {
         await rc.events.record(
           cr,
           "Normal",
           "PodCreated",
           `created pod ${processPodName(cr)} (epoch ${epoch})`,
         );
-      // A pod that already existed (another writer won the create) is picked up on the next pass.
-      return done({ pod: created }, created ? undefined : 1000);
+        return done({ pod: result.created });
+      }
+      // The name is taken: by a pod of ours another writer just made (picked up on the next pass),
+      // or by one that is not ours, which we leave alone and say so.
+      const existing = result.existing as V1Pod | undefined;
+      if (existing && !ownedBy(existing, cr)) return conflict(existing);
+      return done({ pod: existing }, 1000);
     }
     case "delete-and-recreate": {
       if (!pod) return done({});

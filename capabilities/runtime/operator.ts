@@ -15,6 +15,7 @@ import {
 } from "../metrics";
 import { createLockStore } from "../../storage/factory";
 import type { LockStore } from "../../storage/types";
+import { cronjobNames } from "../workloads/kinds/cronjob/names";
 import { applyConfigWorkloads } from "./config-workloads";
 import { EventRecorder } from "./events";
 import { createFencedElection } from "./fenced-election";
@@ -100,6 +101,8 @@ export async function startOperator(): Promise<void> {
     queue,
     leadership,
     resyncPeriodMs: 60_000,
+    // A new leader's first look at a cron job must not wait behind every other workload's.
+    urgentOnRelist: key => key.kind === cronjobNames.kind,
     listAll: async () => {
       const items = await listWorkloads(client, scope);
       tracker.replaceAll(items);

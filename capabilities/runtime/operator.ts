@@ -95,7 +95,7 @@ export async function startOperator(): Promise<void> {
     err => log.debug({ err }, "could not record an event"),
   );
   const tracker = new WorkloadTracker();
-  const queue = createOperatorQueue(log);
+  const queue = createOperatorQueue(log, () => client.apiClock.nowMs());
 
   const manager: Manager = new Manager({
     queue,
@@ -137,6 +137,7 @@ export async function startOperator(): Promise<void> {
       tenant: config.tenant,
       cluster: config.cluster.name,
       leader: () => leadership.leader(),
+      now: () => client.apiClock.now(),
       log,
     }),
   });

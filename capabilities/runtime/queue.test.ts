@@ -289,6 +289,23 @@ describe("WorkQueue delays on another clock", () => {
   });
 });
 
+describe("WorkQueue delays when the clock jumps", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("does not let a clock that jumps back stretch a delay", async () => {
+    let shiftMs = 0;
+    const q = new WorkQueue({ now: () => Date.now() + shiftMs });
+    let calls = 0;
+    q.start(async () => void calls++);
+    q.resume();
+    q.addAfter("a", 200);
+    shiftMs = -60_000; // a new estimate of the API server's time, a minute earlier
+    await vi.advanceTimersByTimeAsync(250);
+    expect(calls).toBe(1);
+  });
+});
+
 describe("WorkQueue metrics hooks", () => {
   beforeEach(() =>
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] }),

@@ -136,23 +136,30 @@ export class WorkQueue {
       return;
     }
     this.#clearTimer(key);
-    this.#arm(key, at, priority);
+    this.#arm(key, at, priority, delayMs);
   }
 
-  #arm(key: string, at: number, priority: Priority): void {
-    const remaining = at - this.#opts.now();
+  /**
+   * Sleeps towards `at` in steps. `maxMs` (the delay asked for, less the steps slept since) caps what
+   * is left: if the clock jumps back (a new estimate of the API server's time), a short delay must
+   * not become a long one.
+   */
+  #arm(key: string, at: number, priority: Priority, maxMs: number): void {
+    const now = this.#opts.now();
+    const remaining = Math.min(at - now, maxMs);
     if (remaining <= 0) {
       const entry = this.#timers.get(key);
       this.#timers.delete(key);
       this.#enqueue(key, entry?.priority ?? priority, true);
       return;
     }
+    const step = nextCheckMs(remaining);
     const timer = setTimeout(() => {
       const entry = this.#timers.get(key);
-      if (entry) this.#arm(key, entry.at, entry.priority);
-    }, nextCheckMs(remaining));
+      if (entry) this.#arm(key, entry.at, entry.priority, remaining - step);
+    }, step);
     timer.unref();
-    this.#timers.set(key, { at, priority, timer });
+    this.#timers.set(key, { at: now + remaining, priority, timer });
   }
 
   /** Retries a key with exponential backoff; returns the delay chosen. */

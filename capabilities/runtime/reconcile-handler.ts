@@ -33,6 +33,8 @@ interface ReconcileHandlerOptions {
   tenant: string;
   cluster: string;
   leader: () => LeaderInfo | undefined;
+  /** The API server's time (cron ticks follow the cluster's clock, not this replica's). */
+  now: () => Date;
   log: Logger;
 }
 
@@ -48,7 +50,7 @@ export function reconcileHandler(opts: ReconcileHandlerOptions): Reconcile {
       tenant: opts.tenant,
       cluster: opts.cluster,
       leader: opts.leader(),
-      now: new Date(),
+      now: opts.now(),
       failures,
       cronSeconds: process.env.HIGHLANDER_CRON_SECONDS === "true",
     };

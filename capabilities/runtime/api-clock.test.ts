@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { ApiClock, boundsOf, estimateOffset } from "./api-clock";
+
+const httpDate = (ms: number) => new Date(ms).toUTCString();
+
+describe("boundsOf", () => {
+  it("bounds the offset by the second the Date header names and the request's flight", () => {
+    // The server stamped 12:00:05.xxx while our clock read 1000..1200.
+    const server = Date.parse("2026-12-07T12:00:05Z");
+    expect(boundsOf(httpDate(server), 1000, 1200)).toEqual({
+      at: 1200,
+      lo: server - 1200,
+      hi: server + 1000 - 1000,
+    });
+  });
+
+  it("ignores a missing or unreadable header", () => {
+    expect(boundsOf(undefined, 0, 10)).toBeUndefined();
+    expect(boundsOf("yesterday-ish", 0, 10)).toBeUndefined();
+  });
+});
+
+describe("estimateOffset", () => {
+  it("intersects agreeing recent samples, stops at the first that disagrees", () => {
+    expect(estimateOffset([])).toBeUndefined();
+    const samples = [
+      { at: 0, lo: 5000, hi: 6000 }, // disagrees with the newer ones: ignored
+      { at: 1000, lo: 100, hi: 1100 },
+      { at: 1500, lo: 400, hi: 1400 },
+      { at: 2000, lo: 300, hi: 900 },
+    ];
+    expect(estimateOffset(samples)).toBe((400 + 900) / 2);
+  });
+
+  it("ignores samples older than a few seconds", () => {
+    const samples = [
+      { at: 0, lo: 0, hi: 100 },
+      { at: 10_000, lo: 0, hi: 1000 },
+    ];
+    expect(estimateOffset(samples)).toBe(500);
+  });
+});
+
+/** A server whose clock is `skewMs` ahead of ours, answering after `rttMs` of our time. */
+function exchange(clock: ApiClock, local: { ms: number }, skewMs: number, rttMs: number): void {
+  const sentAt = local.ms;
+  local.ms += rttMs / 2;
+  const serverMs = local.ms + skewMs;
+  local.ms += rttMs / 2;
+  clock.observe(httpDate(Math.floor(serverMs / 1000) * 1000), sentAt, local.ms);
+}
+
+describe("ApiClock", () => {
+  it("is our own clock until a response was seen", () => {
+    const clock = new ApiClock(() => 42_000);
+    expect(clock.offsetMs()).toBe(0);
+    expect(clock.nowMs()).toBe(42_000);
+  });
+
+  it("narrows to within 0.1 s of a fixed skew after a few requests", () => {
+    const local = { ms: 1_700_000_000_000 };
+    const clock = new ApiClock(() => local.ms);
+    const skew = -52_345; // our clock 52 s ahead of the server's
+    for (let i = 0; i < 8; i++) {
+      exchange(clock, local, skew, 20);
+      local.ms += 137; // requests at different phases of the second
+    }
+    expect(Math.abs(clock.offsetMs() - skew)).toBeLessThan(100);
+    expect(Math.abs(clock.now().getTime() - (local.ms + skew))).toBeLessThan(100);
+  });
+
+  it("follows a clock that runs 0.7x slow within a second", () => {
+    // Our clock advances 0.7 ms per real ms: the server's lead grows by 0.3 ms per real ms.
+    let real = 1_700_000_000_000;
+    const ours = () => 1_700_000_000_000 + (real - 1_700_000_000_000) * 0.7;
+    const clock = new ApiClock(ours);
+    for (let i = 0; i < 200; i++) {
+      const sentAt = ours();
+      real += 10;
+      const server = Math.floor(real / 1000) * 1000;
+      real += 10;
+      clock.observe(httpDate(server), sentAt, ours());
+      real += 233;
+      expect(Math.abs(clock.nowMs() - real)).toBeLessThan(i < 4 ? 2000 : 1000);
+    }
+  });
+});

@@ -75,11 +75,7 @@ export async function runBackend(backendName: Backend, opts: ChaosOptions): Prom
       name,
       kubeconfig: cluster.writeIdentityKubeconfig(name, `https://127.0.0.1:${apiProxy.port}`),
       dir: join(dir, name),
-      env: {
-        ...backend.env(storeProxy?.port),
-        HIGHLANDER_TENANT: TENANT,
-        HIGHLANDER_CRON_SECONDS: "true",
-      },
+      env: { ...backend.env(storeProxy?.port), HIGHLANDER_TENANT: TENANT },
       apiProxy,
       storeProxy,
     });

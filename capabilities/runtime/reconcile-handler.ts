@@ -52,7 +52,6 @@ export function reconcileHandler(opts: ReconcileHandlerOptions): Reconcile {
       leader: opts.leader(),
       now: opts.now(),
       failures,
-      cronSeconds: process.env.HIGHLANDER_CRON_SECONDS === "true",
     };
     const kind = typeOfKind(key.kind as WorkloadKindName);
     try {

@@ -177,6 +177,7 @@ export async function runBackend(backendName: Backend, opts: ChaosOptions): Prom
     apiOutages: faults
       .filter(f => f.kind === "restart-apiserver")
       .map(f => ({ from: f.startedAt, to: f.endedAt })),
+    replicaStarts: replicas.flatMap(r => r.starts().map(s => ({ replica: r.name, ...s }))),
   });
   log(
     `audit log: ${cluster.auditLogPath ?? "none"}; ${auditEvents.length} events, ${watchEvents.length} watch events`,

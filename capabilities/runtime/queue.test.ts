@@ -122,6 +122,22 @@ describe("WorkQueue", () => {
     expect(calls).toBe(2);
   });
 
+  it("counts requeueAfterMs from when the handler started", async () => {
+    const q = new WorkQueue();
+    const started: number[] = [];
+    q.start(async () => {
+      started.push(Date.now());
+      if (started.length > 1) return;
+      await new Promise(r => setTimeout(r, 3000)); // a slow reconcile
+      return { requeueAfterMs: 5000 };
+    });
+    q.resume();
+    const t0 = Date.now();
+    q.add("a");
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(started.map(t => t - t0)).toEqual([0, 5000]);
+  });
+
   it("keeps the earliest pending delay for a key", async () => {
     const q = new WorkQueue();
     const at: number[] = [];

@@ -14,6 +14,9 @@
 
 export type Priority = "high" | "low";
 
+/** The least time between a handler's end and its requeue, unless it asked for less. */
+const MIN_REQUEUE_GAP_MS = 50;
+
 const higher = (a: Priority, b: Priority): Priority =>
   a === "high" || b === "high" ? "high" : "low";
 
@@ -55,6 +58,7 @@ interface QueueOptions {
  * tick). The requeue is high: it is a moment the reconciler waits for.
  */
 export interface HandlerResult {
+  /** Counted from when the handler started (its `now`): a slow reconcile does not make a tick late. */
   requeueAfterMs?: number;
 }
 
@@ -263,10 +267,16 @@ export class WorkQueue {
   }
 
   async #handle(handler: Handler, key: string, priority: Priority): Promise<void> {
+    const startedAt = this.#opts.now();
     try {
       const result = await handler(key, this.failures(key));
       this.forget(key);
-      if (result?.requeueAfterMs !== undefined) this.addAfter(key, result.requeueAfterMs, "high");
+      if (result?.requeueAfterMs !== undefined) {
+        const asked = result.requeueAfterMs;
+        const ranMs = this.#opts.now() - startedAt;
+        // A poll that took longer than its interval still leaves the API server a short breath.
+        this.addAfter(key, Math.max(asked - ranMs, Math.min(asked, MIN_REQUEUE_GAP_MS)), "high");
+      }
     } catch (error) {
       const attempt = (this.#failures.get(key) ?? 0) + 1;
       // A retry keeps the lane of the attempt that failed.

@@ -22,7 +22,7 @@ const higher = (a: Priority, b: Priority): Priority =>
 
 /**
  * How long to sleep before looking at the clock again, `remainingMs` before a deadline: half the
- * remaining time while it is long (a timer running up to 2x slow still wakes before the deadline), then
+ * remaining time while it is long (a timer running up to 2x slow still wakes by the deadline), then
  * short steps, so a timer that runs slow is late by a fraction of a step, not of the whole delay. A delay
  * of d costs about log2(d / 2 s) + 4 timer firings.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiClock, boundsOf, estimateOffset } from "./api-clock";
+import { ApiClock, boundsOf, estimateDrift, estimateOffset } from "./api-clock";
 
 const httpDate = (ms: number) => new Date(ms).toUTCString();
 
@@ -38,6 +38,48 @@ describe("estimateOffset", () => {
       { at: 10_000, lo: 0, hi: 1000 },
     ];
     expect(estimateOffset(samples)).toBe(500);
+  });
+});
+
+describe("estimateDrift", () => {
+  it("measures the rate over at least half a minute, and calls a small one noise", () => {
+    expect(estimateDrift([])).toBe(0);
+    expect(
+      estimateDrift([
+        { at: 0, offsetMs: 0 },
+        { at: 20_000, offsetMs: 6000 },
+      ]),
+    ).toBe(0);
+    expect(
+      estimateDrift([
+        { at: 0, offsetMs: 0 },
+        { at: 40_000, offsetMs: 12_000 },
+      ]),
+    ).toBe(0.3);
+    expect(
+      estimateDrift([
+        { at: 0, offsetMs: 0 },
+        { at: 40_000, offsetMs: 400 },
+      ]),
+    ).toBe(0);
+    // Only points within the last two minutes count.
+    expect(
+      estimateDrift([
+        { at: 0, offsetMs: 99_000 },
+        { at: 100_000, offsetMs: 0 },
+        { at: 140_000, offsetMs: -8000 },
+      ]),
+    ).toBe(-0.2);
+  });
+
+  it("carries older samples forward at the drift before intersecting", () => {
+    const samples = [
+      { at: 0, lo: 0, hi: 1000 },
+      { at: 2000, lo: 1200, hi: 2200 },
+    ];
+    // Without the drift the two disagree and only the newest counts; at 0.6 ms/ms they agree.
+    expect(estimateOffset(samples)).toBe(1700);
+    expect(estimateOffset(samples, 0.6)).toBe((1200 + 2200) / 2);
   });
 });
 
@@ -83,5 +125,32 @@ describe("ApiClock", () => {
       real += 233;
       expect(Math.abs(clock.nowMs() - real)).toBeLessThan(i < 4 ? 2000 : 1000);
     }
+  });
+
+  it("keeps a 0.7x slow clock within a second of the server's when responses come only every 10 s", () => {
+    let real = 1_700_000_000_000;
+    const ours = () => 1_700_000_000_000 + (real - 1_700_000_000_000) * 0.7;
+    const clock = new ApiClock(ours);
+    const respond = () => {
+      const sentAt = ours();
+      real += 15;
+      const server = Math.floor(real / 1000) * 1000;
+      real += 15;
+      clock.observe(httpDate(server), sentAt, ours());
+    };
+    // A few seconds of busy start-up (takeover, first reconciles), then a quiet minute and more.
+    for (let i = 0; i < 20; i++) {
+      respond();
+      real += 230;
+    }
+    const worst: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      respond();
+      for (let j = 0; j < 10; j++) {
+        real += 1000;
+        if (i >= 4) worst.push(Math.abs(clock.nowMs() - real));
+      }
+    }
+    expect(Math.max(...worst)).toBeLessThan(1000);
   });
 });

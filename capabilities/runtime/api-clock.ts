@@ -7,11 +7,22 @@
 // different phases of the second narrow it to tens of ms. Only recent samples count, and the
 // intersection stops at the first one that disagrees, so a clock that drifts (libfaketime's speed
 // factor) is followed within a few seconds instead of being averaged against the past.
+//
+// Between responses a drifting clock would drift away again (0.3 s per second at speed 0.7, and a quiet
+// operator may ask the API server something only every 10 s), so the drift rate is estimated too, from
+// estimates at least half a minute apart, and the offset is carried forward at that rate. A clock that
+// keeps time (drift under 2 %, far beyond what NTP allows) is not extrapolated: that would only add the
+// estimates' noise.
 
 /** Samples older than this (our time, ms) no longer narrow the estimate. */
 const WINDOW_MS = 3000;
 /** How many recent samples are kept. */
 const MAX_SAMPLES = 16;
+/** Drift is measured over at least this long (our time, ms), and over at most DRIFT_MAX_SPAN_MS. */
+const DRIFT_MIN_SPAN_MS = 30_000;
+const DRIFT_MAX_SPAN_MS = 120_000;
+/** Below this rate (ms of offset per ms of our time) the clocks are taken to run at the same speed. */
+const DRIFT_NOISE = 0.02;
 
 interface OffsetBounds {
   /** Our time when the response arrived (ms). */
@@ -31,16 +42,23 @@ export function boundsOf(
   return { at: receivedAt, lo: server - receivedAt, hi: server + 1000 - sentAt };
 }
 
-/** Intersection of the newest samples (newest last in `samples`) that agree, within the window. */
-export function estimateOffset(samples: readonly OffsetBounds[]): number | undefined {
+/**
+ * Intersection of the newest samples (newest last in `samples`) that agree, within the window; an
+ * older sample is first carried forward at the drift rate (offset ms per ms of our time).
+ */
+export function estimateOffset(
+  samples: readonly OffsetBounds[],
+  driftRate = 0,
+): number | undefined {
   const newest = samples[samples.length - 1];
   if (!newest) return undefined;
   let { lo, hi } = newest;
   for (let i = samples.length - 2; i >= 0; i--) {
     const s = samples[i];
     if (newest.at - s.at > WINDOW_MS) break;
-    const nextLo = Math.max(lo, s.lo);
-    const nextHi = Math.min(hi, s.hi);
+    const carried = driftRate * (newest.at - s.at);
+    const nextLo = Math.max(lo, s.lo + carried);
+    const nextHi = Math.min(hi, s.hi + carried);
     if (nextLo > nextHi) break;
     lo = nextLo;
     hi = nextHi;
@@ -48,9 +66,36 @@ export function estimateOffset(samples: readonly OffsetBounds[]): number | undef
   return (lo + hi) / 2;
 }
 
+/** One offset estimate, at our time `at`. */
+interface OffsetPoint {
+  at: number;
+  offsetMs: number;
+}
+
+/**
+ * How fast the offset grows per ms of our time, from the newest estimate and the oldest one within
+ * DRIFT_MAX_SPAN_MS that is at least DRIFT_MIN_SPAN_MS older; 0 when there is no such pair or the
+ * rate is within the noise.
+ */
+export function estimateDrift(points: readonly OffsetPoint[]): number {
+  const newest = points[points.length - 1];
+  if (!newest) return 0;
+  const base = points.find(
+    p => newest.at - p.at <= DRIFT_MAX_SPAN_MS && newest.at - p.at >= DRIFT_MIN_SPAN_MS,
+  );
+  if (!base) return 0;
+  const rate = (newest.offsetMs - base.offsetMs) / (newest.at - base.at);
+  return Math.abs(rate) < DRIFT_NOISE ? 0 : rate;
+}
+
 export class ApiClock {
   #samples: OffsetBounds[] = [];
   #offsetMs = 0;
+  /** Offset estimates about a second apart, for the drift. */
+  #points: OffsetPoint[] = [];
+  #driftRate = 0;
+  /** Our time of the newest response: the offset is carried forward from there. */
+  #lastAt?: number;
 
   constructor(private readonly local: () => number = Date.now) {}
 
@@ -65,17 +110,25 @@ export class ApiClock {
     if (!bounds) return;
     this.#samples.push(bounds);
     if (this.#samples.length > MAX_SAMPLES) this.#samples.shift();
-    this.#offsetMs = estimateOffset(this.#samples) ?? this.#offsetMs;
+    this.#offsetMs = estimateOffset(this.#samples, this.#driftRate) ?? this.#offsetMs;
+    this.#lastAt = bounds.at;
+    const last = this.#points[this.#points.length - 1];
+    if (!last || bounds.at - last.at >= 1000)
+      this.#points.push({ at: bounds.at, offsetMs: this.#offsetMs });
+    while (this.#points.length > 0 && bounds.at - this.#points[0].at > DRIFT_MAX_SPAN_MS)
+      this.#points.shift();
+    this.#driftRate = estimateDrift(this.#points);
   }
 
-  /** How far the API server's clock is ahead of ours (ms; 0 until a response was seen). */
+  /** How far the API server's clock is ahead of ours now (ms; 0 until a response was seen). */
   offsetMs(): number {
-    return this.#offsetMs;
+    if (this.#lastAt === undefined) return this.#offsetMs;
+    return this.#offsetMs + this.#driftRate * (this.local() - this.#lastAt);
   }
 
   /** The API server's time now (ms since the epoch), estimated. */
   nowMs(): number {
-    return this.local() + this.#offsetMs;
+    return this.local() + this.offsetMs();
   }
 
   now(): Date {

@@ -10,19 +10,19 @@
 //
 // Between responses a drifting clock would drift away again (0.3 s per second at speed 0.7, and a quiet
 // operator may ask the API server something only every 10 s), so the drift rate is estimated too, from
-// estimates at least half a minute apart, and the offset is carried forward at that rate. A clock that
-// keeps time (drift under 2 %, far beyond what NTP allows) is not extrapolated: that would only add the
-// estimates' noise.
+// the newest estimate and the oldest of the last two minutes (at least 10 s apart), and the offset is
+// carried forward at that rate. A clock that keeps time (drift under 5 %: NTP allows 0.05 %) is not
+// extrapolated: that would only add the estimates' noise.
 
 /** Samples older than this (our time, ms) no longer narrow the estimate. */
 const WINDOW_MS = 3000;
 /** How many recent samples are kept. */
 const MAX_SAMPLES = 16;
 /** Drift is measured over at least this long (our time, ms), and over at most DRIFT_MAX_SPAN_MS. */
-const DRIFT_MIN_SPAN_MS = 30_000;
+const DRIFT_MIN_SPAN_MS = 10_000;
 const DRIFT_MAX_SPAN_MS = 120_000;
 /** Below this rate (ms of offset per ms of our time) the clocks are taken to run at the same speed. */
-const DRIFT_NOISE = 0.02;
+const DRIFT_NOISE = 0.05;
 
 interface OffsetBounds {
   /** Our time when the response arrived (ms). */

@@ -3,10 +3,11 @@
 //
 // Each API response carries a `Date` header (1-second resolution) stamped while the request was in
 // flight. So the offset (server time - our time) lies in [date - receivedAt, date + 1 s - sentAt].
-// The estimate is the middle of the intersection of the newest such intervals: a few requests sent at
-// different phases of the second narrow it to tens of ms. Only recent samples count, and the
-// intersection stops at the first one that disagrees, so a clock that drifts (libfaketime's speed
-// factor) is followed within a few seconds instead of being averaged against the past.
+// The estimate is the intersection of the newest such intervals (the last 30 s, older ones carried
+// forward at the drift below): requests sent at different phases of the second narrow it to tens of
+// ms. The intersection stops at the first sample that disagrees, so a clock whose drift is not known
+// yet is followed within seconds instead of being averaged against the past. Callers get the interval's
+// lower end: a tick is never run before the API server reached it, and at worst late by its width.
 //
 // Between responses a drifting clock would drift away again (0.3 s per second at speed 0.7, and a quiet
 // operator may ask the API server something only every 10 s), so the drift rate is estimated too, from
@@ -15,7 +16,7 @@
 // extrapolated: that would only add the estimates' noise.
 
 /** Samples older than this (our time, ms) no longer narrow the estimate. */
-const WINDOW_MS = 3000;
+const WINDOW_MS = 30_000;
 /** How many recent samples are kept. */
 const MAX_SAMPLES = 16;
 /** Drift is measured over at least this long (our time, ms), and over at most DRIFT_MAX_SPAN_MS. */
@@ -49,7 +50,7 @@ export function boundsOf(
 export function estimateOffset(
   samples: readonly OffsetBounds[],
   driftRate = 0,
-): number | undefined {
+): { lo: number; hi: number } | undefined {
   const newest = samples[samples.length - 1];
   if (!newest) return undefined;
   let { lo, hi } = newest;
@@ -63,7 +64,7 @@ export function estimateOffset(
     lo = nextLo;
     hi = nextHi;
   }
-  return (lo + hi) / 2;
+  return { lo, hi };
 }
 
 /** One offset estimate, at our time `at`. */
@@ -90,7 +91,8 @@ export function estimateDrift(points: readonly OffsetPoint[]): number {
 
 export class ApiClock {
   #samples: OffsetBounds[] = [];
-  #offsetMs = 0;
+  /** The offset as narrowed by the newest responses. */
+  #bounds = { lo: 0, hi: 0 };
   /** Offset estimates about a second apart, for the drift. */
   #points: OffsetPoint[] = [];
   #driftRate = 0;
@@ -110,23 +112,27 @@ export class ApiClock {
     if (!bounds) return;
     this.#samples.push(bounds);
     if (this.#samples.length > MAX_SAMPLES) this.#samples.shift();
-    this.#offsetMs = estimateOffset(this.#samples, this.#driftRate) ?? this.#offsetMs;
+    this.#bounds = estimateOffset(this.#samples, this.#driftRate) ?? this.#bounds;
     this.#lastAt = bounds.at;
     const last = this.#points[this.#points.length - 1];
     if (!last || bounds.at - last.at >= 1000)
-      this.#points.push({ at: bounds.at, offsetMs: this.#offsetMs });
+      this.#points.push({ at: bounds.at, offsetMs: (this.#bounds.lo + this.#bounds.hi) / 2 });
     while (this.#points.length > 0 && bounds.at - this.#points[0].at > DRIFT_MAX_SPAN_MS)
       this.#points.shift();
     this.#driftRate = estimateDrift(this.#points);
   }
 
-  /** How far the API server's clock is ahead of ours now (ms; 0 until a response was seen). */
+  /**
+   * How far the API server's clock is ahead of ours now (ms; 0 until a response was seen): the least
+   * the responses allow, so a tick is not run before the API server reached it (the Job would carry a
+   * creationTimestamp before its tick); late by half the uncertainty, tens of ms while requests flow.
+   */
   offsetMs(): number {
-    if (this.#lastAt === undefined) return this.#offsetMs;
-    return this.#offsetMs + this.#driftRate * (this.local() - this.#lastAt);
+    if (this.#lastAt === undefined) return this.#bounds.lo;
+    return this.#bounds.lo + this.#driftRate * (this.local() - this.#lastAt);
   }
 
-  /** The API server's time now (ms since the epoch), estimated. */
+  /** The API server's time now (ms since the epoch), at the earliest. */
   nowMs(): number {
     return this.local() + this.offsetMs();
   }

@@ -153,5 +153,6 @@ describe("ApiClock", () => {
       }
     }
     expect(Math.max(...worst)).toBeLessThan(1000);
+    expect(clock.rate()).toBeCloseTo(1 / 0.7, 1);
   });
 });

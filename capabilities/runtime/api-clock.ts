@@ -132,6 +132,11 @@ export class ApiClock {
     return this.#bounds.lo + this.#driftRate * (this.local() - this.#lastAt);
   }
 
+  /** How many ms the API server's clock advances per ms of ours (1 + the drift). */
+  rate(): number {
+    return 1 + this.#driftRate;
+  }
+
   /** The API server's time now (ms since the epoch), at the earliest. */
   nowMs(): number {
     return this.local() + this.offsetMs();

@@ -95,7 +95,7 @@ export async function startOperator(): Promise<void> {
     err => log.debug({ err }, "could not record an event"),
   );
   const tracker = new WorkloadTracker();
-  const queue = createOperatorQueue(log, () => client.apiClock.nowMs());
+  const queue = createOperatorQueue(log, client.apiClock);
 
   const manager: Manager = new Manager({
     queue,

@@ -303,6 +303,25 @@ describe("WorkQueue delays on another clock", () => {
     expect(woke[0]).toBeGreaterThanOrEqual(10_000);
     expect(woke[0]).toBeLessThan(10_000 + 500 / 0.7);
   });
+
+  it("wakes on the deadline when it knows how slow its timers run", async () => {
+    let serverMs = 0;
+    const q = new WorkQueue({ now: () => serverMs, nowRate: () => 1 / 0.7 });
+    const woke: number[] = [];
+    q.start(async () => void woke.push(serverMs));
+    q.resume();
+    const realSetTimeout = globalThis.setTimeout;
+    const slow = vi
+      .spyOn(globalThis, "setTimeout")
+      .mockImplementation(((fn: () => void, ms: number) =>
+        realSetTimeout(() => ((serverMs += ms / 0.7), fn()), 0)) as typeof setTimeout);
+    q.addAfter("cron", 10_000);
+    await vi.advanceTimersByTimeAsync(100);
+    slow.mockRestore();
+    expect(woke).toHaveLength(1);
+    expect(woke[0]).toBeGreaterThanOrEqual(10_000);
+    expect(woke[0]).toBeLessThan(10_001);
+  });
 });
 
 describe("WorkQueue delays when the clock jumps", () => {

@@ -51,6 +51,8 @@ interface QueueOptions {
   onRetry?: (key: string, attempt: number, delayMs: number, error: unknown) => void;
   /** The clock delays are measured on, in ms (default Date.now). */
   now?: () => number;
+  /** How many ms `now` advances per ms of this process's timers (default 1: the same clock). */
+  nowRate?: () => number;
 }
 
 /**
@@ -157,11 +159,16 @@ export class WorkQueue {
       this.#enqueue(key, entry?.priority ?? priority, true);
       return;
     }
+    // A step of `now`'s time, in our timers' time (a slow clock's timers run slow by the same rate).
     const step = nextCheckMs(remaining);
-    const timer = setTimeout(() => {
-      const entry = this.#timers.get(key);
-      if (entry) this.#arm(key, entry.at, entry.priority, remaining - step);
-    }, step);
+    const rate = this.#opts.nowRate?.() ?? 1;
+    const timer = setTimeout(
+      () => {
+        const entry = this.#timers.get(key);
+        if (entry) this.#arm(key, entry.at, entry.priority, remaining - step);
+      },
+      rate > 0 ? step / rate : step,
+    );
     timer.unref();
     this.#timers.set(key, { at: now + remaining, priority, timer });
   }

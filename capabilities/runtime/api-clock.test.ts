@@ -42,34 +42,19 @@ describe("estimateOffset", () => {
 });
 
 describe("estimateDrift", () => {
-  it("measures the rate over at least ten seconds, and calls a small one noise", () => {
+  it("measures the rate over at least 3 s, once the change beats the estimates' widths", () => {
+    const at = (ms: number, offsetMs: number, widthMs = 50) => ({ at: ms, offsetMs, widthMs });
     expect(estimateDrift([])).toBe(0);
-    expect(
-      estimateDrift([
-        { at: 0, offsetMs: 0 },
-        { at: 5000, offsetMs: 1500 },
-      ]),
-    ).toBe(0);
-    expect(
-      estimateDrift([
-        { at: 0, offsetMs: 0 },
-        { at: 40_000, offsetMs: 12_000 },
-      ]),
-    ).toBe(0.3);
-    expect(
-      estimateDrift([
-        { at: 0, offsetMs: 0 },
-        { at: 40_000, offsetMs: 1600 },
-      ]),
-    ).toBe(0);
+    // Too short a span.
+    expect(estimateDrift([at(0, 0), at(2000, 600)])).toBe(0);
+    // 0.3 ms per ms over 5 s of tight estimates.
+    expect(estimateDrift([at(0, 0), at(5000, 1500)])).toBe(0.3);
+    // The same change, but the estimates are each a second wide: it could be noise.
+    expect(estimateDrift([at(0, 0, 1000), at(5000, 900, 1000)])).toBe(0);
+    // Well within the widths of a clock that keeps time, however long the span.
+    expect(estimateDrift([at(0, 0, 300), at(100_000, 200, 300)])).toBe(0);
     // Only points within the last two minutes count.
-    expect(
-      estimateDrift([
-        { at: 0, offsetMs: 99_000 },
-        { at: 100_000, offsetMs: 0 },
-        { at: 140_000, offsetMs: -8000 },
-      ]),
-    ).toBe(-0.2);
+    expect(estimateDrift([at(0, 99_000), at(100_000, 0), at(140_000, -8000)])).toBe(-0.2);
   });
 
   it("carries older samples forward at the drift before intersecting", () => {

@@ -11,19 +11,19 @@
 //
 // Between responses a drifting clock would drift away again (0.3 s per second at speed 0.7, and a quiet
 // operator may ask the API server something only every 10 s), so the drift rate is estimated too, from
-// the newest estimate and the oldest of the last two minutes (at least 10 s apart), and the offset is
-// carried forward at that rate. A clock that keeps time (drift under 5 %: NTP allows 0.05 %) is not
-// extrapolated: that would only add the estimates' noise.
+// the newest estimate and the oldest of the last two minutes (at least 3 s apart, and only when the
+// change exceeds the estimates' own uncertainty), and the offset is carried forward at that rate. A
+// clock that keeps time is not extrapolated: that would only add the estimates' noise.
 
 /** Samples older than this (our time, ms) no longer narrow the estimate. */
 const WINDOW_MS = 30_000;
 /** How many recent samples are kept. */
 const MAX_SAMPLES = 16;
 /** Drift is measured over at least this long (our time, ms), and over at most DRIFT_MAX_SPAN_MS. */
-const DRIFT_MIN_SPAN_MS = 10_000;
+const DRIFT_MIN_SPAN_MS = 3000;
 const DRIFT_MAX_SPAN_MS = 120_000;
 /** Below this rate (ms of offset per ms of our time) the clocks are taken to run at the same speed. */
-const DRIFT_NOISE = 0.05;
+const DRIFT_NOISE = 0.005;
 
 interface OffsetBounds {
   /** Our time when the response arrived (ms). */
@@ -67,16 +67,19 @@ export function estimateOffset(
   return { lo, hi };
 }
 
-/** One offset estimate, at our time `at`. */
+/** One offset estimate, at our time `at`, the middle of an interval `widthMs` wide. */
 interface OffsetPoint {
   at: number;
   offsetMs: number;
+  widthMs: number;
 }
 
 /**
  * How fast the offset grows per ms of our time, from the newest estimate and the oldest one within
- * DRIFT_MAX_SPAN_MS that is at least DRIFT_MIN_SPAN_MS older; 0 when there is no such pair or the
- * rate is within the noise.
+ * DRIFT_MAX_SPAN_MS that is at least DRIFT_MIN_SPAN_MS older; 0 when there is no such pair, or the
+ * change is within what the two estimates' own widths allow (so a clock that keeps time is not
+ * extrapolated on noise, while a drifting one is caught within seconds of tight estimates), or the
+ * rate is within what NTP-kept clocks do.
  */
 export function estimateDrift(points: readonly OffsetPoint[]): number {
   const newest = points[points.length - 1];
@@ -85,7 +88,9 @@ export function estimateDrift(points: readonly OffsetPoint[]): number {
     p => newest.at - p.at <= DRIFT_MAX_SPAN_MS && newest.at - p.at >= DRIFT_MIN_SPAN_MS,
   );
   if (!base) return 0;
-  const rate = (newest.offsetMs - base.offsetMs) / (newest.at - base.at);
+  const change = newest.offsetMs - base.offsetMs;
+  if (Math.abs(change) <= (newest.widthMs + base.widthMs) / 2) return 0;
+  const rate = change / (newest.at - base.at);
   return Math.abs(rate) < DRIFT_NOISE ? 0 : rate;
 }
 
@@ -116,7 +121,11 @@ export class ApiClock {
     this.#lastAt = bounds.at;
     const last = this.#points[this.#points.length - 1];
     if (!last || bounds.at - last.at >= 1000)
-      this.#points.push({ at: bounds.at, offsetMs: (this.#bounds.lo + this.#bounds.hi) / 2 });
+      this.#points.push({
+        at: bounds.at,
+        offsetMs: (this.#bounds.lo + this.#bounds.hi) / 2,
+        widthMs: this.#bounds.hi - this.#bounds.lo,
+      });
     while (this.#points.length > 0 && bounds.at - this.#points[0].at > DRIFT_MAX_SPAN_MS)
       this.#points.shift();
     this.#driftRate = estimateDrift(this.#points);

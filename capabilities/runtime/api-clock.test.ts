@@ -65,6 +65,10 @@ describe("estimateDrift", () => {
     // Without the drift the two disagree and only the newest counts; at 0.6 ms/ms they agree.
     expect(estimateOffset(samples)).toEqual({ lo: 1000, hi: 2200 });
     expect(estimateOffset(samples, 0.6)).toEqual({ lo: 1200, hi: 2100 });
+    // A sample 4 s old narrows the estimate of a clock that keeps time, not of a drifting one.
+    const older = [{ at: -2000, lo: 500, hi: 1500 }, samples[1]];
+    expect(estimateOffset(older)).toEqual({ lo: 1000, hi: 1500 });
+    expect(estimateOffset(older, 0.01)).toEqual({ lo: 1000, hi: 2200 });
   });
 });
 

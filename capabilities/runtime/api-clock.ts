@@ -3,8 +3,8 @@
 //
 // Each API response carries a `Date` header (1-second resolution) stamped while the request was in
 // flight. So the offset (server time - our time) lies in [date - receivedAt, date + 1 s - sentAt].
-// The estimate is the intersection of the newest such intervals (the last 30 s, older ones carried
-// forward at the drift below): requests sent at different phases of the second narrow it to tens of
+// The estimate is the intersection of the newest such intervals (the last 30 s; 3 s while the clock
+// drifts, older ones carried forward at the drift below): requests sent at different phases of the second narrow it to tens of
 // ms. The intersection stops at the first sample that disagrees, so a clock whose drift is not known
 // yet is followed within seconds instead of being averaged against the past. Callers get the interval's
 // lower end: a tick is never run before the API server reached it, and at worst late by its width.
@@ -15,8 +15,13 @@
 // change exceeds the estimates' own uncertainty), and the offset is carried forward at that rate. A
 // clock that keeps time is not extrapolated: that would only add the estimates' noise.
 
-/** Samples older than this (our time, ms) no longer narrow the estimate. */
+/**
+ * Samples older than this (our time, ms) no longer narrow the estimate; while the clock drifts, a
+ * shorter window, since an older sample carried forward at a slightly wrong rate would pull the
+ * estimate behind, more with every tick.
+ */
 const WINDOW_MS = 30_000;
+const DRIFTING_WINDOW_MS = 3000;
 /** How many recent samples are kept. */
 const MAX_SAMPLES = 16;
 /** Drift is measured over at least this long (our time, ms), and over at most DRIFT_MAX_SPAN_MS. */
@@ -56,7 +61,7 @@ export function estimateOffset(
   let { lo, hi } = newest;
   for (let i = samples.length - 2; i >= 0; i--) {
     const s = samples[i];
-    if (newest.at - s.at > WINDOW_MS) break;
+    if (newest.at - s.at > (driftRate === 0 ? WINDOW_MS : DRIFTING_WINDOW_MS)) break;
     const carried = driftRate * (newest.at - s.at);
     const nextLo = Math.max(lo, s.lo + carried);
     const nextHi = Math.min(hi, s.hi + carried);

@@ -163,4 +163,38 @@ describe("audit", () => {
     const before = audit(input({ watch, endedAt: T0 + 50_000, apiOutages: [{ from: at(1), to: at(8) }] })); // prettier-ignore
     expect(before.violations.map(v => v.kind)).toEqual(["missed-tick"]);
   });
+
+  it("names the leader of a missed tick, how old its term was and how far its clock was off", () => {
+    const tick0 = Math.floor(T0 / 1000);
+    const job = (tick: number): WatchEvent => ({
+      type: "ADDED",
+      resource: "/apis/batch/v1/namespaces/chaos/jobs",
+      at: tick * 1000,
+      object: { metadata: { name: `j${tick}`, uid: `uid-${tick}`, resourceVersion: String(rv++), labels: { "highlander.plexobject.io/workload": "ticker", "highlander.plexobject.io/tick": String(tick) } } },
+    }); // prettier-ignore
+    const result = audit(
+      input({
+        audit: [lease(T0 - 60_000, "replica-1", 1), lease(T0 + 7000, "replica-2", 2)],
+        watch: [job(tick0), job(tick0 + 20), job(tick0 + 30)],
+        endedAt: T0 + 50_000,
+        // replica-2 was restarted with a clock at 0.7 of real speed 40 s before the tick.
+        replicaStarts: [
+          { replica: "replica-2", at: T0 - 100_000, clockRate: 1 },
+          { replica: "replica-2", at: T0 - 30_000, clockRate: 0.7 },
+        ],
+      }),
+    );
+    expect(result.violations.map(v => v.kind)).toEqual(["missed-tick"]);
+    expect(result.violations[0].evidence).toMatchObject({
+      tick: tick0 + 10,
+      leader: "replica-2",
+      termEpoch: 2,
+      sinceTermMs: 3000,
+      leaderClockRate: 0.7,
+      leaderClockBehindMs: 12_000,
+    });
+    expect(result.violations[0].message).toMatch(
+      /replica-2 led, its term 3 s old, clock rate 0.7, 12 s behind/,
+    );
+  });
 });

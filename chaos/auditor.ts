@@ -3,7 +3,7 @@
 // /api/status, when the audit log has neither fence nor Lease writes; the report says so.)
 import { EPOCH_ANNOTATION } from "../storage/guard";
 import { accepted, stampOf, WRITE_VERBS, type AuditEvent } from "./audit-log";
-import { buildFenceTimeline, termAt, type FenceSource } from "./fence-timeline";
+import { buildFenceTimeline, termAt, type FenceSource, type FenceTimeline } from "./fence-timeline";
 import type { LeaderSample } from "./leadership";
 import type { WatchEvent } from "./watch";
 
@@ -42,6 +42,8 @@ export interface AuditInput {
    * create a Job then, and after it the leader runs only the latest missed tick (Kubernetes' rule).
    */
   apiOutages: Array<{ from: number; to: number }>;
+  /** Every start of every replica, with the clock rate it ran with (libfaketime; 1 = real time). */
+  replicaStarts?: Array<{ replica: string; at: number; clockRate: number }>;
 }
 
 /** Something that looks like a violation but is the documented behaviour, with why. */
@@ -72,8 +74,7 @@ const BOOKKEEPING = new Set([
   "subjectaccessreviews",
 ]);
 
-function staleWrites(input: AuditInput, out: Violation[]): { source: FenceSource; terms: number } {
-  const timeline = buildFenceTimeline(input.audit, input.samples, input.replicas, input.leaseName);
+function staleWrites(input: AuditInput, timeline: FenceTimeline, out: Violation[]): void {
   for (const e of input.audit) {
     if (!input.replicas.includes(e.user.username) || !WRITE_VERBS.has(e.verb) || !accepted(e))
       continue;
@@ -103,7 +104,6 @@ function staleWrites(input: AuditInput, out: Violation[]): { source: FenceSource
       },
     });
   }
-  return { source: timeline.source, terms: timeline.terms.length };
 }
 
 function epochOf(w: WatchEvent): number | undefined {
@@ -220,7 +220,44 @@ function outageCovering(
   );
 }
 
-function cronTicks(input: AuditInput, out: Violation[], excused: Excused[]): void {
+/**
+ * Who led when a tick went without a Job, to tell the causes apart: a term that had just begun (a
+ * takeover still reconciling), or a leader whose clock ran slow or fast, and how far off it was by then.
+ */
+function tickContext(
+  input: AuditInput,
+  timeline: FenceTimeline,
+  at: number,
+): { evidence: Record<string, unknown>; summary: string } {
+  const term = termAt(timeline, at);
+  if (!term || !term.holder) return { evidence: { leader: null }, summary: "nobody led" };
+  const sinceTermMs = at - term.at;
+  const starts = (input.replicaStarts ?? []).filter(s => s.replica === term.holder && s.at <= at);
+  const start = starts[starts.length - 1];
+  const rate = start?.clockRate ?? 1;
+  // libfaketime keeps the wall clock right at the start, then runs it at `rate`.
+  const clockBehindMs = start ? Math.round((1 - rate) * (at - start.at)) : 0;
+  const off = `${Math.abs(clockBehindMs) / 1000} s ${clockBehindMs >= 0 ? "behind" : "ahead"}`;
+  const clock = rate === 1 ? "" : `, clock rate ${rate}, ${off}`;
+  return {
+    evidence: {
+      leader: term.holder,
+      termEpoch: term.epoch,
+      termStartedAt: iso(term.at),
+      sinceTermMs,
+      leaderClockRate: rate,
+      leaderClockBehindMs: clockBehindMs,
+    },
+    summary: `${term.holder} led, its term ${sinceTermMs / 1000} s old${clock}`,
+  };
+}
+
+function cronTicks(
+  input: AuditInput,
+  timeline: FenceTimeline,
+  out: Violation[],
+  excused: Excused[],
+): void {
   const byTick = new Map<number, Map<string, string>>(); // tick -> uid -> job name
   let firstSeen: number | undefined;
   for (const w of input.watch) {
@@ -254,13 +291,15 @@ function cronTicks(input: AuditInput, out: Violation[], excused: Excused[]): voi
         message: `no Job for tick ${iso(t * 1000)}: kube-apiserver was down ${iso(outage.from)} .. ${iso(outage.to)} and the next tick came before the leader could act again`,
         evidence: { tick: t, outageFrom: iso(outage.from), outageTo: iso(outage.to) },
       });
-    else
+    else {
+      const context = tickContext(input, timeline, t * 1000);
       out.push({
         kind: "missed-tick",
         at: iso(t * 1000),
-        message: `no Job for tick ${iso(t * 1000)}`,
-        evidence: { tick: t },
+        message: `no Job for tick ${iso(t * 1000)} (${context.summary})`,
+        evidence: { tick: t, ...context.evidence },
       });
+    }
   }
 }
 
@@ -280,15 +319,16 @@ function writeCounts(input: AuditInput): AuditResult["writes"] {
 export function audit(input: AuditInput): AuditResult {
   const violations: Violation[] = [];
   const excused: Excused[] = [];
-  const fence = staleWrites(input, violations);
+  const timeline = buildFenceTimeline(input.audit, input.samples, input.replicas, input.leaseName);
+  staleWrites(input, timeline, violations);
   epochDecreases(input, violations);
   singletonPods(input, violations);
-  cronTicks(input, violations, excused);
+  cronTicks(input, timeline, violations, excused);
   return {
     violations,
     excused,
-    fenceSource: fence.source,
-    terms: fence.terms,
+    fenceSource: timeline.source,
+    terms: timeline.terms.length,
     writes: writeCounts(input),
   };
 }

@@ -37,6 +37,8 @@ export interface Replica {
   status(timeoutMs?: number): Promise<ReplicaStatus | undefined>;
   /** Whether the current process runs under a fake clock. */
   clockRate(): number;
+  /** Every start so far: when (real time) and the clock rate it ran with. */
+  starts(): Array<{ at: number; clockRate: number }>;
 }
 
 export interface ReplicaOptions {
@@ -55,7 +57,7 @@ export async function createReplica(opts: ReplicaOptions): Promise<Replica> {
   const url = `http://127.0.0.1:${port}`;
   let proc: ServerProcess | undefined;
   let rate = 1;
-  let starts = 0;
+  const starts: Array<{ at: number; clockRate: number }> = [];
   const running = () => proc !== undefined && isAlive(proc.pid);
 
   const replica: Replica = {
@@ -65,6 +67,7 @@ export async function createReplica(opts: ReplicaOptions): Promise<Replica> {
     pid: () => proc?.pid ?? 0,
     running,
     clockRate: () => rate,
+    starts: () => [...starts],
     signal(sig) {
       if (!proc) return;
       try {
@@ -76,10 +79,10 @@ export async function createReplica(opts: ReplicaOptions): Promise<Replica> {
     async start(extraEnv = {}) {
       if (running()) throw new Error(`${opts.name} is already running`);
       rate = extraEnv.FAKETIME ? Number(/x([\d.]+)/.exec(extraEnv.FAKETIME)?.[1] ?? 1) : 1;
-      starts++;
+      starts.push({ at: Date.now(), clockRate: rate });
       proc = startServer({
         // One log per start, so a restarted replica's earlier life stays readable.
-        name: `${opts.name}-${starts}`,
+        name: `${opts.name}-${starts.length}`,
         command: process.execPath,
         args: [MODULE_FILE],
         logDir: opts.dir,

@@ -75,11 +75,7 @@ export async function runBackend(backendName: Backend, opts: ChaosOptions): Prom
       name,
       kubeconfig: cluster.writeIdentityKubeconfig(name, `https://127.0.0.1:${apiProxy.port}`),
       dir: join(dir, name),
-      env: {
-        ...backend.env(storeProxy?.port),
-        HIGHLANDER_TENANT: TENANT,
-        HIGHLANDER_CRON_SECONDS: "true",
-      },
+      env: { ...backend.env(storeProxy?.port), HIGHLANDER_TENANT: TENANT },
       apiProxy,
       storeProxy,
     });
@@ -181,6 +177,7 @@ export async function runBackend(backendName: Backend, opts: ChaosOptions): Prom
     apiOutages: faults
       .filter(f => f.kind === "restart-apiserver")
       .map(f => ({ from: f.startedAt, to: f.endedAt })),
+    replicaStarts: replicas.flatMap(r => r.starts().map(s => ({ replica: r.name, ...s }))),
   });
   log(
     `audit log: ${cluster.auditLogPath ?? "none"}; ${auditEvents.length} events, ${watchEvents.length} watch events`,

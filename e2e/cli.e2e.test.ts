@@ -133,7 +133,7 @@ const WORKLOADS = [
     name: "cli-cron",
     childKinds: ["job"],
     flags: [
-      // Six fields: the operators here run with HIGHLANDER_CRON_SECONDS, so a Job appears in seconds.
+      // Six fields, seconds first: a Job appears within seconds.
       "--image", "busybox", "--shell", "/bin/sh", "--script", "echo tick", "--schedule", "*/3 * * * * *",
       "--restart-policy", "OnFailure", "--concurrency-policy", "Forbid",
       "--cpu-request", "50m", "--memory-request", "32Mi", "--cpu-limit", "100m", "--memory-limit", "64Mi",
@@ -177,7 +177,6 @@ describe("highlander CLI against running operators", () => {
       ...FAST_LEASE,
       HIGHLANDER_TENANT: tenant,
       HIGHLANDER_LEASE_NAMESPACE: ns,
-      HIGHLANDER_CRON_SECONDS: "true",
     };
     operators = await Promise.all(
       ["cli-a", "cli-b"].map(name => startOperator({ name, kubeconfig, dir, env })),

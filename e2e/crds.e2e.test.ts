@@ -213,6 +213,12 @@ describe("invalid objects are refused with clear messages", () => {
       ["schedule must be a cron expression with 5 fields"],
     ],
     [
+      "a 7-field schedule",
+      "cronjob",
+      { image: "x", schedule: "0 * * * * * *" },
+      ["schedule must be a cron expression with 5 fields"],
+    ],
+    [
       "a time zone inside the schedule",
       "cronjob",
       { image: "x", schedule: "TZ=UTC * * * * *" },

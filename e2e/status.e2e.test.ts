@@ -113,7 +113,6 @@ describe("status when the API server refuses a child", () => {
         ...FAST_LEASE,
         HIGHLANDER_LEASE_NAMESPACE: ns,
         HIGHLANDER_TENANT: "default",
-        HIGHLANDER_CRON_SECONDS: "true",
       },
     });
     await waitUntilLeading(operator);

@@ -7,6 +7,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { Agent, request, type RequestOptions } from "node:https";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { observeApiRequest } from "../metrics/client";
+import { ApiClock } from "./api-clock";
 import { WORKLOAD_KINDS } from "../workloads/kinds/registry";
 
 export const FIELD_MANAGER = "highlander";
@@ -149,6 +150,8 @@ export class KubeClient {
    */
   #agent?: { identity: string; agent: Agent };
   readonly #httpAgent = new HttpAgent(KEEP_ALIVE);
+  /** The API server's time, learned from the Date header of every response. */
+  readonly apiClock = new ApiClock();
 
   constructor(kc?: KubeConfig, fieldManager = FIELD_MANAGER) {
     if (kc) this.#kc = kc;
@@ -192,8 +195,10 @@ export class KubeClient {
     const started = performance.now();
     const done = (code: number | undefined) =>
       observeApiRequest(method, code, (performance.now() - started) / 1000);
+    const sentAt = this.apiClock.localNow();
     return new Promise<T>((resolve, reject) => {
       const req = send(url, opts, res => {
+        this.apiClock.observe(res.headers.date, sentAt, this.apiClock.localNow());
         let text = "";
         res.setEncoding("utf8");
         res.on("data", (chunk: string) => (text += chunk));

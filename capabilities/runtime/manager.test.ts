@@ -100,6 +100,28 @@ describe("Manager", () => {
     expect(queue.paused).toBe(true);
   });
 
+  it("relists in the low lane, behind events and the keys named urgent", async () => {
+    const leadership = new FakeLeadership("east");
+    const queue = new WorkQueue({ concurrency: 1 });
+    const calls: string[] = [];
+    const c: WorkloadKey = { kind: "WorkloadProcess", namespace: "ns", name: "c" };
+    const manager = new Manager({
+      queue,
+      leadership,
+      reconcile: async key => void calls.push(key.name),
+      listAll: async () => [a, b, c],
+      urgentOnRelist: key => key.kind === "WorkloadCronJob",
+    });
+    manager.start();
+    manager.enqueue(c);
+    leadership.set(true, { id: "me", cluster: "east", epoch: 1 });
+    await new Promise(r => setTimeout(r, 10));
+    await queue.idle();
+    // c ran at once on resume; the relist that found it running queued it again, last.
+    expect(calls).toEqual(["c", "b", "a", "c"]);
+    manager.stop();
+  });
+
   it("stops acting on stop()", async () => {
     const { leadership, manager, queue, calls } = setup();
     leadership.set(true, { id: "me", cluster: "east", epoch: 1 });

@@ -37,6 +37,11 @@ interface ManagerOptions {
   listAll: () => Promise<WorkloadKey[]>;
   /** Mean time between resyncs (each one ±10 %); watches catch every change, this is a safety net. */
   resyncPeriodMs?: number;
+  /**
+   * Keys the relists (mode change, resync) queue high although a relist is background work: those with
+   * a deadline, such as a cron job whose next tick will not wait behind a thousand resyncs.
+   */
+  urgentOnRelist?: (key: WorkloadKey) => boolean;
   onModeChange?: (from: Mode, to: Mode) => void;
   onError?: (err: unknown, what: string) => void;
 }
@@ -80,10 +85,10 @@ export class Manager {
     this.#resync.unref();
   }
 
-  /** Called by watch bindings for every event on a workload or one of its children. */
+  /** Called by watch bindings for every event on a workload or one of its children: a user waits. */
   enqueue(key: WorkloadKey): void {
     if (this.#stopped) return;
-    this.opts.queue.add(keyOf(key));
+    this.opts.queue.add(keyOf(key), "high");
   }
 
   /** Stops acting at once: the queue pauses; in-flight reconciles fail their next guarded write. */
@@ -117,7 +122,8 @@ export class Manager {
   async #enqueueAll(): Promise<void> {
     try {
       const keys = await this.opts.listAll();
-      for (const key of keys) this.opts.queue.add(keyOf(key));
+      const urgent = this.opts.urgentOnRelist ?? (() => false);
+      for (const key of keys) this.opts.queue.add(keyOf(key), urgent(key) ? "high" : "low");
     } catch (err) {
       this.opts.onError?.(err, "listing workloads");
       // Try again soon: a new leader that cannot list would otherwise act only on new events.

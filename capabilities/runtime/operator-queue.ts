@@ -16,8 +16,14 @@ import { metricRefOf } from "./workload-metric-ref";
 /** The longest a failed WorkloadCronJob reconcile waits for its retry. */
 const CRON_MAX_RETRY_MS = 1000;
 
-export function createOperatorQueue(log: Logger): WorkQueue {
+/** `clock`: the API server's time, which requeue delays (the next cron tick) are measured on. */
+export function createOperatorQueue(
+  log: Logger,
+  clock: { nowMs(): number; rate(): number },
+): WorkQueue {
   const queue = new WorkQueue({
+    now: () => clock.nowMs(),
+    nowRate: () => clock.rate(),
     // A reconcile is a few sequential API calls, so a worker mostly waits on the API server: with 4
     // workers 1,000 new workloads took 71 s to become Active, with 16 50-62 s (npm run bench --
     // reconcile, docs/benchmarks.md). A key still never runs on two workers at once.

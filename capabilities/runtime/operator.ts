@@ -15,6 +15,7 @@ import {
 } from "../metrics";
 import { createLockStore } from "../../storage/factory";
 import type { LockStore } from "../../storage/types";
+import { cronjobNames } from "../workloads/kinds/cronjob/names";
 import { applyConfigWorkloads } from "./config-workloads";
 import { EventRecorder } from "./events";
 import { createFencedElection } from "./fenced-election";
@@ -111,11 +112,13 @@ export async function startOperator(): Promise<void> {
     err => log.debug({ err }, "could not record an event"),
   );
   const tracker = new WorkloadTracker();
-  const queue = createOperatorQueue(log);
+  const queue = createOperatorQueue(log, client.apiClock);
 
   const manager: Manager = new Manager({
     queue,
     leadership,
+    // A new leader's first look at a cron job must not wait behind every other workload's.
+    urgentOnRelist: key => key.kind === cronjobNames.kind,
     listAll: async () => {
       const items = await workloadsOnceSynced(cache, client, scope, CACHE_SYNC_WAIT_MS);
       tracker.replaceAll(items);
@@ -151,6 +154,7 @@ export async function startOperator(): Promise<void> {
       tenant: config.tenant,
       cluster: config.cluster.name,
       leader: () => leadership.leader(),
+      now: () => client.apiClock.now(),
       log,
     }),
   });

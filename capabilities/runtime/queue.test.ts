@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { WorkQueue } from "./queue";
+import { nextCheckMs, WorkQueue } from "./queue";
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve = () => {};
@@ -122,6 +122,22 @@ describe("WorkQueue", () => {
     expect(calls).toBe(2);
   });
 
+  it("counts requeueAfterMs from when the handler started", async () => {
+    const q = new WorkQueue();
+    const started: number[] = [];
+    q.start(async () => {
+      started.push(Date.now());
+      if (started.length > 1) return;
+      await new Promise(r => setTimeout(r, 3000)); // a slow reconcile
+      return { requeueAfterMs: 5000 };
+    });
+    q.resume();
+    const t0 = Date.now();
+    q.add("a");
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(started.map(t => t - t0)).toEqual([0, 5000]);
+  });
+
   it("keeps the earliest pending delay for a key", async () => {
     const q = new WorkQueue();
     const at: number[] = [];
@@ -144,6 +160,184 @@ describe("WorkQueue", () => {
     q.add("c");
     expect(q.depth).toBe(0);
     expect(depths).toEqual([1, 2, 0]);
+  });
+});
+
+describe("WorkQueue priorities", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  function recording(concurrency = 1): { q: WorkQueue; seen: string[] } {
+    const q = new WorkQueue({ concurrency });
+    const seen: string[] = [];
+    q.start(async key => void seen.push(key));
+    return { q, seen };
+  }
+
+  it("hands out every high key before any low one, each lane in order", async () => {
+    const { q, seen } = recording();
+    q.add("resync-1", "low");
+    q.add("edit-1");
+    q.add("resync-2", "low");
+    q.add("edit-2", "high");
+    q.resume();
+    await q.idle();
+    expect(seen).toEqual(["edit-1", "edit-2", "resync-1", "resync-2"]);
+  });
+
+  it("promotes a key waiting low when it is added high, and keeps it once", async () => {
+    const { q, seen } = recording();
+    q.add("a", "low");
+    q.add("b", "low");
+    q.add("c", "low");
+    q.add("c", "high");
+    q.add("c", "low");
+    expect(q.depth).toBe(3);
+    q.resume();
+    await q.idle();
+    expect(seen).toEqual(["c", "a", "b"]);
+  });
+
+  it("re-queues a key that got a high event while it ran as high", async () => {
+    const q = new WorkQueue({ concurrency: 1 });
+    const seen: string[] = [];
+    const gate = deferred();
+    q.start(async key => {
+      seen.push(key);
+      if (seen.length === 1) await gate.promise;
+    });
+    q.add("a", "low");
+    q.add("b", "low");
+    q.resume();
+    await vi.advanceTimersByTimeAsync(1);
+    q.add("a", "low");
+    q.add("a", "high");
+    gate.resolve();
+    await q.idle();
+    expect(seen).toEqual(["a", "a", "b"]);
+  });
+
+  it("retries a key in the lane it failed in", async () => {
+    const q = new WorkQueue({ concurrency: 1, baseDelayMs: 100 });
+    const seen: string[] = [];
+    const gate = deferred();
+    q.start(async key => {
+      seen.push(key);
+      if (key === "busy") await gate.promise;
+      if (key === "low-fails" && seen.length === 1) throw new Error("boom");
+    });
+    q.add("low-fails", "low");
+    q.resume();
+    await vi.advanceTimersByTimeAsync(1);
+    q.add("busy");
+    await vi.advanceTimersByTimeAsync(200);
+    // The retry is due while the worker is busy; keys of both lanes arrive after it.
+    q.add("other-low", "low");
+    q.add("edit");
+    gate.resolve();
+    await q.idle();
+    expect(seen).toEqual(["low-fails", "busy", "edit", "low-fails", "other-low"]);
+  });
+
+  it("puts a requeue that is due at the head of the high lane", async () => {
+    const q = new WorkQueue({ concurrency: 1 });
+    const seen: string[] = [];
+    const gate = deferred();
+    q.start(async key => {
+      seen.push(key);
+      if (key === "busy") await gate.promise;
+      return key === "cron" && seen.length === 1 ? { requeueAfterMs: 1000 } : undefined;
+    });
+    q.add("cron", "low");
+    q.resume();
+    await vi.advanceTimersByTimeAsync(1);
+    q.add("busy");
+    for (let i = 0; i < 3; i++) q.add(`new-${i}`);
+    await vi.advanceTimersByTimeAsync(1500);
+    gate.resolve();
+    await q.idle();
+    expect(seen).toEqual(["cron", "busy", "cron", "new-0", "new-1", "new-2"]);
+  });
+
+  it("keeps the higher lane when two delays for a key merge", async () => {
+    const { q, seen } = recording();
+    q.addAfter("a", 1000, "low");
+    q.addAfter("a", 2000, "high");
+    q.add("b", "low");
+    await vi.advanceTimersByTimeAsync(1500);
+    q.resume();
+    await q.idle();
+    expect(seen).toEqual(["a", "b"]);
+  });
+});
+
+describe("WorkQueue delays on another clock", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("sleeps in halves, then in short steps, as a deadline approaches", () => {
+    expect(nextCheckMs(60_000)).toBe(30_000);
+    expect(nextCheckMs(3000)).toBe(1500);
+    expect(nextCheckMs(2000)).toBe(500);
+    expect(nextCheckMs(120)).toBe(120);
+  });
+
+  it("wakes within a step of the deadline when its timers run 0.7x slow", async () => {
+    // The API server's clock runs at real speed; this replica's timers at 0.7 of it: a timer of d ms
+    // fires after d / 0.7 ms of the server's time.
+    let serverMs = 0;
+    const q = new WorkQueue({ now: () => serverMs });
+    const woke: number[] = [];
+    q.start(async () => void woke.push(serverMs));
+    q.resume();
+    const realSetTimeout = globalThis.setTimeout;
+    const slow = vi
+      .spyOn(globalThis, "setTimeout")
+      .mockImplementation(((fn: () => void, ms: number) =>
+        realSetTimeout(() => ((serverMs += ms / 0.7), fn()), 0)) as typeof setTimeout);
+    q.addAfter("cron", 10_000);
+    await vi.advanceTimersByTimeAsync(100);
+    slow.mockRestore();
+    expect(woke).toHaveLength(1);
+    // One 10 s timer would have woken at 14.3 s; stepping, it wakes within 0.5 s / 0.7 of 10 s.
+    expect(woke[0]).toBeGreaterThanOrEqual(10_000);
+    expect(woke[0]).toBeLessThan(10_000 + 500 / 0.7);
+  });
+
+  it("wakes on the deadline when it knows how slow its timers run", async () => {
+    let serverMs = 0;
+    const q = new WorkQueue({ now: () => serverMs, nowRate: () => 1 / 0.7 });
+    const woke: number[] = [];
+    q.start(async () => void woke.push(serverMs));
+    q.resume();
+    const realSetTimeout = globalThis.setTimeout;
+    const slow = vi
+      .spyOn(globalThis, "setTimeout")
+      .mockImplementation(((fn: () => void, ms: number) =>
+        realSetTimeout(() => ((serverMs += ms / 0.7), fn()), 0)) as typeof setTimeout);
+    q.addAfter("cron", 10_000);
+    await vi.advanceTimersByTimeAsync(100);
+    slow.mockRestore();
+    expect(woke).toHaveLength(1);
+    expect(woke[0]).toBeGreaterThanOrEqual(10_000);
+    expect(woke[0]).toBeLessThan(10_001);
+  });
+});
+
+describe("WorkQueue delays when the clock jumps", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("does not let a clock that jumps back stretch a delay", async () => {
+    let shiftMs = 0;
+    const q = new WorkQueue({ now: () => Date.now() + shiftMs });
+    let calls = 0;
+    q.start(async () => void calls++);
+    q.resume();
+    q.addAfter("a", 200);
+    shiftMs = -60_000; // a new estimate of the API server's time, a minute earlier
+    await vi.advanceTimersByTimeAsync(250);
+    expect(calls).toBe(1);
   });
 });
 

@@ -4,6 +4,31 @@
 // - a key is never handled by two workers at once; an event during handling re-queues it afterwards;
 // - a failed key is retried with per-key exponential backoff until it succeeds (then forgotten);
 // - while paused (not the leader) keys accumulate but nothing runs; resume() drains them.
+// Beyond client-go: two priorities. What a user waits for (a watch event, a cron tick, a requeue the
+// reconciler asked for, retries of these) is "high"; resyncs and the relist on a mode change are
+// "low", and workers take every high key first, so 1,000 resyncs never delay one spec edit. A key
+// waiting low that is added high moves up. Delays (addAfter) are measured on `now`, the API server's
+// clock in the operator, and re-checked as they run out, so a replica whose own clock (and so its
+// timers) runs slow or fast still wakes on time; a key whose delay ran out goes to the head of its
+// lane: the reconciler asked for that moment (a cron tick), new events have no deadline.
+
+export type Priority = "high" | "low";
+
+/** The least time between a handler's end and its requeue, unless it asked for less. */
+const MIN_REQUEUE_GAP_MS = 50;
+
+const higher = (a: Priority, b: Priority): Priority =>
+  a === "high" || b === "high" ? "high" : "low";
+
+/**
+ * How long to sleep before looking at the clock again, `remainingMs` before a deadline: half the
+ * remaining time while it is long (a timer running up to 2x slow still wakes by the deadline), then
+ * short steps, so a timer that runs slow is late by a fraction of a step, not of the whole delay. A delay
+ * of d costs about log2(d / 2 s) + 4 timer firings.
+ */
+export function nextCheckMs(remainingMs: number): number {
+  return remainingMs > 2000 ? remainingMs / 2 : Math.min(remainingMs, 500);
+}
 
 interface QueueOptions {
   /** First retry delay after a failure. */
@@ -24,10 +49,18 @@ interface QueueOptions {
   onDone?: (workedMs: number) => void;
   /** Called when a key is scheduled for a retry after a failure. */
   onRetry?: (key: string, attempt: number, delayMs: number, error: unknown) => void;
+  /** The clock delays are measured on, in ms (default Date.now). */
+  now?: () => number;
+  /** How many ms `now` advances per ms of this process's timers (default 1: the same clock). */
+  nowRate?: () => number;
 }
 
-/** What a handler may ask for: run again after a delay even though it succeeded (polling). */
+/**
+ * What a handler may ask for: run again after a delay even though it succeeded (polling, the next cron
+ * tick). The requeue is high: it is a moment the reconciler waits for.
+ */
 export interface HandlerResult {
+  /** Counted from when the handler started (its `now`): a slow reconcile does not make a tick late. */
   requeueAfterMs?: number;
 }
 
@@ -35,16 +68,19 @@ export interface HandlerResult {
 type Handler = (key: string, failures: number) => Promise<HandlerResult | void>;
 
 export class WorkQueue {
-  readonly #queue: string[] = [];
-  /** Waiting keys, with when each joined the queue (performance.now()). */
-  readonly #queued = new Map<string, number>();
-  /** Keys being handled, with when their handler started. */
-  readonly #processing = new Map<string, number>();
+  readonly #lanes: Record<Priority, string[]> = { high: [], low: [] };
+  /** Waiting keys, with when each joined the queue (performance.now()) and its lane. */
+  readonly #queued = new Map<string, { since: number; priority: Priority }>();
+  /** Keys being handled, with when their handler started and the lane they came from. */
+  readonly #processing = new Map<string, { started: number; priority: Priority }>();
   /** Keys that got an event while being handled: queued again once the handler returns. */
-  readonly #dirty = new Set<string>();
+  readonly #dirty = new Map<string, Priority>();
   readonly #failures = new Map<string, number>();
-  readonly #timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
-  readonly #opts: Required<Pick<QueueOptions, "baseDelayMs" | "maxDelayMs" | "concurrency">> &
+  /** At most one pending delay per key: when it is due (on `now`), and the lane it then joins. */
+  readonly #timers = new Map<string, { at: number; priority: Priority; timer: NodeJS.Timeout }>();
+  readonly #opts: Required<
+    Pick<QueueOptions, "baseDelayMs" | "maxDelayMs" | "concurrency" | "now">
+  > &
     QueueOptions;
   #handler?: Handler;
   #paused = true;
@@ -52,7 +88,13 @@ export class WorkQueue {
   #idleWaiters: Array<() => void> = [];
 
   constructor(opts: QueueOptions = {}) {
-    this.#opts = { baseDelayMs: 200, maxDelayMs: 60_000, concurrency: 4, ...opts };
+    this.#opts = {
+      baseDelayMs: 200,
+      maxDelayMs: 60_000,
+      concurrency: 4,
+      now: () => Date.now(),
+      ...opts,
+    };
   }
 
   /** Installs the handler; the queue stays paused until resume(). */
@@ -60,45 +102,84 @@ export class WorkQueue {
     this.#handler = handler;
   }
 
-  /** Adds a key now, unless it is already waiting. */
-  add(key: string): void {
+  /** Adds a key now, unless it is already waiting (a low one is promoted by a high add). */
+  add(key: string, priority: Priority = "high"): void {
+    this.#enqueue(key, priority, false);
+  }
+
+  #enqueue(key: string, priority: Priority, due: boolean): void {
     if (this.#stopped) return;
     if (this.#processing.has(key)) {
-      this.#dirty.add(key);
+      this.#dirty.set(key, higher(priority, this.#dirty.get(key) ?? "low"));
       return;
     }
-    if (this.#queued.has(key)) return;
+    const waiting = this.#queued.get(key);
+    if (waiting) {
+      if (waiting.priority === "high" || priority === "low") return;
+      const low = this.#lanes.low;
+      low.splice(low.indexOf(key), 1);
+      waiting.priority = "high";
+    } else {
+      this.#queued.set(key, { since: performance.now(), priority });
+      this.#opts.onAdd?.();
+    }
     this.#clearTimer(key);
-    this.#queued.set(key, performance.now());
-    this.#queue.push(key);
-    this.#opts.onAdd?.();
+    const lane = this.#lanes[priority];
+    if (due) lane.unshift(key);
+    else lane.push(key);
     this.#depthChanged();
     this.#pump();
   }
 
-  /** Adds a key after a delay; an earlier pending delay for the same key wins. */
-  addAfter(key: string, delayMs: number): void {
+  /** Adds a key after a delay; an earlier pending delay for the same key wins (in the higher lane). */
+  addAfter(key: string, delayMs: number, priority: Priority = "high"): void {
     if (this.#stopped) return;
-    if (delayMs <= 0) return this.add(key);
-    const at = Date.now() + delayMs;
+    if (delayMs <= 0) return this.add(key, priority);
+    const at = this.#opts.now() + delayMs;
     const existing = this.#timers.get(key);
-    if (existing && existing.at <= at) return;
+    if (existing && existing.at <= at) {
+      existing.priority = higher(existing.priority, priority);
+      return;
+    }
     this.#clearTimer(key);
-    const timer = setTimeout(() => {
+    this.#arm(key, at, priority, delayMs);
+  }
+
+  /**
+   * Sleeps towards `at` in steps. `maxMs` (the delay asked for, less the steps slept since) caps what
+   * is left: if the clock jumps back (a new estimate of the API server's time), a short delay must
+   * not become a long one.
+   */
+  #arm(key: string, at: number, priority: Priority, maxMs: number): void {
+    const now = this.#opts.now();
+    const remaining = Math.min(at - now, maxMs);
+    if (remaining <= 0) {
+      const entry = this.#timers.get(key);
       this.#timers.delete(key);
-      this.add(key);
-    }, delayMs);
+      this.#enqueue(key, entry?.priority ?? priority, true);
+      return;
+    }
+    // A step of `now`'s time, in our timers' time (a slow clock's timers run slow by the same rate).
+    const step = nextCheckMs(remaining);
+    const rate = this.#opts.nowRate?.() ?? 1;
+    const timer = setTimeout(
+      () => {
+        const entry = this.#timers.get(key);
+        if (entry) this.#arm(key, entry.at, entry.priority, remaining - step);
+      },
+      rate > 0 ? step / rate : step,
+    );
     timer.unref();
-    this.#timers.set(key, { at, timer });
+    this.#timers.set(key, { at: now + remaining, priority, timer });
   }
 
   /** Retries a key with exponential backoff; returns the delay chosen. */
-  addRateLimited(key: string): number {
+  addRateLimited(key: string, priority: Priority = "high"): number {
     const attempt = (this.#failures.get(key) ?? 0) + 1;
     this.#failures.set(key, attempt);
     const cap = this.#opts.maxDelayMsFor?.(key) ?? this.#opts.maxDelayMs;
     const delay = Math.min(this.#opts.baseDelayMs * 2 ** (attempt - 1), cap);
-    this.addAfter(key, delay);
+    this.addAfter(key, delay, priority);
     return delay;
   }
 
@@ -115,12 +196,12 @@ export class WorkQueue {
   longestRunningMs(): number {
     const now = performance.now();
     let longest = 0;
-    for (const started of this.#processing.values()) longest = Math.max(longest, now - started);
+    for (const { started } of this.#processing.values()) longest = Math.max(longest, now - started);
     return longest;
   }
 
   get depth(): number {
-    return this.#queue.length;
+    return this.#lanes.high.length + this.#lanes.low.length;
   }
 
   get paused(): boolean {
@@ -141,7 +222,8 @@ export class WorkQueue {
     this.#stopped = true;
     this.#paused = true;
     for (const key of [...this.#timers.keys()]) this.#clearTimer(key);
-    this.#queue.length = 0;
+    this.#lanes.high.length = 0;
+    this.#lanes.low.length = 0;
     this.#queued.clear();
     this.#dirty.clear();
     this.#depthChanged();
@@ -155,7 +237,7 @@ export class WorkQueue {
   }
 
   #isIdle(): boolean {
-    return this.#processing.size === 0 && (this.#queue.length === 0 || this.#paused);
+    return this.#processing.size === 0 && (this.depth === 0 || this.#paused);
   }
 
   #notifyIdle(): void {
@@ -172,41 +254,50 @@ export class WorkQueue {
   }
 
   #depthChanged(): void {
-    this.#opts.onDepth?.(this.#queue.length);
+    this.#opts.onDepth?.(this.depth);
   }
 
   #pump(): void {
     const handler = this.#handler;
     if (!handler) return;
-    while (
-      !this.#paused &&
-      this.#processing.size < this.#opts.concurrency &&
-      this.#queue.length > 0
-    ) {
-      const key = this.#queue.shift() as string;
+    while (!this.#paused && this.#processing.size < this.#opts.concurrency && this.depth > 0) {
+      const priority: Priority = this.#lanes.high.length > 0 ? "high" : "low";
+      const key = this.#lanes[priority].shift() as string;
       const now = performance.now();
-      this.#opts.onDequeue?.(now - (this.#queued.get(key) ?? now));
+      this.#opts.onDequeue?.(now - (this.#queued.get(key)?.since ?? now));
       this.#queued.delete(key);
-      this.#processing.set(key, now);
+      this.#processing.set(key, { started: now, priority });
       this.#depthChanged();
-      void this.#handle(handler, key);
+      void this.#handle(handler, key, priority);
     }
     this.#notifyIdle();
   }
 
-  async #handle(handler: Handler, key: string): Promise<void> {
+  async #handle(handler: Handler, key: string, priority: Priority): Promise<void> {
+    const startedAt = this.#opts.now();
     try {
       const result = await handler(key, this.failures(key));
       this.forget(key);
-      if (result?.requeueAfterMs !== undefined) this.addAfter(key, result.requeueAfterMs);
+      if (result?.requeueAfterMs !== undefined) {
+        const asked = result.requeueAfterMs;
+        const ranMs = this.#opts.now() - startedAt;
+        // A poll that took longer than its interval still leaves the API server a short breath.
+        this.addAfter(key, Math.max(asked - ranMs, Math.min(asked, MIN_REQUEUE_GAP_MS)), "high");
+      }
     } catch (error) {
       const attempt = (this.#failures.get(key) ?? 0) + 1;
-      const delay = this.addRateLimited(key);
+      // A retry keeps the lane of the attempt that failed.
+      const delay = this.addRateLimited(key, priority);
       this.#opts.onRetry?.(key, attempt, delay, error);
     } finally {
-      this.#opts.onDone?.(performance.now() - (this.#processing.get(key) ?? performance.now()));
+      const started = this.#processing.get(key)?.started ?? performance.now();
+      this.#opts.onDone?.(performance.now() - started);
       this.#processing.delete(key);
-      if (this.#dirty.delete(key)) this.add(key);
+      const dirty = this.#dirty.get(key);
+      if (dirty) {
+        this.#dirty.delete(key);
+        this.add(key, dirty);
+      }
       this.#pump();
     }
   }

@@ -34,6 +34,8 @@ interface ReconcileHandlerOptions {
   tenant: string;
   cluster: string;
   leader: () => LeaderInfo | undefined;
+  /** The API server's time (cron ticks follow the cluster's clock, not this replica's). */
+  now: () => Date;
   log: Logger;
 }
 
@@ -49,9 +51,8 @@ export function reconcileHandler(opts: ReconcileHandlerOptions): Reconcile {
       tenant: opts.tenant,
       cluster: opts.cluster,
       leader: opts.leader(),
-      now: new Date(),
+      now: opts.now(),
       failures,
-      cronSeconds: process.env.HIGHLANDER_CRON_SECONDS === "true",
     };
     const kind = typeOfKind(key.kind as WorkloadKindName);
     try {

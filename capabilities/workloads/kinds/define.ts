@@ -4,7 +4,7 @@
 import type { KindNames } from "../crd/group";
 import type { WorkloadStatus } from "../crd/types";
 import type { HandlerResult } from "../../runtime/queue";
-import { validateSpec, type ValidateOptions } from "../controllers/common/validate-spec";
+import { validateSpec } from "../controllers/common/validate-spec";
 import type { ReconcileContext } from "../reconcilers/context";
 import { reconcileKind, type WorkloadRef } from "../reconcilers/reconcile-kind";
 import type { ChildSummary, KindCrd, KindDefinition } from "./definition";
@@ -15,7 +15,7 @@ export interface WorkloadKind<N extends KindNames = KindNames> {
   crd: KindCrd;
   example: object;
   /** Every problem with a spec from anywhere (custom resource or config file); [] when valid. */
-  validateSpec(spec: unknown, opts?: ValidateOptions): string[];
+  validateSpec(spec: unknown): string[];
   reconcile(key: WorkloadRef, rc: ReconcileContext): Promise<HandlerResult | void>;
   children(name: string, status: WorkloadStatus): ChildSummary[];
 }
@@ -25,7 +25,7 @@ export function defineKind<S extends object, O, N extends KindNames>(
 ): KindDefinition<S, O> & WorkloadKind<N> {
   return {
     ...kind,
-    validateSpec: (spec, opts) => validateSpec(kind, spec, opts),
+    validateSpec: spec => validateSpec(kind, spec),
     reconcile: (key, rc) => reconcileKind(kind, key, rc),
   };
 }

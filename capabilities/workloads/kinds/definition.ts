@@ -7,7 +7,6 @@ import type { KindNames } from "../crd/group";
 import type { WorkloadObject, WorkloadStatus } from "../crd/types";
 import type { CelRule, JSONSchema, PrinterColumn } from "../crd/schema/json-schema";
 import type { KindVerdict, StatusSituation, WorkloadProblem } from "../controllers/common/status";
-import type { ValidateOptions } from "../controllers/common/validate-spec";
 import type { KubeObject } from "../../runtime/kube-client";
 import type { ReconcileContext } from "../reconcilers/context";
 
@@ -54,7 +53,7 @@ export interface KindDefinition<S, O> {
   /** The smallest valid spec (the e2e suites apply it to a real API server). */
   example: S;
   /** Problems the CRD schema cannot catch (or that config-file workloads skip); [] when valid. */
-  validate(spec: S, opts: ValidateOptions): string[];
+  validate(spec: S): string[];
   /** What exists now, changing nothing (the spec is invalid, or a write failed). */
   observe(cr: KindObject<S>, rc: ReconcileContext): Promise<O>;
   /** Active mode: make the children match the spec. */

@@ -22,8 +22,6 @@ export interface ReconcileContext {
   now: Date;
   /** Consecutive failed reconciles of this workload before this one (transient errors show after a few). */
   failures?: number;
-  /** Test-only: cron schedules with a seconds field (same code path as production). */
-  cronSeconds?: boolean;
 }
 
 /**
@@ -32,5 +30,5 @@ export interface ReconcileContext {
  * for its deletion.
  */
 export function buildContext(rc: ReconcileContext, stopped = rc.mode !== "active"): BuildContext {
-  return { tenant: rc.tenant, stopped, cronSeconds: rc.cronSeconds };
+  return { tenant: rc.tenant, stopped };
 }

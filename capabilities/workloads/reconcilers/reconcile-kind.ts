@@ -140,7 +140,7 @@ export async function reconcileKind<S, O>(
     return { requeueAfterMs: 0 };
   }
 
-  const problems = validateSpec(kind, cr.spec, { cronSeconds: rc.cronSeconds });
+  const problems = validateSpec(kind, cr.spec);
   let outcome: Outcome<O>;
   if (problems.length > 0) {
     outcome = { observed: await kind.observe(cr, rc) };

@@ -7,9 +7,4 @@ export interface BuildContext {
   fieldManager?: string;
   /** A non-leading cluster keeps its workloads stopped: Deployments/StatefulSets get 0 replicas. */
   stopped?: boolean;
-  /**
-   * Test-only cron granularity: schedules may carry a leading seconds field (6 fields) and Job names
-   * use unix seconds. Production leaves it unset (5 fields, unix minutes). Same code path either way.
-   */
-  cronSeconds?: boolean;
 }

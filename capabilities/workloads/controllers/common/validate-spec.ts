@@ -9,11 +9,6 @@ import { MAIN_CONTAINER } from "./pod-template";
 import { isQuantity } from "./resources";
 import { podVolumeNames } from "./volumes";
 
-export interface ValidateOptions {
-  /** Test-only 6-field cron schedules (see BuildContext.cronSeconds). */
-  cronSeconds?: boolean;
-}
-
 export type Problems = string[];
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -183,14 +178,10 @@ export const RESTART_POLICIES = ["Always", "OnFailure", "Never"];
  * Human-readable problems with a workload spec; empty when it is valid. The spec is whatever the API
  * server or the config file holds: the kind's checks read every field defensively.
  */
-export function validateSpec<S>(
-  kind: { validate(spec: S, opts: ValidateOptions): string[] },
-  spec: unknown,
-  opts: ValidateOptions = {},
-): string[] {
+export function validateSpec<S>(kind: { validate(spec: S): string[] }, spec: unknown): string[] {
   if (!isObject(spec)) return ["spec is required"];
   const problems: Problems = [];
   checkCommon(spec as unknown as CommonSpec, problems);
   // Unverified input, typed as the kind's spec only so its checks can name the fields.
-  return [...problems, ...kind.validate(spec as unknown as S, opts)];
+  return [...problems, ...kind.validate(spec as unknown as S)];
 }

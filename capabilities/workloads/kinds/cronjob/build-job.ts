@@ -21,13 +21,12 @@ export function cronSpec(cr: CronJobCR): WorkloadCronJobSpec {
   return cr.spec;
 }
 
-/** `<name>-<tick>`; the CRD caps names at 52 characters so this fits 63 even with unix seconds. */
-export function jobNameForTick(
-  name: string,
-  tick: Date,
-  opts: { cronSeconds?: boolean } = {},
-): string {
-  const suffix = `-${tickNumber(tick, opts)}`;
+/**
+ * `<name>-<tick>`, the tick in unix minutes (unix seconds for a schedule with a seconds field); the
+ * CRD caps names at 52 characters so this fits 63 even with unix seconds.
+ */
+export function jobNameForTick(name: string, tick: Date, schedule: string): string {
+  const suffix = `-${tickNumber(tick, schedule)}`;
   return `${name.slice(0, 63 - suffix.length).replace(/[-.]+$/, "")}${suffix}`;
 }
 
@@ -52,7 +51,7 @@ export function buildJobForTick(cr: CronJobCR, tickTime: Date, ctx: BuildContext
   return {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: childMetadata(cr, cronjobNames, ctx, jobNameForTick(name, tickTime, ctx), {
+    metadata: childMetadata(cr, cronjobNames, ctx, jobNameForTick(name, tickTime, spec.schedule), {
       labels: tickLabels,
       annotations: { [ANNOTATION_SCHEDULED_TIME]: tickTime.toISOString() },
     }),

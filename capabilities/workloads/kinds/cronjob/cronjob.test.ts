@@ -26,21 +26,25 @@ const cron = cr("WorkloadCronJob", "sample-cronjob", sample);
 const at = (iso: string) => new Date(iso);
 
 describe("schedules", () => {
-  it("accepts 5 fields and macros, 6 fields only in seconds mode", () => {
-    expect(normalizeSchedule("*/5 * * * *")).toEqual({ expression: "*/5 * * * *" });
-    expect(normalizeSchedule("@midnight")).toEqual({ expression: "0 0 * * *" });
-    expect(normalizeSchedule("*/5 * * * * *")).toHaveProperty("error");
-    expect(normalizeSchedule("*/5 * * * * *", { cronSeconds: true })).toEqual({
+  it("accepts 5 fields and macros, and 6 fields with seconds first", () => {
+    expect(normalizeSchedule("*/5 * * * *")).toEqual({
+      expression: "*/5 * * * *",
+      seconds: false,
+    });
+    expect(normalizeSchedule("@midnight")).toEqual({ expression: "0 0 * * *", seconds: false });
+    expect(normalizeSchedule(" */5  * * * * * ")).toEqual({
       expression: "*/5 * * * * *",
+      seconds: true,
     });
     expect(normalizeSchedule("* * * *")).toHaveProperty("error");
+    expect(normalizeSchedule("0 0 0 * * * *")).toHaveProperty("error");
   });
 
   it("reports bad expressions and time zones", () => {
     expect(scheduleProblems(sample)).toEqual([]);
     expect(scheduleProblems({ ...sample, schedule: "61 * * * *" })[0]).toMatch(/not valid/);
     expect(scheduleProblems({ ...sample, schedule: "* * * *" })[0]).toMatch(
-      /4 fields; expected 5 fields/,
+      /4 fields; expected 5 \(minute .*\) or 6 \(second first\)/,
     );
     expect(scheduleProblems({ ...sample, schedule: "@sometimes" })[0]).toMatch(
       /unknown schedule macro/,
@@ -59,9 +63,12 @@ describe("computeTicks", () => {
   });
 
   it("runs the tick that passed since creation", () => {
-    const t = computeTicks(sample, undefined, at("2024-01-01T00:07:00Z"), {
-      since: at("2024-01-01T00:04:00Z"),
-    });
+    const t = computeTicks(
+      sample,
+      undefined,
+      at("2024-01-01T00:07:00Z"),
+      at("2024-01-01T00:04:00Z"),
+    );
     expect(t.due).toEqual(at("2024-01-01T00:05:00Z"));
     expect(t.missed).toBe(1);
   });
@@ -112,15 +119,12 @@ describe("computeTicks", () => {
     );
   });
 
-  it("supports seconds in test mode through the same code path", () => {
+  it("ticks by the second with a 6-field schedule", () => {
     const spec = { ...sample, schedule: "*/10 * * * * *" };
-    const t = computeTicks(spec, at("2024-01-01T00:00:00Z"), at("2024-01-01T00:00:25Z"), {
-      cronSeconds: true,
-    });
+    const t = computeTicks(spec, at("2024-01-01T00:00:00Z"), at("2024-01-01T00:00:25Z"));
     expect(t.due).toEqual(at("2024-01-01T00:00:20Z"));
     expect(t.next).toEqual(at("2024-01-01T00:00:30Z"));
     expect(t.missed).toBe(2);
-    expect(() => computeTicks(spec, undefined, at("2024-01-01T00:00:25Z"))).toThrow(/6 fields/);
   });
 });
 
@@ -133,10 +137,17 @@ describe("buildJobForTick", () => {
     expect(buildJobForTick(cron, tick, { tenant: "team-b" }).metadata?.name).toBe(
       job.metadata?.name,
     );
-    expect(jobNameForTick("x", tick, { cronSeconds: true })).toBe(`x-${tick.getTime() / 1000}`);
-    expect(jobNameForTick("n".repeat(52), tick, { cronSeconds: true }).length).toBeLessThanOrEqual(
-      63,
+    expect(jobNameForTick("x", tick, "@hourly")).toBe(`x-${tick.getTime() / 60_000}`);
+  });
+
+  it("names the Job in unix seconds when the schedule has a seconds field", () => {
+    const everyTen = { ...cron, spec: { ...sample, schedule: "*/10 * * * * *" } };
+    const secondsTick = at("2024-01-01T00:05:10Z");
+    expect(buildJobForTick(everyTen, secondsTick, CTX).metadata?.name).toBe(
+      `sample-cronjob-${secondsTick.getTime() / 1000}`,
     );
+    expect(jobNameForTick("x", tick, "0 * * * * *")).toBe(`x-${tick.getTime() / 1000}`);
+    expect(jobNameForTick("n".repeat(52), tick, "* * * * * *").length).toBeLessThanOrEqual(63);
   });
 
   it("records the tick, labels and ownership", () => {

@@ -43,10 +43,10 @@ export async function convergeCron(
   // A new workload never runs retroactively: ticks count from its creation.
   const created = (cr.metadata as { creationTimestamp?: string | Date } | undefined)
     ?.creationTimestamp;
-  const opts = { cronSeconds: rc.cronSeconds, since: created ? new Date(created) : undefined };
-  const ticks = computeTicks(spec, last ? new Date(last) : undefined, rc.now, opts);
+  const since = created ? new Date(created) : undefined;
+  const ticks = computeTicks(spec, last ? new Date(last) : undefined, rc.now, since);
   const active = jobs.filter(job => jobState(job) === "active");
-  const expected = ticks.due ? jobNameForTick(crName(cr), ticks.due, opts) : undefined;
+  const expected = ticks.due ? jobNameForTick(crName(cr), ticks.due, spec.schedule) : undefined;
   const decision = decideCronAction(spec, active, ticks.due, expected);
   let lastScheduleTime = last;
 

@@ -1,4 +1,4 @@
-// Cron schedules: parsing (5 fields; 6 with seconds in the test-only mode), validation, and which tick
+// Cron schedules: parsing (5 fields, or 6 with seconds first, or a macro), validation, and which tick
 // is due now. Same rules as Kubernetes' CronJob controller: never run retroactively on creation, skip
 // ticks older than startingDeadlineSeconds, and after many missed ticks run only the latest one.
 import { CronExpressionParser, type CronExpression } from "cron-parser";
@@ -14,35 +14,31 @@ const MACROS: Record<string, string> = {
   "@hourly": "0 * * * *",
 };
 
-export interface ScheduleOptions {
-  /** Test-only: accept a leading seconds field (6 fields). */
-  cronSeconds?: boolean;
-}
-
 /** How many missed ticks `computeTicks` counts before it stops counting (Kubernetes uses 100). */
 const MAX_COUNTED_MISSED = 100;
 
 const DEFAULT_TIME_ZONE = "UTC";
 
-/** The expression cron-parser should parse, or a human-readable reason it is not acceptable. */
+/**
+ * The expression cron-parser should parse, or a human-readable reason it is not acceptable. Five fields
+ * are standard cron; six have seconds first (cron-parser's and Quartz's order) and tick by the second.
+ */
 export function normalizeSchedule(
   schedule: string,
-  opts: ScheduleOptions = {},
-): { expression: string } | { error: string } {
+): { expression: string; seconds: boolean } | { error: string } {
   const trimmed = schedule.trim();
   if (trimmed.startsWith("@")) {
     const expanded = MACROS[trimmed.toLowerCase()];
     return expanded
-      ? { expression: expanded }
+      ? { expression: expanded, seconds: false }
       : { error: `unknown schedule macro "${trimmed}" (use ${Object.keys(MACROS).join(", ")})` };
   }
   const fields = trimmed.split(/\s+/).filter(f => f.length > 0);
-  if (fields.length === 5 || (fields.length === 6 && opts.cronSeconds)) {
-    return { expression: fields.join(" ") };
+  if (fields.length === 5 || fields.length === 6) {
+    return { expression: fields.join(" "), seconds: fields.length === 6 };
   }
-  const wanted = opts.cronSeconds ? "5 or 6 fields (seconds first)" : "5 fields";
   return {
-    error: `schedule "${schedule}" has ${fields.length} fields; expected ${wanted}: minute hour day-of-month month day-of-week`,
+    error: `schedule "${schedule}" has ${fields.length} fields; expected 5 (minute hour day-of-month month day-of-week) or 6 (second first)`,
   };
 }
 
@@ -57,7 +53,7 @@ function isValidTimeZone(timeZone: string): boolean {
 }
 
 /** Problems with schedule and timeZone; empty when both are usable. */
-export function scheduleProblems(spec: WorkloadCronJobSpec, opts: ScheduleOptions = {}): string[] {
+export function scheduleProblems(spec: WorkloadCronJobSpec): string[] {
   const problems: string[] = [];
   const tz = spec.timeZone ?? DEFAULT_TIME_ZONE;
   if (!isValidTimeZone(tz)) problems.push(`timeZone "${tz}" is not a known IANA time zone`);
@@ -65,7 +61,7 @@ export function scheduleProblems(spec: WorkloadCronJobSpec, opts: ScheduleOption
     problems.push("schedule is required");
     return problems;
   }
-  const normalized = normalizeSchedule(spec.schedule, opts);
+  const normalized = normalizeSchedule(spec.schedule);
   if ("error" in normalized) {
     problems.push(normalized.error);
     return problems;
@@ -78,8 +74,8 @@ export function scheduleProblems(spec: WorkloadCronJobSpec, opts: ScheduleOption
   return problems;
 }
 
-function parse(spec: WorkloadCronJobSpec, at: Date, opts: ScheduleOptions): CronExpression {
-  const normalized = normalizeSchedule(spec.schedule, opts);
+function parse(spec: WorkloadCronJobSpec, at: Date): CronExpression {
+  const normalized = normalizeSchedule(spec.schedule);
   if ("error" in normalized) throw new Error(normalized.error);
   return CronExpressionParser.parse(normalized.expression, {
     currentDate: at,
@@ -107,10 +103,10 @@ export function computeTicks(
   spec: WorkloadCronJobSpec,
   lastScheduleTime: Date | undefined,
   now: Date,
-  opts: ScheduleOptions & { since?: Date } = {},
+  since?: Date,
 ): Ticks {
-  const next = parse(spec, now, opts).next().toDate();
-  const start = lastScheduleTime ?? opts.since ?? now;
+  const next = parse(spec, now).next().toDate();
+  const start = lastScheduleTime ?? since ?? now;
   let earliest = start;
   let skippedByDeadline = false;
   if (spec.startingDeadlineSeconds !== undefined) {
@@ -118,15 +114,15 @@ export function computeTicks(
     if (deadlineStart > start) {
       earliest = deadlineStart;
       // Were ticks passed over between the start and the deadline window?
-      skippedByDeadline = parse(spec, start, opts).next().toDate() <= deadlineStart;
+      skippedByDeadline = parse(spec, start).next().toDate() <= deadlineStart;
     }
   }
   // prev() is exclusive, so look back from just after `now` to count a tick exactly at `now`.
-  const latestExpr = parse(spec, new Date(now.getTime() + 1), opts);
+  const latestExpr = parse(spec, new Date(now.getTime() + 1));
   const latest = latestExpr.prev().toDate();
   if (latest <= earliest) return { next, missed: 0, skippedByDeadline };
   let missed = 0;
-  const walker = parse(spec, earliest, opts);
+  const walker = parse(spec, earliest);
   while (missed <= MAX_COUNTED_MISSED) {
     if (walker.next().toDate() > now) break;
     missed += 1;
@@ -134,7 +130,17 @@ export function computeTicks(
   return { due: latest, next, missed, skippedByDeadline };
 }
 
-/** The tick time a job name encodes: unix minutes in production, unix seconds in seconds mode. */
-export function tickNumber(tick: Date, opts: ScheduleOptions = {}): number {
-  return opts.cronSeconds ? Math.floor(tick.getTime() / 1000) : Math.floor(tick.getTime() / 60_000);
+/** True when the schedule has a seconds field (6 fields): it ticks by the second. */
+function hasSeconds(schedule: string): boolean {
+  const normalized = normalizeSchedule(schedule);
+  return "seconds" in normalized && normalized.seconds;
+}
+
+/**
+ * The tick time a Job name encodes: unix minutes for a 5-field schedule or macro (as always), unix
+ * seconds for a 6-field one, whose ticks can fall within one minute.
+ */
+export function tickNumber(tick: Date, schedule: string): number {
+  const unit = hasSeconds(schedule) ? 1000 : 60_000;
+  return Math.floor(tick.getTime() / unit);
 }

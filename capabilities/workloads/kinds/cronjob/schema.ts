@@ -27,8 +27,9 @@ export const CRON_DEFAULTS: Readonly<{
 export function cronSpecProperties(): SchemaFor<Omit<WorkloadCronJobSpec, keyof CommonSpec>> {
   return {
     schedule: str(
-      "Cron schedule: 5 fields (minute hour day-of-month month day-of-week) or a macro such as " +
-        "@hourly. The full expression is checked by the controller.",
+      "Cron schedule: 5 fields (minute hour day-of-month month day-of-week), 6 fields with " +
+        "seconds first (ticks by the second), or a macro such as @hourly. The full expression is " +
+        "checked by the controller.",
       {
         minLength: 1,
         maxLength: 256,
@@ -37,7 +38,8 @@ export function cronSpecProperties(): SchemaFor<Omit<WorkloadCronJobSpec, keyof 
             rule: "self.matches('^\\\\s*(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|\\\\S+(\\\\s+\\\\S+){4,5})\\\\s*$')",
             message:
               "schedule must be a cron expression with 5 fields (minute hour day-of-month month " +
-              "day-of-week), e.g. '*/5 * * * *', or a macro such as @hourly",
+              "day-of-week), e.g. '*/5 * * * *', 6 fields with seconds first, e.g. " +
+              "'*/10 * * * * *', or a macro such as @hourly",
           },
           {
             rule: "!self.contains('TZ=')",

@@ -6,13 +6,12 @@ import {
   checkEnum,
   checkInt,
   type Problems,
-  type ValidateOptions,
 } from "../../controllers/common/validate-spec";
 import { scheduleProblems } from "./schedule";
 import { CONCURRENCY_POLICIES } from "./schema";
 
-export function validateCron(s: WorkloadCronJobSpec, opts: ValidateOptions): Problems {
-  const problems: Problems = [...scheduleProblems(s, opts)];
+export function validateCron(s: WorkloadCronJobSpec): Problems {
+  const problems: Problems = [...scheduleProblems(s)];
   checkEnum(problems, "restartPolicy", s.restartPolicy, RESTART_POLICIES);
   checkEnum(problems, "concurrencyPolicy", s.concurrencyPolicy, CONCURRENCY_POLICIES);
   checkInt(problems, "startingDeadlineSeconds", s.startingDeadlineSeconds, 0);

@@ -14,6 +14,7 @@ import {
   type KubeObject,
   type ResourceRef,
 } from "./kube-client";
+import { withAnnotations } from "../workloads/controllers/common/labels";
 
 /** Where the writer gets the epoch to stamp; throws when writing is not allowed now. */
 export interface EpochSource {
@@ -84,14 +85,7 @@ export function writeLogLine(
 }
 
 function stamp<T extends KubeObject>(obj: T, epoch: number): T {
-  const metadata = obj.metadata ?? {};
-  return {
-    ...obj,
-    metadata: {
-      ...metadata,
-      annotations: { ...metadata.annotations, [EPOCH_ANNOTATION]: String(epoch) },
-    },
-  };
+  return withAnnotations(obj, { [EPOCH_ANNOTATION]: String(epoch) });
 }
 
 function refOf(obj: KubeObject): ResourceRef {

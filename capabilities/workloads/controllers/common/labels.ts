@@ -5,6 +5,10 @@ import { API_VERSION, type KindNames } from "../../crd/group";
 import type { WorkloadObject } from "../../crd/types";
 import type { BuildContext } from "./context";
 
+interface Annotatable {
+  metadata?: { annotations?: Record<string, string> };
+}
+
 export const LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
 const LABEL_NAME = "app.kubernetes.io/name";
 export const LABEL_WORKLOAD = "highlander.plexobject.io/workload";
@@ -75,5 +79,17 @@ export function childMetadata(
     // No epoch here: the guarded writer stamps it on every write (capabilities/runtime/writer.ts).
     annotations: { ...extra.annotations },
     ownerReferences: [ownerReference(cr, names)],
+  };
+}
+
+/** A copy of `obj` with `annotations` added to (or replacing) its own. */
+export function withAnnotations<T extends Annotatable>(
+  obj: T,
+  annotations: Record<string, string>,
+): T {
+  const metadata = obj.metadata ?? {};
+  return {
+    ...obj,
+    metadata: { ...metadata, annotations: { ...metadata.annotations, ...annotations } },
   };
 }

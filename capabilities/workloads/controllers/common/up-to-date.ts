@@ -6,6 +6,7 @@
 // - every field we set still has our value on the child: somebody's edit to one of them (drift) is put
 //   back. Fields the API server or other managers added are not ours to judge.
 import type { KubeObject } from "../../../runtime/kube-client";
+import { withAnnotations } from "./labels";
 import { shortHash } from "./hash";
 
 /** Annotation on an applied child: the hash of the desired object it was last applied from. */
@@ -13,14 +14,7 @@ export const APPLIED_HASH_ANNOTATION = "highlander.plexobject.io/applied-hash";
 
 /** `desired` with the hash of itself in the applied-hash annotation. */
 export function withAppliedHash<T extends KubeObject>(desired: T): T {
-  const metadata = desired.metadata ?? {};
-  return {
-    ...desired,
-    metadata: {
-      ...metadata,
-      annotations: { ...metadata.annotations, [APPLIED_HASH_ANNOTATION]: shortHash(desired) },
-    },
-  };
+  return withAnnotations(desired, { [APPLIED_HASH_ANNOTATION]: shortHash(desired) });
 }
 
 /**

@@ -115,7 +115,7 @@ export async function runBackend(backendName: Backend, opts: ChaosOptions): Prom
     observer,
     leaseMs: LEASE_MS,
     touchWorkloads: () => touchWorkloads(cluster.kubeconfig, NS, ++generation, log),
-    fencedWriteAdmitted: () => fencedWriteAdmitted(cluster.kubeconfig, NS),
+    fencedWriteAdmitted: () => fencedWriteAdmitted(cluster.kubeconfig, NS, REPLICAS[0]),
     log,
   };
 

@@ -2,6 +2,7 @@
 // that a leader always has writes in flight when a fault hits it.
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { OPERATOR_GROUP } from "../devenv/controlplane/cluster";
 import { kubectlAsync } from "../devenv/lib/kubectl-async";
 
 export const PROCESS_NAME = "solo";
@@ -72,15 +73,25 @@ export function touchWorkloads(
 }
 
 /**
- * Whether kube-apiserver admits a write that the fence policy matches: a server-side dry run of an
- * empty patch of the WorkloadProcess, as the admin. After a restart the API server answers before its
- * ValidatingAdmissionPolicy can resolve the HighlanderFence CRD of its params, and until then it refuses
- * every write the policy matches ("failed to configure policy"), the operator's included.
+ * Whether kube-apiserver admits the replicas' writes again after a restart. Two things come back some
+ * seconds after it answers: the ValidatingAdmissionPolicy can resolve the HighlanderFence CRD of its
+ * params (until then it refuses every write the policy matches, "failed to configure policy"; checked
+ * with a server-side dry run of an empty patch of the WorkloadProcess, as the admin), and the RBAC
+ * authorizer has its bindings again (until then every replica gets 403 "forbidden"; checked with a
+ * SubjectAccessReview for one replica, which goes through the same authorizer).
  */
-export async function fencedWriteAdmitted(kubeconfig: string, ns: string): Promise<boolean> {
+export async function fencedWriteAdmitted(
+  kubeconfig: string,
+  ns: string,
+  replica: string,
+): Promise<boolean> {
   try {
     await kubectlAsync(kubeconfig, [
       "patch", "-n", ns, `workloadprocess/${PROCESS_NAME}`, "--type=merge", "-p", "{}", "--dry-run=server",
+    ], KUBECTL_TIMEOUT_MS); // prettier-ignore
+    // Exits non-zero on "no".
+    await kubectlAsync(kubeconfig, [
+      "auth", "can-i", "create", "jobs", "-n", ns, "--as", replica, "--as-group", OPERATOR_GROUP,
     ], KUBECTL_TIMEOUT_MS); // prettier-ignore
     return true;
   } catch {

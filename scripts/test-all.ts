@@ -20,6 +20,8 @@ interface StepResult {
   passed: number;
   failed: number;
   skipped: number;
+  /** Failed tests, "file › name: first line of the error", printed in the summary. */
+  failures: string[];
 }
 
 const results: StepResult[] = [];
@@ -57,6 +59,11 @@ function exec(
 }
 
 interface VitestJson {
+  testResults?: Array<{
+    name: string;
+    message?: string;
+    assertionResults?: Array<{ status: string; fullName: string; failureMessages?: string[] }>;
+  }>;
   numPassedTests: number;
   numFailedTests: number;
   numPendingTests: number;
@@ -81,6 +88,7 @@ async function runStep(
     passed: 0,
     failed: 0,
     skipped: 0,
+    failures: [],
   };
   if (opts.vitestJson) {
     if (existsSync(opts.vitestJson)) {
@@ -88,6 +96,7 @@ async function runStep(
       result.passed = json.numPassedTests;
       result.failed = json.numFailedTests;
       result.skipped = json.numPendingTests + json.numTodoTests;
+      result.failures = failuresOf(json);
       // A suite that ran nothing is a failure, not a pass.
       if (json.numTotalTests === 0) result.ok = false;
     } else {
@@ -99,6 +108,28 @@ async function runStep(
   results.push(result);
   say(`${name}: ${result.ok ? "ok" : `FAILED (exit ${code})`} in ${result.seconds.toFixed(1)} s`);
   return result.ok;
+}
+
+/**
+ * The failed tests of a vitest JSON report, each with the first line of its error: CI keeps only the
+ * tail of the output, and this is what tells the next reader which test broke and why.
+ */
+function failuresOf(json: VitestJson): string[] {
+  const out: string[] = [];
+  for (const file of json.testResults ?? []) {
+    const where = file.name.startsWith(root) ? file.name.slice(root.length + 1) : file.name;
+    const failed = (file.assertionResults ?? []).filter(a => a.status === "failed");
+    for (const a of failed)
+      out.push(`${where} › ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
+    // A file that failed outside any test (an import error, a hook) has its message on the file.
+    if (failed.length === 0 && file.message) out.push(`${where}: ${firstLine(file.message)}`);
+  }
+  return out;
+}
+
+function firstLine(text: string | undefined): string {
+  const line = (text ?? "").split("\n").find(l => l.trim() !== "") ?? "(no message)";
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
 interface ChaosJson {
@@ -159,6 +190,7 @@ function summary(): boolean {
     process.stdout.write(
       `  ${r.ok ? "ok  " : "FAIL"} ${r.name.padEnd(10)} ${r.seconds.toFixed(1).padStart(6)} s${counts}\n`,
     );
+    for (const f of r.failures) process.stdout.write(`         - ${f}\n`);
   }
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed =
@@ -241,7 +273,15 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 main()
   .catch(err => {
     process.stderr.write(`\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    results.push({ name: "setup", ok: false, seconds: 0, passed: 0, failed: 0, skipped: 0 });
+    results.push({
+      name: "setup",
+      ok: false,
+      seconds: 0,
+      passed: 0,
+      failed: 0,
+      skipped: 0,
+      failures: [],
+    });
   })
   .finally(async () => {
     await cleanup();

@@ -1,7 +1,8 @@
 // kube-apiserver stopped and started again in place (same arguments and port). The fault lasts until
-// the API server admits writes that the fence policy matches again, which comes some seconds after it
-// answers (the policy first has to find the HighlanderFence CRD of its params): until then nobody can
-// write a workload or its children, and the auditor counts that whole time as the outage.
+// the API server admits the replicas' writes again, which comes some seconds after it answers (the
+// fence policy first has to find the HighlanderFence CRD of its params, and the RBAC authorizer its
+// bindings; on two loaded cores the second took up to 28 s): until then no replica can write a
+// workload or its children, and the auditor counts that whole time as the outage.
 import { sleep } from "../../devenv/lib/processes";
 import { begin } from "./common";
 import type { Fault } from "./types";
@@ -25,8 +26,8 @@ export const restartApiserver: Fault = {
     result.endedAt = Date.now();
     result.notes.push(
       admitted
-        ? `down ${answered - result.startedAt} ms, then fenced writes refused for ${result.endedAt - answered} ms more`
-        : `fenced writes still refused ${POLICY_READY_TIMEOUT_MS} ms after the API server answered`,
+        ? `down ${answered - result.startedAt} ms, then the replicas' writes refused for ${result.endedAt - answered} ms more`
+        : `the replicas' writes still refused ${POLICY_READY_TIMEOUT_MS} ms after the API server answered`,
     );
     ctx.touchWorkloads();
     return result;

@@ -52,7 +52,7 @@ export interface Cluster extends ClusterState {
 }
 
 /** The group every identity of `clientIdentities` is in; bound to cluster-admin. */
-const OPERATOR_GROUP = "highlander:operators";
+export const OPERATOR_GROUP = "highlander:operators";
 
 export interface ClusterOptions {
   /** Folder for certificates, data, logs and the kubeconfig; emptied first. */

@@ -23,6 +23,23 @@ export interface LeadershipObserver {
   stop(): Promise<void>;
 }
 
+/**
+ * The new leader among those claiming to lead in one sample. With no previous leader, only a sole
+ * claimant counts. Otherwise a replica other than `before`, or `before` in a new term, counts even while
+ * `before` still claims its old term: under the API-server fence a leader whose requests are held
+ * keeps its term past the renew deadline (its writes cannot land) until it learns of the next one, so
+ * waiting for a sole claimant would time the hold, not the takeover.
+ */
+export function newLeaderIn(
+  leaders: LeaderSample["leaders"],
+  before: { name: string; epoch: number | null } | undefined,
+): LeaderSample["leaders"][number] | undefined {
+  if (!before) return leaders.length === 1 ? leaders[0] : undefined;
+  const newer = leaders.filter(l => l.name !== before.name || l.epoch !== before.epoch);
+  // Two new claimants at once (one of them soon to learn otherwise): the later term.
+  return newer.sort((a, b) => (b.epoch ?? 0) - (a.epoch ?? 0))[0];
+}
+
 export function observeLeadership(replicas: Replica[], intervalMs = 250): LeadershipObserver {
   const samples: LeaderSample[] = [];
   let stopped = false;
@@ -52,9 +69,8 @@ export function observeLeadership(replicas: Replica[], intervalMs = 250): Leader
       while (Date.now() < deadline) {
         for (let i = seen; i < samples.length; i++) {
           const s = samples[i];
-          const l = s.leaders.length === 1 ? s.leaders[0] : undefined;
-          if (l && (!before || l.name !== before.name || l.epoch !== before.epoch))
-            return { ...l, at: s.at };
+          const l = newLeaderIn(s.leaders, before);
+          if (l) return { ...l, at: s.at };
         }
         await sleep(100);
       }

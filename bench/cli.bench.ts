@@ -3,7 +3,7 @@
 // (default 10): `node -e 0` (the floor: Node's own start), `highlander --help`, `--version`, and
 // `status` against a kubeconfig whose server is a closed loopback port (loads the kube client, fails
 // at once with exit 1). Prints p50 and max in ms and each p50's ratio to `node -e 0`'s.
-import { percentile } from "./lib/percentile";
+import { percentile } from "../devenv/lib/percentile";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

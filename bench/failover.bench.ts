@@ -21,7 +21,7 @@ import { ensureModuleBuilt, prepareCluster } from "../devenv/lib/module";
 import { startOperator, stopOperators, type OperatorProcess } from "../devenv/lib/operator";
 import { sleep, waitFor } from "../devenv/lib/processes";
 import { startAllServices, type AllServices } from "../devenv/services";
-import { percentile } from "./lib/percentile";
+import { durationSummary } from "../devenv/lib/percentile";
 
 type Profile = "highlander" | "client-go";
 type Backend = "kubernetes" | "redis" | "db" | "spanner";
@@ -223,12 +223,6 @@ async function changesDuring(group: Group, outage: () => Promise<void>): Promise
   return `${terms} new term(s) acting, ${ended} stop(s) of acting`;
 }
 
-function summary(samples: number[]): string {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  return `n=${sorted.length} p50=${f(percentile(sorted, 50))} p99=${f(percentile(sorted, 99))} max=${f(sorted.at(-1) ?? Number.NaN)}`;
-}
-
 /** The pid (process group) of this cluster's kube-apiserver. */
 function apiserverPid(cluster: Cluster): number {
   const pid = cluster.pids["kube-apiserver"];
@@ -310,7 +304,7 @@ export async function run(args: string[]): Promise<void> {
             );
           }
           report(
-            `${backend.padEnd(10)} ${profile.padEnd(10)} ${mode.padEnd(19)} ${summary(samples)}; fence advance ${summary(fence)}`,
+            `${backend.padEnd(10)} ${profile.padEnd(10)} ${mode.padEnd(19)} ${durationSummary(samples)}; fence advance ${durationSummary(fence)}`,
           );
         }
         if (opts.outages) {

@@ -5,7 +5,7 @@
 // SIGKILL (crash) or SIGTERM (graceful: stop acting, release, exit) — and measures the time from the
 // signal to the first guarded write of the next leader, then starts a replacement candidate.
 // Prints p50/p99/max per backend and mode. Starts its own services and control plane.
-import { percentile } from "./lib/percentile";
+import { durationSummary } from "../devenv/lib/percentile";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -115,12 +115,6 @@ async function waitForLeader(
   }
 }
 
-function summary(samples: number[]): string {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  return `n=${sorted.length} p50=${f(percentile(sorted, 50))} p99=${f(percentile(sorted, 99))} max=${f(sorted.at(-1) ?? Number.NaN)}`;
-}
-
 export async function run(args: string[]): Promise<void> {
   const opts = parseArgs(args);
   process.env.METADATA_SERVER_DETECTION = "none";
@@ -162,7 +156,7 @@ export async function run(args: string[]): Promise<void> {
           mode === "kill"
             ? "SIGKILL → next leader's first write"
             : "SIGTERM → next leader's first write";
-        const line = `${backend.padEnd(10)} ${label.padEnd(38)} ${summary(samples)}`;
+        const line = `${backend.padEnd(10)} ${label.padEnd(38)} ${durationSummary(samples)}`;
         results.push(line);
         console.log(line);
       }

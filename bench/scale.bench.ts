@@ -34,7 +34,7 @@ import { parseMetrics } from "../devenv/lib/prometheus";
 import { sleep } from "../devenv/lib/processes";
 import { AuditCounter } from "./lib/audit-counter";
 import { applyAll, kubectlAsync } from "../devenv/lib/kubectl-async";
-import { percentile } from "./lib/percentile";
+import { percentile } from "../devenv/lib/percentile";
 import { pollUntil, seconds } from "./lib/poll";
 import { mib, ProcessSampler } from "./lib/process-sampler";
 

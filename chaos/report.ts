@@ -5,6 +5,7 @@ import type { AuditResult, Excused, Violation } from "./auditor";
 import type { FaultResult } from "./faults/types";
 import type { LeaderSample } from "./leadership";
 import type { Backend } from "./options";
+import { percentile } from "../devenv/lib/percentile";
 
 export interface BackendReport {
   backend: Backend;
@@ -39,11 +40,6 @@ export function failedReport(backend: Backend, seed: number, error: string): Bac
     violations: [], violationsByKind: {}, excused: [], takeoverMs: {}, leaderlessMs: 0, fenceSource: "status-poll",
     terms: 0, writes: {}, auditEvents: 0, watchEvents: 0, error,
   }; // prettier-ignore
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 export function takeoverStats(faults: FaultResult[]): BackendReport["takeoverMs"] {

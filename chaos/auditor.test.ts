@@ -55,6 +55,16 @@ function watchEvent(
   };
 }
 
+/** The ADDED event of the cron workload's Job for `tick` (unix seconds), seen at the tick. */
+function job(tick: number, name = `j${tick}`): WatchEvent {
+  return {
+    type: "ADDED",
+    resource: "/apis/batch/v1/namespaces/chaos/jobs",
+    at: tick * 1000,
+    object: { metadata: { name, uid: `uid-${name}`, resourceVersion: String(rv++), labels: { "highlander.plexobject.io/workload": "ticker", "highlander.plexobject.io/tick": String(tick) } } },
+  }; // prettier-ignore
+}
+
 function input(over: Partial<AuditInput>): AuditInput {
   return {
     audit: [],
@@ -128,12 +138,6 @@ describe("audit", () => {
 
   it("finds a duplicate Job for a tick and a tick without a Job", () => {
     const tick0 = Math.floor(T0 / 1000);
-    const job = (tick: number, name: string): WatchEvent => ({
-      type: "ADDED",
-      resource: "/apis/batch/v1/namespaces/chaos/jobs",
-      at: tick * 1000,
-      object: { metadata: { name, uid: `uid-${name}`, resourceVersion: String(rv++), labels: { "highlander.plexobject.io/workload": "ticker", "highlander.plexobject.io/tick": String(tick) } } },
-    }); // prettier-ignore
     const result = audit(input({ watch: [job(tick0, "a"), job(tick0, "b"), job(tick0 + 20, "c"), job(tick0 + 30, "d")], endedAt: T0 + 50_000 })); // prettier-ignore
     expect(result.violations.map(v => v.kind).sort()).toEqual([
       "duplicate-tick-job",
@@ -143,12 +147,6 @@ describe("audit", () => {
 
   it("excuses a tick lost to an API-server outage only when the next tick came before the leader could act", () => {
     const tick0 = Math.floor(T0 / 1000);
-    const job = (tick: number): WatchEvent => ({
-      type: "ADDED",
-      resource: "/apis/batch/v1/namespaces/chaos/jobs",
-      at: tick * 1000,
-      object: { metadata: { name: `j${tick}`, uid: `uid-${tick}`, resourceVersion: String(rv++), labels: { "highlander.plexobject.io/workload": "ticker", "highlander.plexobject.io/tick": String(tick) } } },
-    }); // prettier-ignore
     const watch = [job(tick0), job(tick0 + 20), job(tick0 + 30)]; // tick0 + 10 has no Job
     const at = (s: number) => (tick0 + s) * 1000;
     // Down from just before tick0+10 until after tick0+20 minus less than a lease: excused.
@@ -166,12 +164,6 @@ describe("audit", () => {
 
   it("names the leader of a missed tick, how old its term was and how far its clock was off", () => {
     const tick0 = Math.floor(T0 / 1000);
-    const job = (tick: number): WatchEvent => ({
-      type: "ADDED",
-      resource: "/apis/batch/v1/namespaces/chaos/jobs",
-      at: tick * 1000,
-      object: { metadata: { name: `j${tick}`, uid: `uid-${tick}`, resourceVersion: String(rv++), labels: { "highlander.plexobject.io/workload": "ticker", "highlander.plexobject.io/tick": String(tick) } } },
-    }); // prettier-ignore
     const result = audit(
       input({
         audit: [lease(T0 - 60_000, "replica-1", 1), lease(T0 + 7000, "replica-2", 2)],

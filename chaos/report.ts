@@ -72,6 +72,22 @@ export function countBy<T>(items: T[], key: (item: T) => string): Record<string,
   return out;
 }
 
+/**
+ * The fault a time falls into, or the last one before it: "during kill-leader on replica-2", or
+ * "4.2 s after restart-apiserver on kube-apiserver". For reading a violation next to its likely cause.
+ */
+export function faultNear(faults: FaultResult[], at: number): { kind: string; text: string } {
+  let last: FaultResult | undefined;
+  for (const f of faults) {
+    if (f.startedAt <= at && at <= f.endedAt)
+      return { kind: f.kind, text: `during ${f.kind} on ${f.target}` };
+    if (f.endedAt < at && (!last || f.endedAt > last.endedAt)) last = f;
+  }
+  if (!last) return { kind: "none", text: "before the first fault" };
+  const after = ((at - last.endedAt) / 1000).toFixed(1);
+  return { kind: last.kind, text: `${after} s after ${last.kind} on ${last.target}` };
+}
+
 export function printReport(reports: BackendReport[]): string {
   const lines: string[] = [];
   for (const r of reports) {
@@ -86,7 +102,14 @@ export function printReport(reports: BackendReport[]): string {
     lines.push(`  leaderless: ${r.leaderlessMs} ms`);
     lines.push(`  writes by replica: ${JSON.stringify(r.writes)}`);
     lines.push(`  violations: ${r.violations.length} ${JSON.stringify(r.violationsByKind)}`);
-    for (const v of r.violations.slice(0, 20)) lines.push(`    [${v.kind}] ${v.at} ${v.message}`);
+    if (r.violations.length > 0) {
+      const near = countBy(r.violations, v => faultNear(r.faults, Date.parse(v.at)).kind);
+      lines.push(`  violations by the fault they fell in or after: ${JSON.stringify(near)}`);
+    }
+    for (const v of r.violations.slice(0, 20))
+      lines.push(
+        `    [${v.kind}] ${v.at} ${v.message} (${faultNear(r.faults, Date.parse(v.at)).text})`,
+      );
     if (r.violations.length > 20)
       lines.push(`    ... ${r.violations.length - 20} more in the JSON report`);
     if (r.excused.length > 0)

@@ -15,7 +15,7 @@ export interface FaultContext {
   leaseMs: number;
   /** A spec change of the workloads (by the admin), so a leader has writes in flight during a fault. */
   touchWorkloads(): void;
-  /** Whether kube-apiserver admits a write the fence policy matches (chaos/workloads.ts). */
+  /** Whether kube-apiserver admits the replicas' writes: fence policy and RBAC (chaos/workloads.ts). */
   fencedWriteAdmitted(): Promise<boolean>;
   log(message: string): void;
 }

@@ -102,14 +102,14 @@ export function printReport(reports: BackendReport[]): string {
     lines.push(`  leaderless: ${r.leaderlessMs} ms`);
     lines.push(`  writes by replica: ${JSON.stringify(r.writes)}`);
     lines.push(`  violations: ${r.violations.length} ${JSON.stringify(r.violationsByKind)}`);
-    if (r.violations.length > 0) {
-      const near = countBy(r.violations, v => faultNear(r.faults, Date.parse(v.at)).kind);
-      lines.push(`  violations by the fault they fell in or after: ${JSON.stringify(near)}`);
+    const near = r.violations.map(v => faultNear(r.faults, Date.parse(v.at)));
+    if (near.length > 0) {
+      const byFault = countBy(near, n => n.kind);
+      lines.push(`  violations by the fault they fell in or after: ${JSON.stringify(byFault)}`);
     }
-    for (const v of r.violations.slice(0, 20))
-      lines.push(
-        `    [${v.kind}] ${v.at} ${v.message} (${faultNear(r.faults, Date.parse(v.at)).text})`,
-      );
+    r.violations
+      .slice(0, 20)
+      .forEach((v, i) => lines.push(`    [${v.kind}] ${v.at} ${v.message} (${near[i].text})`));
     if (r.violations.length > 20)
       lines.push(`    ... ${r.violations.length - 20} more in the JSON report`);
     if (r.excused.length > 0)

@@ -28,7 +28,7 @@ import {
   CRON_PERIOD_S,
   PROCESS_NAME,
   touchWorkloads,
-  fencedWriteAdmitted,
+  replicaWritesAdmitted,
 } from "./workloads";
 
 const REPLICAS = ["replica-1", "replica-2", "replica-3"];
@@ -115,7 +115,7 @@ export async function runBackend(backendName: Backend, opts: ChaosOptions): Prom
     observer,
     leaseMs: LEASE_MS,
     touchWorkloads: () => touchWorkloads(cluster.kubeconfig, NS, ++generation, log),
-    fencedWriteAdmitted: () => fencedWriteAdmitted(cluster.kubeconfig, NS, REPLICAS[0]),
+    replicaWritesAdmitted: () => replicaWritesAdmitted(cluster.kubeconfig, NS, REPLICAS[0]),
     log,
   };
 

@@ -84,7 +84,7 @@ export function touchWorkloads(
  * authorizer has its bindings again (until then every replica gets 403 "forbidden"; checked with a
  * SubjectAccessReview for one replica, which goes through the same authorizer).
  */
-export async function fencedWriteAdmitted(
+export async function replicaWritesAdmitted(
   kubeconfig: string,
   ns: string,
   replica: string,

@@ -18,10 +18,10 @@ export const restartApiserver: Fault = {
     await ctx.cluster.restartApiserver();
     const answered = Date.now();
     const deadline = answered + POLICY_READY_TIMEOUT_MS;
-    let admitted = await ctx.fencedWriteAdmitted();
+    let admitted = await ctx.replicaWritesAdmitted();
     while (!admitted && Date.now() < deadline) {
       await sleep(250);
-      admitted = await ctx.fencedWriteAdmitted();
+      admitted = await ctx.replicaWritesAdmitted();
     }
     result.endedAt = Date.now();
     result.notes.push(

@@ -16,7 +16,7 @@ export interface FaultContext {
   /** A spec change of the workloads (by the admin), so a leader has writes in flight during a fault. */
   touchWorkloads(): void;
   /** Whether kube-apiserver admits the replicas' writes: fence policy and RBAC (chaos/workloads.ts). */
-  fencedWriteAdmitted(): Promise<boolean>;
+  replicaWritesAdmitted(): Promise<boolean>;
   log(message: string): void;
 }
 

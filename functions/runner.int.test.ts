@@ -4,6 +4,7 @@
 // meant to be used: under flock, it refuses to write once the file holds a newer epoch. The tests
 // check who ran, that a successor only starts after the predecessor's command is gone or fenced,
 // and what the runners do on kill -9, SIGSTOP/SIGCONT, SIGTERM and command exit.
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -217,9 +218,16 @@ describe("highlander run over the lease service", () => {
       30_000,
       50,
     );
-    // Freeze the whole machine, as it were: the runner and its command.
-    signalGroup(frozen.pid, "SIGSTOP");
-    signalGroup(frozenCmd.pid, "SIGSTOP");
+    // Freeze the whole machine, as it were: the runner and its command. The signals go out while
+    // this test holds the writers' flock, so the command is not frozen inside its critical section:
+    // a frozen lock holder would block runner-c's writes until resume, a limit of this shared-file
+    // writer, not of the runner.
+    execFileSync("flock", [
+      `${shared()}.lock`,
+      "sh",
+      "-c",
+      `kill -STOP -${frozen.pid}; kill -STOP -${frozenCmd.pid}; true`,
+    ]);
     const frozenAt = Date.now();
     const next = await waitFor(
       "runner-c to start its command",

@@ -6,7 +6,7 @@ import { pauseLeader } from "./pause-leader";
 import { pauseStore } from "./pause-store";
 import { restartApiserver } from "./restart-apiserver";
 import { restartStore } from "./restart-store";
-import { slowClock } from "./slow-clock";
+import { fastClock, slowClock } from "./skewed-clock";
 import type { Fault } from "./types";
 
 export const FAULTS: Fault[] = [
@@ -18,5 +18,6 @@ export const FAULTS: Fault[] = [
   partitionStore,
   freezeApiserver,
   slowClock,
+  fastClock,
   restartApiserver,
 ];

@@ -1,0 +1,71 @@
+// A standby restarted under libfaketime with a clock that runs slow or fast; it keeps that clock until
+// a later fault restarts it.
+//
+// - slow-clock (rate 0.5 or 0.7): the leader is SIGKILLed so the slow replica may win the next term.
+//   A slow clock is the dangerous one for a lease holder: it thinks its lease younger than it is.
+// - fast-clock (rate 2 or 4): the leader is paused (SIGSTOP) for 60–90 % of the lease only, then
+//   resumed. By real time its lease has not run out, but the fast standby, measuring the silence on a
+//   clock that runs ahead, judges it expired after lease / rate and takes the lock. The old leader wakes
+//   up inside what it still counts as its lease, with writes in flight: only the API server's fence
+//   stands between them and the children. No other fault takes the lock before the lease ends.
+import { sleep } from "../../devenv/lib/processes";
+import { faketimeEnv } from "../../devenv/lib/faketime";
+import type { Replica } from "../replica";
+import { begin, leadingReplica, recordTakeover, restart, touchThenWait } from "./common";
+import type { Fault, FaultContext, FaultResult } from "./types";
+
+type Disrupt = (
+  ctx: FaultContext,
+  leader: Replica,
+  epoch: number | null,
+  result: FaultResult,
+) => Promise<void>;
+
+function skewedClock(kind: string, rates: number[], disrupt: Disrupt): Fault {
+  return {
+    kind,
+    supports: () => true,
+    async run(ctx) {
+      const { replica: leader, epoch } = await leadingReplica(ctx);
+      const skewed = ctx.rng.pick(ctx.replicas.filter(r => r !== leader));
+      const rate = ctx.rng.pick(rates);
+      const result = begin(kind, skewed.name);
+      await restart(skewed, faketimeEnv(rate));
+      result.notes.push(`clock rate ${rate}`);
+      await disrupt(ctx, leader, epoch, result);
+      result.endedAt = Date.now();
+      return result;
+    },
+  };
+}
+
+const killLeader: Disrupt = async (ctx, leader, epoch, result) => {
+  result.startedAt = Date.now();
+  leader.signal("SIGKILL");
+  ctx.touchWorkloads();
+  await recordTakeover(ctx, result, { name: leader.name, epoch });
+  await restart(leader);
+};
+
+const pauseWithinLease: Disrupt = async (ctx, leader, epoch, result) => {
+  await touchThenWait(ctx);
+  const pauseMs = Math.round(ctx.leaseMs * ctx.rng.int(60, 90)) / 100;
+  result.startedAt = Date.now();
+  leader.signal("SIGSTOP");
+  ctx.touchWorkloads();
+  // Bounded: when the leader wakes and renews before the standby moved, no new term comes at all.
+  const takeover = recordTakeover(
+    ctx,
+    result,
+    { name: leader.name, epoch },
+    pauseMs + 3 * ctx.leaseMs,
+  );
+  await sleep(pauseMs);
+  ctx.touchWorkloads();
+  leader.signal("SIGCONT");
+  result.notes.push(`leader paused ${pauseMs} ms (lease ${ctx.leaseMs} ms)`);
+  await takeover;
+};
+
+export const slowClock = skewedClock("slow-clock", [0.5, 0.7], killLeader);
+export const fastClock = skewedClock("fast-clock", [2, 4], pauseWithinLease);

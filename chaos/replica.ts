@@ -4,13 +4,8 @@
 import { join } from "node:path";
 import { MODULE_FILE, peprTls } from "../devenv/lib/module";
 import { operatorEnv } from "../devenv/lib/operator";
-import {
-  freePort,
-  isAlive,
-  startServer,
-  waitFor,
-  type ServerProcess,
-} from "../devenv/lib/processes";
+import { isAlive, startServer, waitFor, type ServerProcess } from "../devenv/lib/processes";
+import { freePort } from "../devenv/lib/ports";
 import type { TcpProxy } from "../devenv/lib/tcp-proxy";
 
 interface ReplicaStatus {

@@ -11,7 +11,8 @@ import type { V1Deployment } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildReleaseArtifacts, findHelm, helmTemplate } from "../devenv/lib/helm";
 import { serviceAccountKubeconfig } from "../devenv/lib/service-account";
-import { freePort, startServer, waitFor, type ServerProcess } from "../devenv/lib/processes";
+import { startServer, waitFor, type ServerProcess } from "../devenv/lib/processes";
+import { freePort } from "../devenv/lib/ports";
 import { parseAllDocuments } from "yaml";
 
 const kubeconfig = inject("kubeconfig");

@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { ensureBinaries } from "./build";
 import { createPki, issueClientCert, type Pki } from "./pki";
 import {
-  freePort,
   isAlive,
   run,
   startServer,
@@ -16,6 +15,7 @@ import {
   waitFor,
   type ServerProcess,
 } from "../lib/processes";
+import { freePort } from "../lib/ports";
 
 export interface ClusterState {
   dir: string;

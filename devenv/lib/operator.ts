@@ -3,7 +3,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, openSync, closeSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, isAlive, sleep, waitFor } from "./processes";
+import { isAlive, sleep, waitFor } from "./processes";
+import { freePort } from "./ports";
 import { MODULE_FILE, peprTls } from "./module";
 
 export interface OperatorProcess {

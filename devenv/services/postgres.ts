@@ -3,7 +3,8 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { freePort, isAlive, run, startServer, tail, waitFor } from "../lib/processes";
+import { isAlive, run, startServer, tail, waitFor } from "../lib/processes";
+import { freePort } from "../lib/ports";
 import { tcpAnswers } from "./net";
 
 const POSTGRES_BIN = "/usr/lib/postgresql/15/bin";

@@ -1,6 +1,7 @@
 // A throwaway Redis server on loopback for tests and benchmarks, installed from Debian when missing.
 import { mkdirSync } from "node:fs";
-import { freePort, isAlive, startServer, tail, waitFor } from "../lib/processes";
+import { isAlive, startServer, tail, waitFor } from "../lib/processes";
+import { freePort } from "../lib/ports";
 import { ensureSystemPackages, TEST_PACKAGES } from "../lib/system-packages";
 import { tcpAnswers } from "./net";
 

@@ -1,7 +1,8 @@
 // The Cloud Spanner emulator (preinstalled with google-cloud-cli) on loopback, gRPC only: the REST
 // gateway (gateway_main) is not needed, our client speaks gRPC.
 import { existsSync, mkdirSync } from "node:fs";
-import { freePort, isAlive, startServer, tail, waitFor } from "../lib/processes";
+import { isAlive, startServer, tail, waitFor } from "../lib/processes";
+import { freePort } from "../lib/ports";
 import { tcpAnswers } from "./net";
 
 const SPANNER_EMULATOR = "/usr/lib/google-cloud-sdk/bin/cloud_spanner_emulator/emulator_main";

@@ -4,13 +4,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
-import {
-  freePort,
-  startServer,
-  tail,
-  waitFor,
-  type ServerProcess,
-} from "../../devenv/lib/processes";
+import { startServer, tail, waitFor, type ServerProcess } from "../../devenv/lib/processes";
+import { freePort } from "../../devenv/lib/ports";
 import { setupSpanner } from "../spanner-setup";
 
 const ROOT = resolve(__dirname, "../..");

@@ -4,10 +4,12 @@
 // - slow-clock (rate 0.5 or 0.7): the leader is SIGKILLed so the slow replica may win the next term.
 //   A slow clock is the dangerous one for a lease holder: it thinks its lease younger than it is.
 // - fast-clock (rate 2 or 4): the leader is paused (SIGSTOP) for 60–90 % of the lease only, then
-//   resumed. By real time its lease has not run out, but the fast standby, measuring the silence on a
-//   clock that runs ahead, judges it expired after lease / rate and takes the lock. The old leader wakes
-//   up inside what it still counts as its lease, with writes in flight: only the API server's fence
-//   stands between them and the children. No other fault takes the lock before the lease ends.
+//   resumed. Counted from its last renewal (a second apart), its lease has mostly not run out by
+//   real time, but a fast standby that judges expiry on its own clock (the Kubernetes Lease) measures
+//   the silence on a clock that runs ahead, judges it expired after lease / rate and takes the lock.
+//   The old leader wakes up inside what it still counts as its lease, with writes in flight: only the
+//   API server's fence stands between them and the children. No other fault takes the lock before
+//   the lease ends. (Redis, SQL and Spanner judge expiry on the server's clock: no early takeover.)
 import { sleep } from "../../devenv/lib/processes";
 import { faketimeEnv } from "../../devenv/lib/faketime";
 import type { Replica } from "../replica";

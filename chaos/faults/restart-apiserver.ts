@@ -1,7 +1,8 @@
 // kube-apiserver stopped and started again in place (same arguments and port). The fault lasts until
 // the API server admits the replicas' writes again, which comes some seconds after it answers (the
-// fence policy first has to find the HighlanderFence CRD of its params, and the RBAC authorizer its
-// bindings; on two loaded cores the second took up to 28 s): until then no replica can write a
+// RBAC authorizer loads its bindings within about half a second; the fence policy has to find the
+// HighlanderFence CRD of its params in a discovery mapper that kube-apiserver refreshes every 30 s, so
+// in about one restart of four it refuses writes for up to 30 s): until then no replica can write a
 // workload or its children, and the auditor counts that whole time as the outage.
 import { sleep } from "../../devenv/lib/processes";
 import { begin } from "./common";

@@ -22,8 +22,12 @@ export interface AuditEvent {
     status?: { leader?: { epoch?: number } };
   };
   requestReceivedTimestamp: string;
+  /** When the server wrote the event: with `omitStages: [RequestReceived]`, when it answered. */
+  stageTimestamp?: string;
   /** Parsed requestReceivedTimestamp, in ms. */
   at: number;
+  /** Parsed stageTimestamp, in ms (`at` when the event has none). */
+  answeredAt?: number;
 }
 
 export const WRITE_VERBS = new Set(["create", "update", "patch", "delete", "deletecollection"]);
@@ -36,6 +40,8 @@ export function readAuditLog(path: string | undefined): AuditEvent[] {
     try {
       const e = JSON.parse(line) as AuditEvent;
       e.at = Date.parse(e.requestReceivedTimestamp);
+      const answered = e.stageTimestamp ? Date.parse(e.stageTimestamp) : NaN;
+      e.answeredAt = Number.isFinite(answered) ? answered : e.at;
       events.push(e);
     } catch {
       // A line cut short by an API server restart: nothing the server answered is lost with it,

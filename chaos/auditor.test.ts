@@ -189,4 +189,56 @@ describe("audit", () => {
       /replica-2 led, its term 3 s old, clock rate 0.7, 12 s behind/,
     );
   });
+
+  describe("where a stale write fell against the fence, and the order of stamps", () => {
+    const fence = (at: number, user: string, epoch: number, answeredAt = at + 20) =>
+      auditEvent(at, user, "highlanderfences", {
+        verb: "update",
+        requestObject: { spec: { epoch } },
+        answeredAt,
+      });
+    const write = (at: number, user: string, epoch: number, answeredAt = at + 10) =>
+      auditEvent(at, user, "deployments", {
+        auditID: `w-${at}-${user}`,
+        requestObject: {
+          metadata: { annotations: { "highlander.plexobject.io/epoch": String(epoch) } },
+        },
+        answeredAt,
+      });
+
+    it("tells a write in flight with the advance from one after it, both before the new term wrote", () => {
+      const result = audit(input({ audit: [fence(T0, "replica-1", 1), fence(T0 + 5000, "replica-2", 2), write(T0 + 5010, "replica-1", 1), write(T0 + 5040, "replica-1", 1), write(T0 + 5200, "replica-2", 2)] })); // prettier-ignore
+      expect(result.violations.map(v => v.kind)).toEqual([
+        "stale-write-accepted",
+        "stale-write-accepted",
+      ]);
+      expect(result.violations.map(v => v.evidence)).toMatchObject([
+        { msAfterTermAnswered: -10, beforeTermFirstWrite: true },
+        { msAfterTermAnswered: 20, beforeTermFirstWrite: true },
+      ]);
+      expect(result.violations[0].message).toMatch(
+        /received before the term's own write was answered, before the new holder's first write/,
+      );
+    });
+
+    it("finds an older stamp accepted after a newer one was answered, not one in flight with it", () => {
+      const inFlight = audit(input({ audit: [fence(T0, "replica-1", 1), fence(T0 + 5000, "replica-2", 2), write(T0 + 5100, "replica-2", 2, T0 + 5150), write(T0 + 5140, "replica-1", 1)] })); // prettier-ignore
+      expect(inFlight.violations.map(v => v.kind)).toEqual(["stale-write-accepted"]);
+      const after = audit(input({ audit: [fence(T0, "replica-1", 1), fence(T0 + 5000, "replica-2", 2), write(T0 + 5100, "replica-2", 2, T0 + 5150), write(T0 + 5160, "replica-1", 1)] })); // prettier-ignore
+      expect(after.violations.map(v => v.kind).sort()).toEqual([
+        "older-stamp-after-newer",
+        "stale-write-accepted",
+      ]);
+      const order = after.violations.find(v => v.kind === "older-stamp-after-newer")!;
+      expect(order.evidence).toMatchObject({
+        writer: "replica-1",
+        stamp: 1,
+        newerStamp: 2,
+        newerWriter: "replica-2",
+      });
+      expect(after.violations.find(v => v.kind === "stale-write-accepted")!.evidence).toMatchObject(
+        { beforeTermFirstWrite: false },
+      );
+    });
+  });
 });

@@ -5,6 +5,7 @@ import { EPOCH_ANNOTATION } from "../storage/guard";
 import { accepted, stampOf, WRITE_VERBS, type AuditEvent } from "./audit-log";
 import { buildFenceTimeline, termAt, type FenceSource, type FenceTimeline } from "./fence-timeline";
 import type { LeaderSample } from "./leadership";
+import { olderStampsAfterNewer } from "./stamp-order";
 import type { WatchEvent } from "./watch";
 
 type ViolationKind =
@@ -13,6 +14,7 @@ type ViolationKind =
   | "missed-tick"
   | "epoch-decreased"
   | "stale-write-accepted"
+  | "older-stamp-after-newer"
   | "workload-without-pod";
 
 export interface Violation {
@@ -88,10 +90,28 @@ function staleWrites(input: AuditInput, timeline: FenceTimeline, out: Violation[
       );
       if (near) continue;
     }
+    // Where it fell against the term's start: before the write that began the term was answered
+    // (the two were in flight together), and before or after the new holder's own first write.
+    const msAfterTermAnswered = term.answeredAt === undefined ? undefined : e.at - term.answeredAt;
+    const firstOfTerm = input.audit.find(
+      w =>
+        w.at >= term.at &&
+        w.user.username === term.holder &&
+        WRITE_VERBS.has(w.verb) &&
+        accepted(w) &&
+        !BOOKKEEPING.has(w.objectRef?.resource ?? ""),
+    );
+    const beforeTermFirstWrite = !firstOfTerm || (e.answeredAt ?? e.at) < firstOfTerm.at;
+    const when =
+      msAfterTermAnswered === undefined
+        ? ""
+        : msAfterTermAnswered < 0
+          ? "; received before the term's own write was answered"
+          : `; received ${msAfterTermAnswered} ms after the term's own write was answered`;
     out.push({
       kind: "stale-write-accepted",
       at: e.requestReceivedTimestamp,
-      message: `${e.user.username} ${e.verb} ${e.objectRef?.resource}/${e.objectRef?.name ?? ""}${e.objectRef?.subresource ? `/${e.objectRef.subresource}` : ""} accepted (${e.responseStatus?.code}) while ${term.holder || "nobody"} held the ${timeline.source} term`,
+      message: `${e.user.username} ${e.verb} ${e.objectRef?.resource}/${e.objectRef?.name ?? ""}${e.objectRef?.subresource ? `/${e.objectRef.subresource}` : ""} accepted (${e.responseStatus?.code}) while ${term.holder || "nobody"} held the ${timeline.source} term${when}${beforeTermFirstWrite ? ", before the new holder's first write" : ", after the new holder had written"}`,
       evidence: {
         auditID: e.auditID,
         writer: e.user.username,
@@ -101,6 +121,29 @@ function staleWrites(input: AuditInput, timeline: FenceTimeline, out: Violation[
         termStartedAt: iso(term.at),
         termAuditID: term.auditID,
         source: timeline.source,
+        msAfterTermAnswered,
+        beforeTermFirstWrite,
+      },
+    });
+  }
+}
+
+function stampOrder(input: AuditInput, out: Violation[]): void {
+  const judged = (e: AuditEvent) => !BOOKKEEPING.has(e.objectRef?.resource ?? "");
+  for (const b of olderStampsAfterNewer(input.audit, input.replicas, judged)) {
+    const e = b.write;
+    out.push({
+      kind: "older-stamp-after-newer",
+      at: e.requestReceivedTimestamp,
+      message: `${e.user.username} ${e.verb} ${e.objectRef?.resource}/${e.objectRef?.name ?? ""} stamped ${b.stamp} accepted after the server had accepted epoch ${b.newer.stamp} (${b.newer.writer})`,
+      evidence: {
+        auditID: e.auditID,
+        writer: e.user.username,
+        stamp: b.stamp,
+        newerStamp: b.newer.stamp,
+        newerAuditID: b.newer.auditID,
+        newerWriter: b.newer.writer,
+        newerAnsweredAt: iso(b.newer.answeredAt),
       },
     });
   }
@@ -321,6 +364,7 @@ export function audit(input: AuditInput): AuditResult {
   const excused: Excused[] = [];
   const timeline = buildFenceTimeline(input.audit, input.samples, input.replicas, input.leaseName);
   staleWrites(input, timeline, violations);
+  stampOrder(input, violations);
   epochDecreases(input, violations);
   singletonPods(input, violations);
   cronTicks(input, timeline, violations, excused);

@@ -12,6 +12,8 @@ export type FenceSource = "highlanderfence" | "lease" | "status-poll";
 export interface Term {
   /** When the term began (the accepted fence/lease write, or the first sample naming it). */
   at: number;
+  /** When the server answered the write that began it (audit sources only). */
+  answeredAt?: number;
   /** Replica name, or "" when the lock was released and nobody holds it. */
   holder: string;
   epoch?: number;
@@ -51,6 +53,7 @@ export function buildFenceTimeline(
       if (last && last.holder === e.user.username && last.epoch === epoch) continue;
       terms.push({
         at: e.at,
+        answeredAt: e.answeredAt,
         holder: e.user.username,
         epoch: Number.isFinite(epoch) ? epoch : undefined,
         auditID: e.auditID,
@@ -75,6 +78,7 @@ export function buildFenceTimeline(
         continue;
       terms.push({
         at: e.at,
+        answeredAt: e.answeredAt,
         holder,
         epoch: Number.isFinite(epoch) ? epoch : undefined,
         auditID: e.auditID,

@@ -206,18 +206,31 @@ describe("audit", () => {
         answeredAt,
       });
 
-    it("tells a write in flight with the advance from one after it, both before the new term wrote", () => {
+    it("excuses an old-term write the server admitted before the new fence took effect and before the new term wrote", () => {
       const result = audit(input({ audit: [fence(T0, "replica-1", 1), fence(T0 + 5000, "replica-2", 2), write(T0 + 5010, "replica-1", 1), write(T0 + 5040, "replica-1", 1), write(T0 + 5200, "replica-2", 2)] })); // prettier-ignore
-      expect(result.violations.map(v => v.kind)).toEqual([
-        "stale-write-accepted",
-        "stale-write-accepted",
+      expect(result.violations).toEqual([]);
+      expect(result.excused.map(x => x.kind)).toEqual([
+        "late-write-before-new-term",
+        "late-write-before-new-term",
       ]);
-      expect(result.violations.map(v => v.evidence)).toMatchObject([
-        { msAfterTermAnswered: -10, beforeTermFirstWrite: true },
-        { msAfterTermAnswered: 20, beforeTermFirstWrite: true },
+      expect(result.excused.map(x => x.evidence)).toMatchObject([
+        { msAfterTermAnswered: -10 },
+        { msAfterTermAnswered: 20 },
       ]);
+      expect(result.excused[0].message).toMatch(
+        /while the advance to 2 was in flight .* before replica-2's first write/,
+      );
+    });
+
+    it("counts an old-term write admitted long after the advance, even before the new term wrote", () => {
+      const result = audit(input({ audit: [fence(T0, "replica-1", 1), fence(T0 + 5000, "replica-2", 2), write(T0 + 6500, "replica-1", 1), write(T0 + 9000, "replica-2", 2)] })); // prettier-ignore
+      expect(result.violations.map(v => v.kind)).toEqual(["stale-write-accepted"]);
+      expect(result.violations[0].evidence).toMatchObject({
+        msAfterTermAnswered: 1480,
+        beforeTermFirstWrite: true,
+      });
       expect(result.violations[0].message).toMatch(
-        /received before the term's own write was answered, before the new holder's first write/,
+        /received 1480 ms after the term's own write was answered, before the new holder's first write/,
       );
     });
 

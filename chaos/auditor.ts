@@ -120,6 +120,15 @@ function staleWrites(
         : msAfterTermAnswered < 0
           ? "; received before the term's own write was answered"
           : `; received ${msAfterTermAnswered} ms after the term's own write was answered`;
+    const evidence = {
+      auditID: e.auditID,
+      writer: e.user.username,
+      stamp: stampOf(e),
+      termHolder: term.holder,
+      termEpoch: term.epoch,
+      termAuditID: term.auditID,
+      msAfterTermAnswered,
+    };
     const what = `${e.user.username} ${e.verb} ${e.objectRef?.resource}/${e.objectRef?.name ?? ""}${e.objectRef?.subresource ? `/${e.objectRef.subresource}` : ""}`;
     // The API server orders a write it admitted against the old epoch before the new one took effect:
     // by Kleppmann's rule it is the old term's last write, harmless while the new term has not
@@ -134,16 +143,7 @@ function staleWrites(
         kind: "late-write-before-new-term",
         at: e.requestReceivedTimestamp,
         message: `${what} admitted against the old fence epoch ${msAfterTermAnswered < 0 ? "while the advance to" : `${msAfterTermAnswered} ms after the advance to`} ${term.epoch ?? "?"} ${msAfterTermAnswered < 0 ? "was in flight" : "was answered"} (the policy's params come from an informer), before ${term.holder}'s first write`,
-        evidence: {
-          auditID: e.auditID,
-          writer: e.user.username,
-          stamp: stampOf(e),
-          termHolder: term.holder,
-          termEpoch: term.epoch,
-          termAuditID: term.auditID,
-          msAfterTermAnswered,
-          termFirstWriteAuditID: firstOfTerm?.auditID,
-        },
+        evidence: { ...evidence, termFirstWriteAuditID: firstOfTerm?.auditID },
       });
       continue;
     }
@@ -152,15 +152,9 @@ function staleWrites(
       at: e.requestReceivedTimestamp,
       message: `${what} accepted (${e.responseStatus?.code}) while ${term.holder || "nobody"} held the ${timeline.source} term${when}${beforeTermFirstWrite ? ", before the new holder's first write" : ", after the new holder had written"}`,
       evidence: {
-        auditID: e.auditID,
-        writer: e.user.username,
-        stamp: stampOf(e),
-        termHolder: term.holder,
-        termEpoch: term.epoch,
+        ...evidence,
         termStartedAt: iso(term.at),
-        termAuditID: term.auditID,
         source: timeline.source,
-        msAfterTermAnswered,
         beforeTermFirstWrite,
       },
     });

@@ -76,6 +76,16 @@ const BOOKKEEPING = new Set([
   "subjectaccessreviews",
 ]);
 
+/** An accepted write of a workload or a child (not the lock's bookkeeping) by one of `writers`. */
+function workloadWriteBy(e: AuditEvent, writers: string[]): boolean {
+  return (
+    writers.includes(e.user.username) &&
+    WRITE_VERBS.has(e.verb) &&
+    accepted(e) &&
+    !BOOKKEEPING.has(e.objectRef?.resource ?? "")
+  );
+}
+
 /**
  * How long after a fence advance was answered kube-apiserver may still admit a write against the old
  * epoch: the fence policy reads its params from an informer, which learns of the advance through a
@@ -90,9 +100,7 @@ function staleWrites(
   excused: Excused[],
 ): void {
   for (const e of input.audit) {
-    if (!input.replicas.includes(e.user.username) || !WRITE_VERBS.has(e.verb) || !accepted(e))
-      continue;
-    if (BOOKKEEPING.has(e.objectRef?.resource ?? "")) continue;
+    if (!workloadWriteBy(e, input.replicas)) continue;
     const term = termAt(timeline, e.at);
     if (!term || term.holder === e.user.username) continue;
     if (timeline.source === "status-poll") {
@@ -105,14 +113,7 @@ function staleWrites(
     // Where it fell against the term's start: before the write that began the term was answered
     // (the two were in flight together), and before or after the new holder's own first write.
     const msAfterTermAnswered = term.answeredAt === undefined ? undefined : e.at - term.answeredAt;
-    const firstOfTerm = input.audit.find(
-      w =>
-        w.at >= term.at &&
-        w.user.username === term.holder &&
-        WRITE_VERBS.has(w.verb) &&
-        accepted(w) &&
-        !BOOKKEEPING.has(w.objectRef?.resource ?? ""),
-    );
+    const firstOfTerm = input.audit.find(w => w.at >= term.at && workloadWriteBy(w, [term.holder]));
     const beforeTermFirstWrite = !firstOfTerm || (e.answeredAt ?? e.at) < firstOfTerm.at;
     const when =
       msAfterTermAnswered === undefined
@@ -162,8 +163,8 @@ function staleWrites(
 }
 
 function stampOrder(input: AuditInput, out: Violation[]): void {
-  const judged = (e: AuditEvent) => !BOOKKEEPING.has(e.objectRef?.resource ?? "");
-  for (const b of olderStampsAfterNewer(input.audit, input.replicas, judged)) {
+  const writes = input.audit.filter(e => workloadWriteBy(e, input.replicas));
+  for (const b of olderStampsAfterNewer(writes)) {
     const e = b.write;
     out.push({
       kind: "older-stamp-after-newer",

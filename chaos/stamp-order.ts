@@ -3,7 +3,7 @@
 // stale leader rolling children back after the new term wrote them), judged from the audit log alone,
 // with both timestamps of every request: a write counts against the newer stamps already *answered*
 // when it was *received*, so two requests in flight together are never taken as ordered.
-import { accepted, stampOf, WRITE_VERBS, type AuditEvent } from "./audit-log";
+import { stampOf, type AuditEvent } from "./audit-log";
 
 export interface StampOrderBreach {
   write: AuditEvent;
@@ -12,15 +12,9 @@ export interface StampOrderBreach {
   newer: { stamp: number; auditID: string; writer: string; answeredAt: number };
 }
 
-/** Accepted, stamped writes of `replicas` (bookkeeping resources left out by the caller's filter). */
-export function olderStampsAfterNewer(
-  events: AuditEvent[],
-  replicas: string[],
-  judged: (e: AuditEvent) => boolean,
-): StampOrderBreach[] {
-  const writes = events.flatMap(e => {
-    if (!replicas.includes(e.user.username) || !WRITE_VERBS.has(e.verb) || !accepted(e)) return [];
-    if (!judged(e)) return [];
+/** Over accepted writes the caller picked; writes without an epoch stamp are skipped. */
+export function olderStampsAfterNewer(acceptedWrites: AuditEvent[]): StampOrderBreach[] {
+  const writes = acceptedWrites.flatMap(e => {
     const stamp = stampOf(e);
     return stamp === undefined ? [] : [{ e, stamp, answeredAt: e.answeredAt ?? e.at }];
   });

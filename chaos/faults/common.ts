@@ -1,4 +1,4 @@
-// Shared steps of the faults: find the leader to aim at, wait for a new term, restart a replica.
+// Shared steps of the faults: find the leader to aim at, wait for a new term, pause or restart a replica.
 import { sleep } from "../../devenv/lib/processes";
 import type { Replica } from "../replica";
 import type { FaultContext, FaultResult } from "./types";
@@ -49,4 +49,28 @@ export async function touchThenWait(ctx: FaultContext): Promise<void> {
 
 export function begin(kind: string, target: string): FaultResult {
   return { kind, target, startedAt: Date.now(), endedAt: 0, notes: [] };
+}
+
+/**
+ * SIGSTOP of the replica's process group for `pauseMs`, then SIGCONT, with the workloads touched on
+ * both sides so writes are in flight when it wakes; records a takeover (bounded by
+ * `takeoverTimeoutMs`) and the `note` after the resume.
+ */
+export async function pauseFor(
+  ctx: FaultContext,
+  result: FaultResult,
+  replica: Replica,
+  epoch: number | null,
+  pauseMs: number,
+  takeoverTimeoutMs: number,
+  note: string,
+): Promise<void> {
+  replica.signal("SIGSTOP");
+  ctx.touchWorkloads();
+  const takeover = recordTakeover(ctx, result, { name: replica.name, epoch }, takeoverTimeoutMs);
+  await sleep(pauseMs);
+  ctx.touchWorkloads();
+  replica.signal("SIGCONT");
+  result.notes.push(note);
+  await takeover;
 }

@@ -10,10 +10,9 @@
 //   The old leader wakes up inside what it still counts as its lease, with writes in flight: only the
 //   API server's fence stands between them and the children. No other fault takes the lock before
 //   the lease ends. (Redis, SQL and Spanner judge expiry on the server's clock: no early takeover.)
-import { sleep } from "../../devenv/lib/processes";
 import { faketimeEnv } from "../../devenv/lib/faketime";
 import type { Replica } from "../replica";
-import { begin, leadingReplica, recordTakeover, restart, touchThenWait } from "./common";
+import { begin, leadingReplica, pauseFor, recordTakeover, restart, touchThenWait } from "./common";
 import type { Fault, FaultContext, FaultResult } from "./types";
 
 type Disrupt = (
@@ -41,7 +40,7 @@ function skewedClock(kind: string, rates: number[], disrupt: Disrupt): Fault {
   };
 }
 
-const killLeader: Disrupt = async (ctx, leader, epoch, result) => {
+const crashLeader: Disrupt = async (ctx, leader, epoch, result) => {
   result.startedAt = Date.now();
   leader.signal("SIGKILL");
   ctx.touchWorkloads();
@@ -53,21 +52,11 @@ const pauseWithinLease: Disrupt = async (ctx, leader, epoch, result) => {
   await touchThenWait(ctx);
   const pauseMs = Math.round(ctx.leaseMs * ctx.rng.int(60, 90)) / 100;
   result.startedAt = Date.now();
-  leader.signal("SIGSTOP");
-  ctx.touchWorkloads();
   // Bounded: when the leader wakes and renews before the standby moved, no new term comes at all.
-  const takeover = recordTakeover(
-    ctx,
-    result,
-    { name: leader.name, epoch },
-    pauseMs + 3 * ctx.leaseMs,
-  );
-  await sleep(pauseMs);
-  ctx.touchWorkloads();
-  leader.signal("SIGCONT");
-  result.notes.push(`leader paused ${pauseMs} ms (lease ${ctx.leaseMs} ms)`);
-  await takeover;
+  const timeoutMs = pauseMs + 3 * ctx.leaseMs;
+  const note = `leader paused ${pauseMs} ms (lease ${ctx.leaseMs} ms)`;
+  await pauseFor(ctx, result, leader, epoch, pauseMs, timeoutMs, note);
 };
 
-export const slowClock = skewedClock("slow-clock", [0.5, 0.7], killLeader);
+export const slowClock = skewedClock("slow-clock", [0.5, 0.7], crashLeader);
 export const fastClock = skewedClock("fast-clock", [2, 4], pauseWithinLease);

@@ -12,7 +12,7 @@ const LOWEST = 10_000;
 const handedOut = new Set<number>();
 
 /** The first port of the kernel's ephemeral range (Linux default 32768). */
-function ephemeralLow(): number {
+export function ephemeralLow(): number {
   try {
     const low = Number(
       readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").split(/\s+/)[0],
@@ -41,9 +41,13 @@ function listenOn(port: number): Promise<number | undefined> {
   });
 }
 
+/** The range to draw from, read once per process (an admin rarely changes it). */
+let drawFrom: { range: ReturnType<typeof portRange> } | undefined;
+
 /** A port nobody listens on now, outside the ephemeral range where the machine allows. */
 export async function freePort(): Promise<number> {
-  const range = portRange(ephemeralLow());
+  drawFrom ??= { range: portRange(ephemeralLow()) };
+  const { range } = drawFrom;
   for (let attempt = 0; attempt < 100; attempt++) {
     const candidate = range ? range.from + Math.floor(Math.random() * (range.to - range.from)) : 0;
     if (handedOut.has(candidate)) continue;

@@ -51,6 +51,13 @@ export function readAuditLog(path: string | undefined): AuditEvent[] {
   return events.sort((a, b) => a.at - b.at);
 }
 
+/** A dry run (the operators' fence barrier probes): admitted or refused, nothing was stored. */
+export const isDryRun = (e: AuditEvent): boolean => /[?&]dryRun=All(&|$)/.test(e.requestURI);
+
+/** Refused by the fence policy (a 403 whose message names it). */
+export const refusedByFence = (e: AuditEvent): boolean =>
+  e.responseStatus?.code === 403 && (e.responseStatus.message ?? "").includes("highlander fence:");
+
 export const accepted = (e: AuditEvent): boolean => {
   const code = e.responseStatus?.code ?? 0;
   return code >= 200 && code < 300;

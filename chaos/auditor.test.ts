@@ -234,6 +234,43 @@ describe("audit", () => {
       );
     });
 
+    /** The new holder's barrier probe: a dry-run Event stamped below its epoch. */
+    const probe = (at: number, user: string, refused: boolean, answeredAt = at + 5) =>
+      auditEvent(at, user, "events", {
+        verb: "create",
+        requestURI: "/api/v1/namespaces/default/events?dryRun=All&fieldManager=highlander",
+        responseStatus: refused
+          ? { code: 403, message: "highlander fence: events default/x is stamped with epoch 1" }
+          : { code: 201 },
+        requestObject: {
+          metadata: { annotations: { "highlander.plexobject.io/epoch": "1" } },
+        },
+        answeredAt,
+      });
+
+    it("with the new holder's barrier in the log, excuses an old-term write received before the probe was refused, and counts one after", () => {
+      const history = [fence(T0, "replica-1", 1), fence(T0 + 5000, "replica-2", 2), probe(T0 + 5021, "replica-2", false), write(T0 + 5030, "replica-1", 1), probe(T0 + 5040, "replica-2", true, T0 + 5045), write(T0 + 5050, "replica-1", 1), write(T0 + 5200, "replica-2", 2)]; // prettier-ignore
+      const result = audit(input({ audit: history }));
+      expect(result.excused.map(x => x.evidence)).toMatchObject([
+        {
+          auditID: `w-${T0 + 5030}-replica-1`,
+          barrierAnsweredAt: new Date(T0 + 5045).toISOString(),
+        },
+      ]);
+      expect(result.excused[0].message).toMatch(
+        /received 15 ms before replica-2's barrier probe was refused/,
+      );
+      // Within a second of the advance, which alone would have excused it: the barrier says otherwise.
+      expect(result.violations.map(v => v.kind)).toEqual(["stale-write-accepted"]);
+      expect(result.violations[0].evidence).toMatchObject({ auditID: `w-${T0 + 5050}-replica-1` });
+      // Probes are not writes: neither judged nor counted (its two: the fence and the Deployment).
+      expect(result.writes["replica-2"]).toEqual({
+        accepted: 2,
+        refusedByFence: 0,
+        refusedOther: 0,
+      });
+    });
+
     it("finds an older stamp accepted after a newer one was answered, not one in flight with it", () => {
       const inFlight = audit(input({ audit: [fence(T0, "replica-1", 1), fence(T0 + 5000, "replica-2", 2), write(T0 + 5100, "replica-2", 2, T0 + 5150), write(T0 + 5140, "replica-1", 1)] })); // prettier-ignore
       expect(inFlight.violations.map(v => v.kind)).toEqual(["stale-write-accepted"]);

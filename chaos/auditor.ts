@@ -2,8 +2,21 @@
 // log, children and statuses from our own watches. (Only the "who leads" fallback uses the replicas'
 // /api/status, when the audit log has neither fence nor Lease writes; the report says so.)
 import { EPOCH_ANNOTATION } from "../storage/guard";
-import { accepted, stampOf, WRITE_VERBS, type AuditEvent } from "./audit-log";
-import { buildFenceTimeline, termAt, type FenceSource, type FenceTimeline } from "./fence-timeline";
+import {
+  accepted,
+  isDryRun,
+  refusedByFence,
+  stampOf,
+  WRITE_VERBS,
+  type AuditEvent,
+} from "./audit-log";
+import {
+  buildFenceTimeline,
+  termAt,
+  type FenceSource,
+  type FenceTimeline,
+  type Term,
+} from "./fence-timeline";
 import type { LeaderSample } from "./leadership";
 import { olderStampsAfterNewer } from "./stamp-order";
 import type { WatchEvent } from "./watch";
@@ -82,6 +95,7 @@ function workloadWriteBy(e: AuditEvent, writers: string[]): boolean {
     writers.includes(e.user.username) &&
     WRITE_VERBS.has(e.verb) &&
     accepted(e) &&
+    !isDryRun(e) &&
     !BOOKKEEPING.has(e.objectRef?.resource ?? "")
   );
 }
@@ -89,9 +103,21 @@ function workloadWriteBy(e: AuditEvent, writers: string[]): boolean {
 /**
  * How long after a fence advance was answered kube-apiserver may still admit a write against the old
  * epoch: the fence policy reads its params from an informer, which learns of the advance through a
- * watch (13–20 ms measured on two loaded cores). Generous on purpose; a longer lag counts.
+ * watch (13–20 ms measured on two loaded cores). Used only for a term without barrier evidence (its
+ * holder's barrier gave up); generous on purpose, a longer lag counts.
  */
 const FENCE_PROPAGATION_MS = 1000;
+
+/**
+ * Was a write of the old term admitted before the new term's epoch took effect? With the holder's
+ * barrier in the log: received before the server answered the refused probe (an admitted write was
+ * checked before the policy saw the new epoch, so before the probe was refused). Without: within
+ * FENCE_PROPAGATION_MS of the advance.
+ */
+function beforeEpochInEffect(e: AuditEvent, term: Term): boolean {
+  if (term.barrierAnsweredAt !== undefined) return e.at <= term.barrierAnsweredAt;
+  return term.answeredAt !== undefined && e.at - term.answeredAt <= FENCE_PROPAGATION_MS;
+}
 
 function staleWrites(
   input: AuditInput,
@@ -138,13 +164,22 @@ function staleWrites(
       timeline.source === "highlanderfence" &&
       beforeTermFirstWrite &&
       msAfterTermAnswered !== undefined &&
-      msAfterTermAnswered <= FENCE_PROPAGATION_MS
+      beforeEpochInEffect(e, term)
     ) {
+      const barrier =
+        term.barrierAnsweredAt === undefined
+          ? "no barrier probe in the log"
+          : `received ${term.barrierAnsweredAt - e.at} ms before ${term.holder}'s barrier probe was refused`;
       excused.push({
         kind: "late-write-before-new-term",
         at: e.requestReceivedTimestamp,
-        message: `${what} admitted against the old fence epoch ${msAfterTermAnswered < 0 ? "while the advance to" : `${msAfterTermAnswered} ms after the advance to`} ${term.epoch ?? "?"} ${msAfterTermAnswered < 0 ? "was in flight" : "was answered"} (the policy's params come from an informer), before ${term.holder}'s first write`,
-        evidence: { ...evidence, termFirstWriteAuditID: firstOfTerm?.auditID },
+        message: `${what} admitted against the old fence epoch ${msAfterTermAnswered < 0 ? "while the advance to" : `${msAfterTermAnswered} ms after the advance to`} ${term.epoch ?? "?"} ${msAfterTermAnswered < 0 ? "was in flight" : "was answered"} (the policy's params come from an informer; ${barrier}), before ${term.holder}'s first write`,
+        evidence: {
+          ...evidence,
+          termFirstWriteAuditID: firstOfTerm?.auditID,
+          barrierAnsweredAt:
+            term.barrierAnsweredAt === undefined ? undefined : iso(term.barrierAnsweredAt),
+        },
       });
       continue;
     }
@@ -385,9 +420,9 @@ function writeCounts(input: AuditInput): AuditResult["writes"] {
   for (const r of input.replicas) writes[r] = { accepted: 0, refusedByFence: 0, refusedOther: 0 };
   for (const e of input.audit) {
     const w = writes[e.user.username];
-    if (!w || !WRITE_VERBS.has(e.verb)) continue;
+    if (!w || !WRITE_VERBS.has(e.verb) || isDryRun(e)) continue;
     if (accepted(e)) w.accepted++;
-    else if ((e.responseStatus?.message ?? "").includes("highlander fence:")) w.refusedByFence++;
+    else if (refusedByFence(e)) w.refusedByFence++;
     else w.refusedOther++;
   }
   return writes;

@@ -4,7 +4,7 @@
 // 3. else the replicas' own /api/status polls (Redis, PostgreSQL before the fence exists) - the
 //    operators' word, used only because nothing else is there, and said so in the report.
 import { EPOCH_ANNOTATION } from "../storage/guard";
-import { accepted, type AuditEvent } from "./audit-log";
+import { accepted, isDryRun, refusedByFence, type AuditEvent } from "./audit-log";
 import type { LeaderSample } from "./leadership";
 
 export type FenceSource = "highlanderfence" | "lease" | "status-poll";
@@ -18,6 +18,12 @@ export interface Term {
   holder: string;
   epoch?: number;
   auditID?: string;
+  /**
+   * When the server answered the holder's first barrier probe it refused (a dry run stamped below
+   * the term's epoch, capabilities/runtime/fence-barrier.ts): from then on the policy applies the
+   * term's epoch (highlanderfence source only; absent when the holder's barrier gave up).
+   */
+  barrierAnsweredAt?: number;
 }
 
 export interface FenceTimeline {
@@ -59,6 +65,16 @@ export function buildFenceTimeline(
         auditID: e.auditID,
       });
     }
+    const probes = events.filter(
+      e => replicas.includes(e.user.username) && isDryRun(e) && refusedByFence(e),
+    );
+    terms.forEach((term, i) => {
+      const until = terms[i + 1]?.at ?? Infinity;
+      const probe = probes.find(
+        p => p.user.username === term.holder && p.at >= term.at && p.at < until,
+      );
+      if (probe) term.barrierAnsweredAt = probe.answeredAt;
+    });
     return { source: "highlanderfence", terms };
   }
   const lease = events.filter(

@@ -12,7 +12,15 @@ export const FENCE_API_VERSION = "highlander.plexobject.io/v1";
 export const FENCE_KIND = "HighlanderFence";
 /** The label the policy binding selects fences by. */
 const FENCE_LABEL = "highlander.plexobject.io/fence";
+/**
+ * The label every Highlander write puts on the object it writes. The policy's binding for children
+ * and Events matches only objects carrying it, so when the API server cannot resolve the policy's
+ * params yet (the seconds after it starts) it refuses only our writes, not everybody's.
+ */
+export const FENCED_WRITE_LABEL = "highlander.plexobject.io/fenced";
+/** The policy and its two bindings (manifests/fence/fence-policy.yaml). */
 const FENCE_POLICY = "highlander-fence";
+export const FENCE_BINDINGS = ["highlander-fence", "highlander-fence-workloads"];
 /** Every API server refusal by the fence policy starts with this (manifests/fence/fence-policy.yaml). */
 export const FENCE_REFUSAL_PREFIX = "highlander fence:";
 
@@ -176,22 +184,26 @@ export interface FenceEnforcement {
   detail: string;
 }
 
-/** Whether the API server enforces the fence: is the policy's binding installed? */
+/** Whether the API server enforces the fence: are both of the policy's bindings installed? */
 export async function fenceEnforcement(client: KubeClient): Promise<FenceEnforcement> {
   try {
-    const binding = await client.get({
-      apiVersion: "admissionregistration.k8s.io/v1",
-      kind: "ValidatingAdmissionPolicyBinding",
-      name: FENCE_POLICY,
-    });
-    if (binding)
+    const missing: string[] = [];
+    for (const name of FENCE_BINDINGS) {
+      const binding = await client.get({
+        apiVersion: "admissionregistration.k8s.io/v1",
+        kind: "ValidatingAdmissionPolicyBinding",
+        name,
+      });
+      if (!binding) missing.push(name);
+    }
+    if (missing.length === 0)
       return {
         enforced: true,
         detail: `the API server refuses stale writes (ValidatingAdmissionPolicy ${FENCE_POLICY})`,
       };
     return {
       enforced: false,
-      detail: `the ${FENCE_POLICY} ValidatingAdmissionPolicy is not installed (it needs Kubernetes 1.30 or later): only this process checks epochs, so a delayed or stale write can still land; install manifests/fence/`,
+      detail: `the ${FENCE_POLICY} ValidatingAdmissionPolicy is not installed (binding ${missing.join(", ")} missing; it needs Kubernetes 1.30 or later): only this process checks epochs, so a delayed or stale write can still land; install manifests/fence/`,
     };
   } catch (err) {
     return {

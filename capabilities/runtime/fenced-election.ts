@@ -8,6 +8,7 @@ import { LeaderElector } from "../../storage/elector";
 import { candidateIdentity } from "../../storage/identity";
 import { lockKeyFor, type LockStore } from "../../storage/types";
 import { ElectorLeadership } from "./elector-leadership";
+import { awaitFenceInEffect } from "./fence-barrier";
 import { Fence, fenceEnforcement, type FenceEnforcement } from "./fence";
 import { FencedLeadership } from "./fenced-leadership";
 import type { KubeClient } from "./kube-client";
@@ -77,6 +78,23 @@ export function createFencedElection(opts: {
     inner: lock,
     fence,
     retryMs: config.lease.retryPeriodMs,
+    barrier: async epoch => {
+      // Without the policy nothing would ever refuse the probe: no barrier to wait for.
+      if ((await enforcementChecked).enforced !== true) return;
+      const where = { client, tenant: config.tenant, fence: fence.name };
+      const namespace = opts.scope.namespaces.find(ns => ns !== "") ?? "default";
+      const outcome = await awaitFenceInEffect({ ...where, namespace }, epoch);
+      if (outcome.enforced)
+        log.debug(
+          { fence: fence.name, epoch, probes: outcome.probes, ms: outcome.ms },
+          `the API server applies fence epoch ${epoch}`,
+        );
+      else
+        log.warn(
+          { fence: fence.name, epoch, probes: outcome.probes, ms: outcome.ms },
+          `acting without knowing that the API server applies fence epoch ${epoch}: ${outcome.why}`,
+        );
+    },
     log,
   });
   const enforcementChecked = fenceEnforcement(client).then(result => {

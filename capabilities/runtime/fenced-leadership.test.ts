@@ -89,6 +89,33 @@ describe("FencedLeadership", () => {
     expect(leadership.check()).toEqual({ epoch: 41 });
   });
 
+  it("after an advance to a new epoch, acts only once the barrier says the API server applies it", async () => {
+    const { lock, state, fire } = fakeLock();
+    const fence = fakeFence(40);
+    let release: () => void = () => {};
+    const waited: number[] = [];
+    const leadership = new FencedLeadership({
+      inner: lock,
+      fence: fence as unknown as Fence,
+      retryMs: 10,
+      log,
+      barrier: epoch => {
+        waited.push(epoch);
+        return new Promise<void>(resolve => (release = resolve));
+      },
+    });
+    state.leading = true;
+    state.lockEpoch = 1;
+    fire();
+    await settle();
+    await settle();
+    expect(waited).toEqual([41]);
+    expect(leadership.isLeader()).toBe(false); // advanced, but the API server may not apply 41 yet
+    release();
+    await settle();
+    expect(leadership.check()).toEqual({ epoch: 41 });
+  });
+
   it("resigns when a refused write shows a newer term holding the fence", async () => {
     const { lock, state, fire } = fakeLock();
     const fence = fakeFence(5);

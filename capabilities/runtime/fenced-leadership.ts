@@ -27,6 +27,11 @@ interface FencedLeadershipOptions {
   fence: Fence;
   /** Wait between attempts to advance the fence while the API server does not answer. */
   retryMs: number;
+  /**
+   * After an advance to a new epoch, before acting: resolves once the API server applies the epoch
+   * (or gives up and says why; it does not throw). Absent: act as soon as the advance is answered.
+   */
+  barrier?: (epoch: number) => Promise<void>;
   log: {
     info(obj: object, msg: string): void;
     warn(obj: object, msg: string): void;
@@ -206,44 +211,51 @@ export class FencedLeadership implements Leadership {
   #advance(term: Term, ours: boolean): void {
     const key = keyOf(term);
     if (this.#advancing === key) return;
-    const continuing = ours && this.#own?.recording === true;
     this.#advancing = key;
     clearTimeout(this.#retry);
+    void this.#advanceFor(term, ours, key);
+  }
+
+  async #advanceFor(term: Term, ours: boolean, key: string): Promise<void> {
+    const continuing = ours && this.#own?.recording === true;
     const started = performance.now();
-    this.opts.fence
-      .advance(term)
-      .then(epoch => {
-        this.#advancing = undefined;
-        // Still the term we advanced for? (Leadership may have moved while the call was out.)
-        const now = ours ? this.#ownTerm() : this.#remoteTerm();
-        if (!now || keyOf(now) !== key) return this.#sync();
-        if (ours) this.#own = { key, epoch };
-        else this.#standby = { key, epoch };
-        this.opts.log.info(
-          {
-            fence: this.opts.fence.name,
-            epoch,
-            lockEpoch: term.lockEpoch,
-            holder: term.holder,
-            ms: Math.round(performance.now() - started),
-          },
-          continuing
-            ? `recorded lock epoch ${term.lockEpoch} in the fence (epoch ${epoch}): still acting as leader`
-            : ours
-              ? `advanced the fence to epoch ${epoch}: acting as leader`
-              : `advanced the fence to epoch ${epoch} for ${term.holder} in cluster ${term.cluster}: keeping this cluster stopped`,
-        );
-        this.#notify();
-      })
-      .catch(err => {
-        this.#advancing = undefined;
-        this.opts.log.warn(
-          { err, fence: this.opts.fence.name, lockEpoch: term.lockEpoch },
-          "could not advance the fence; not acting until it is advanced",
-        );
-        this.#retry = setTimeout(() => this.#sync(), this.opts.retryMs);
-        this.#retry.unref();
-      });
+    let epoch: number;
+    try {
+      epoch = await this.opts.fence.advance(term);
+      // A new epoch acts only once the API server applies it (fence-barrier.ts); a term that goes
+      // on under its epoch (recording a new lock epoch) has nothing to wait for.
+      if (!continuing) await this.opts.barrier?.(epoch);
+    } catch (err) {
+      this.#advancing = undefined;
+      this.opts.log.warn(
+        { err, fence: this.opts.fence.name, lockEpoch: term.lockEpoch },
+        "could not advance the fence; not acting until it is advanced",
+      );
+      this.#retry = setTimeout(() => this.#sync(), this.opts.retryMs);
+      this.#retry.unref();
+      return;
+    }
+    this.#advancing = undefined;
+    // Still the term we advanced for? (Leadership may have moved while the call was out.)
+    const now = ours ? this.#ownTerm() : this.#remoteTerm();
+    if (!now || keyOf(now) !== key) return this.#sync();
+    if (ours) this.#own = { key, epoch };
+    else this.#standby = { key, epoch };
+    this.opts.log.info(
+      {
+        fence: this.opts.fence.name,
+        epoch,
+        lockEpoch: term.lockEpoch,
+        holder: term.holder,
+        ms: Math.round(performance.now() - started),
+      },
+      continuing
+        ? `recorded lock epoch ${term.lockEpoch} in the fence (epoch ${epoch}): still acting as leader`
+        : ours
+          ? `advanced the fence to epoch ${epoch}: acting as leader`
+          : `advanced the fence to epoch ${epoch} for ${term.holder} in cluster ${term.cluster}: keeping this cluster stopped`,
+    );
+    this.#notify();
   }
 
   #notify(): void {

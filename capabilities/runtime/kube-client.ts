@@ -296,11 +296,15 @@ export class KubeClient {
     return this.request<T>("PUT", path, obj);
   }
 
-  /** POST a new object; rejects with 409 when one of that name exists. */
-  async create<T extends KubeObject>(obj: T): Promise<T> {
+  /**
+   * POST a new object; rejects with 409 when one of that name exists. A dry run goes through
+   * validation and admission but stores nothing.
+   */
+  async create<T extends KubeObject>(obj: T, opts: { dryRun?: boolean } = {}): Promise<T> {
     const ref = refOf(obj);
     const path = resourcePath({ ...ref, name: undefined }, undefined, {
       fieldManager: this.#fieldManager,
+      ...(opts.dryRun ? { dryRun: "All" } : {}),
     });
     return this.request<T>("POST", path, obj);
   }

@@ -3,6 +3,7 @@ import { KubeApiError, type KubeClient, type KubeObject } from "./kube-client";
 import { EPOCH_ANNOTATION, FencedError, NotLeaderError } from "../../storage/guard";
 import { metrics } from "../../storage/metrics";
 import { FenceRefusedError, GuardedWriter, writeLogLine } from "./writer";
+import { FENCED_WRITE_LABEL } from "./fence";
 
 function fakeClient() {
   const applied: KubeObject[] = [];
@@ -26,11 +27,12 @@ const obj = (epoch?: string): KubeObject => ({
 });
 
 describe("GuardedWriter", () => {
-  it("stamps the epoch it was granted right before the write", async () => {
+  it("stamps the epoch it was granted right before the write, and the label that brings it under the fence policy", async () => {
     const { client, applied } = fakeClient();
     const writer = new GuardedWriter(client, { check: () => ({ epoch: 7 }) });
     await writer.apply(obj());
     expect(applied[0].metadata?.annotations?.[EPOCH_ANNOTATION]).toBe("7");
+    expect(applied[0].metadata?.labels?.[FENCED_WRITE_LABEL]).toBe("true");
   });
 
   it("refuses to overwrite an object stamped by a later leader", async () => {
@@ -97,7 +99,10 @@ describe("GuardedWriter and the API server's fence", () => {
       metadata: { ...obj("9").metadata, uid: "u", resourceVersion: "41" },
     });
     expect(calls[1][1]).toEqual({
-      metadata: { annotations: { [EPOCH_ANNOTATION]: "9" } },
+      metadata: {
+        labels: { [FENCED_WRITE_LABEL]: "true" },
+        annotations: { [EPOCH_ANNOTATION]: "9" },
+      },
     });
     expect(calls[2][1]).toMatchObject({ uid: "u", resourceVersion: "42" });
   });

@@ -6,7 +6,7 @@
 // whether a newer term has taken the fence) and thrown so the reconcile is retried and logged.
 import { checkOverwrite, EPOCH_ANNOTATION, FencedError } from "../../storage/guard";
 import { metrics } from "../../storage/metrics";
-import { FENCE_REFUSAL_PREFIX } from "./fence";
+import { FENCE_REFUSAL_PREFIX, FENCED_WRITE_LABEL } from "./fence";
 import {
   isNotFound,
   KubeApiError,
@@ -14,7 +14,6 @@ import {
   type KubeObject,
   type ResourceRef,
 } from "./kube-client";
-import { withAnnotations } from "../workloads/controllers/common/labels";
 
 /** Where the writer gets the epoch to stamp; throws when writing is not allowed now. */
 export interface EpochSource {
@@ -84,8 +83,31 @@ export function writeLogLine(
   };
 }
 
+/**
+ * What every write puts in metadata: the epoch, and the label that brings the write under the fence
+ * policy's binding for children (an update matches when the old or the new object carries it).
+ */
+function stampMetadata(epoch: number): {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+} {
+  return {
+    labels: { [FENCED_WRITE_LABEL]: "true" },
+    annotations: { [EPOCH_ANNOTATION]: String(epoch) },
+  };
+}
+
 function stamp<T extends KubeObject>(obj: T, epoch: number): T {
-  return withAnnotations(obj, { [EPOCH_ANNOTATION]: String(epoch) });
+  const metadata = obj.metadata ?? {};
+  const stamped = stampMetadata(epoch);
+  return {
+    ...obj,
+    metadata: {
+      ...metadata,
+      labels: { ...metadata.labels, ...stamped.labels },
+      annotations: { ...metadata.annotations, ...stamped.annotations },
+    },
+  };
 }
 
 function refOf(obj: KubeObject): ResourceRef {
@@ -167,9 +189,7 @@ export class GuardedWriter {
       let stamped: KubeObject;
       try {
         stamped = await this.#send(epoch, () =>
-          this.client.mergePatch(ref, {
-            metadata: { annotations: { [EPOCH_ANNOTATION]: String(epoch) } },
-          }),
+          this.client.mergePatch(ref, { metadata: stampMetadata(epoch) }),
         );
       } catch (err) {
         if (isNotFound(err)) return false;
@@ -214,12 +234,16 @@ export class GuardedWriter {
     existing?: KubeObject,
   ): Promise<void> {
     const epoch = this.#allowed(existing);
-    const metadata = patch.metadata as { annotations?: Record<string, string> } | undefined;
+    const metadata = patch.metadata as
+      | { labels?: Record<string, string>; annotations?: Record<string, string> }
+      | undefined;
+    const meta = stampMetadata(epoch);
     const stamped = {
       ...patch,
       metadata: {
         ...metadata,
-        annotations: { ...metadata?.annotations, [EPOCH_ANNOTATION]: String(epoch) },
+        labels: { ...metadata?.labels, ...meta.labels },
+        annotations: { ...metadata?.annotations, ...meta.annotations },
       },
     };
     const written = await this.#send(epoch, () => this.client.mergePatch<KubeObject>(ref, stamped));

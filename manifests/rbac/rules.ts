@@ -3,6 +3,7 @@
 // kustomize Roles under manifests/ and of the chart's templates (scripts/build/rbac.ts). A YAML
 // `rules:` line marked `# rbac: <set>` is generated; scripts/build/copies.test.ts fails on drift.
 import type { V1PolicyRule } from "@kubernetes/client-node";
+import { FENCE_BINDINGS } from "../../capabilities/runtime/fence";
 import { WORKLOAD_KINDS } from "../../capabilities/workloads/kinds/registry";
 
 export interface Rule extends V1PolicyRule {
@@ -96,7 +97,7 @@ export const RULE_SETS = {
     {
       apiGroups: ["admissionregistration.k8s.io"],
       resources: ["validatingadmissionpolicybindings"],
-      resourceNames: ["highlander-fence"],
+      resourceNames: FENCE_BINDINGS,
       verbs: ["get"],
     },
   ],

@@ -263,6 +263,11 @@ describe("audit", () => {
       // Within a second of the advance, which alone would have excused it: the barrier says otherwise.
       expect(result.violations.map(v => v.kind)).toEqual(["stale-write-accepted"]);
       expect(result.violations[0].evidence).toMatchObject({ auditID: `w-${T0 + 5050}-replica-1` });
+      expect(result.barrier).toEqual({
+        terms: 2,
+        withProbe: 1,
+        msAfterAdvance: { p50: 25, p99: 25, max: 25 },
+      });
       // Probes are not writes: neither judged nor counted (its two: the fence and the Deployment).
       expect(result.writes["replica-2"]).toEqual({
         accepted: 2,

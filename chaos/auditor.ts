@@ -19,6 +19,7 @@ import {
 } from "./fence-timeline";
 import type { LeaderSample } from "./leadership";
 import { olderStampsAfterNewer } from "./stamp-order";
+import { percentile } from "../devenv/lib/percentile";
 import type { WatchEvent } from "./watch";
 
 type ViolationKind =
@@ -76,6 +77,15 @@ export interface AuditResult {
   terms: number;
   /** Accepted writes per replica, refused-by-fence writes (403 "highlander fence:") per replica. */
   writes: Record<string, { accepted: number; refusedByFence: number; refusedOther: number }>;
+  /** The new terms' barriers: how many showed a refused probe, and how long after their advance. */
+  barrier: BarrierStats;
+}
+
+export interface BarrierStats {
+  terms: number;
+  withProbe: number;
+  /** From the advance answered to the refused probe answered. */
+  msAfterAdvance: { p50: number; p99: number; max: number };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -428,6 +438,24 @@ function writeCounts(input: AuditInput): AuditResult["writes"] {
   return writes;
 }
 
+/** Terms with a holder (releases are not terms that act) and their barrier probes. */
+function barrierStats(timeline: FenceTimeline): BarrierStats {
+  const terms = timeline.source === "highlanderfence" ? timeline.terms.filter(t => t.holder) : [];
+  const waits = terms
+    .filter(t => t.barrierAnsweredAt !== undefined && t.answeredAt !== undefined)
+    .map(t => (t.barrierAnsweredAt ?? 0) - (t.answeredAt ?? 0))
+    .sort((a, b) => a - b);
+  return {
+    terms: terms.length,
+    withProbe: waits.length,
+    msAfterAdvance: {
+      p50: percentile(waits, 50),
+      p99: percentile(waits, 99),
+      max: waits.at(-1) ?? 0,
+    },
+  };
+}
+
 export function audit(input: AuditInput): AuditResult {
   const violations: Violation[] = [];
   const excused: Excused[] = [];
@@ -443,5 +471,6 @@ export function audit(input: AuditInput): AuditResult {
     fenceSource: timeline.source,
     terms: timeline.terms.length,
     writes: writeCounts(input),
+    barrier: barrierStats(timeline),
   };
 }

@@ -26,6 +26,7 @@ export interface BackendReport {
   fenceSource: AuditResult["fenceSource"];
   terms: number;
   writes: AuditResult["writes"];
+  barrier?: AuditResult["barrier"];
   auditEvents: number;
   watchEvents: number;
   /** Set when the run could not start or broke off. */
@@ -101,6 +102,10 @@ export function printReport(reports: BackendReport[]): string {
     lines.push(`  takeover ms by fault kind: ${JSON.stringify(r.takeoverMs)}`);
     lines.push(`  leaderless: ${r.leaderlessMs} ms`);
     lines.push(`  writes by replica: ${JSON.stringify(r.writes)}`);
+    if (r.barrier && r.barrier.terms > 0)
+      lines.push(
+        `  fence barrier: ${r.barrier.withProbe} of ${r.barrier.terms} terms showed a refused probe, ms after the advance ${JSON.stringify(r.barrier.msAfterAdvance)}`,
+      );
     lines.push(`  violations: ${r.violations.length} ${JSON.stringify(r.violationsByKind)}`);
     const near = r.violations.map(v => faultNear(r.faults, Date.parse(v.at)));
     if (near.length > 0) {

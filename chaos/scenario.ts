@@ -198,6 +198,7 @@ export async function runBackend(backendName: Backend, opts: ChaosOptions): Prom
     fenceSource: result.fenceSource,
     terms: result.terms,
     writes: result.writes,
+    barrier: result.barrier,
     auditEvents: auditEvents.length,
     watchEvents: watchEvents.length,
   };

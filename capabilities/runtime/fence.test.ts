@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { EPOCH_ANNOTATION } from "../../storage/guard";
 import {
   Fence,
+  FENCE_BINDINGS,
+  fenceEnforcement,
   fenceHeldBy,
   fenceName,
   highestStamp,
@@ -116,5 +118,32 @@ describe("Fence.advance", () => {
     const fence = new Fence({ client: api.client, tenant: "t", stampedObjects: async () => [] });
     expect(await fence.advance(term)).toBe(10);
     expect(api.stored()?.spec.holder).toBe("op-a");
+  });
+});
+
+describe("fenceEnforcement", () => {
+  const clientWith = (installed: string[], fail?: Error) =>
+    ({
+      get: async (ref: { name: string }) => {
+        if (fail) throw fail;
+        return installed.includes(ref.name) ? { metadata: { name: ref.name } } : undefined;
+      },
+    }) as unknown as KubeClient;
+
+  it("is enforced when both of the policy's bindings are installed", async () => {
+    const result = await fenceEnforcement(clientWith(FENCE_BINDINGS));
+    expect(result.enforced).toBe(true);
+  });
+
+  it("is not when one is missing, and names it", async () => {
+    const result = await fenceEnforcement(clientWith(["highlander-fence"]));
+    expect(result.enforced).toBe(false);
+    expect(result.detail).toContain("highlander-fence-workloads missing");
+  });
+
+  it("cannot tell when the API server does not answer", async () => {
+    const result = await fenceEnforcement(clientWith([], new Error("connect ECONNREFUSED")));
+    expect(result).toMatchObject({ enforced: null });
+    expect(result.detail).toContain("ECONNREFUSED");
   });
 });

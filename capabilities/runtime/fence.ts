@@ -13,13 +13,12 @@ export const FENCE_KIND = "HighlanderFence";
 /** The label the policy binding selects fences by. */
 const FENCE_LABEL = "highlander.plexobject.io/fence";
 /**
- * The label every Highlander write puts on the object it writes. The policy's binding for children
- * and Events matches only objects carrying it, so when the API server cannot resolve the policy's
- * params yet (the seconds after it starts) it refuses only our writes, not everybody's.
+ * The label every Highlander write puts on the object it writes. The children's fence policy matches
+ * only objects carrying it, so when the API server cannot resolve the policy's params yet (the seconds
+ * after it starts) it refuses only our writes, not everybody's.
  */
 export const FENCED_WRITE_LABEL = "highlander.plexobject.io/fenced";
-/** The policy and its two bindings (manifests/fence/fence-policy.yaml). */
-const FENCE_POLICY = "highlander-fence";
+/** The fence policies (children; our workloads), each with a binding of its name (manifests/fence/). */
 export const FENCE_BINDINGS = ["highlander-fence", "highlander-fence-workloads"];
 /** Every API server refusal by the fence policy starts with this (manifests/fence/fence-policy.yaml). */
 export const FENCE_REFUSAL_PREFIX = "highlander fence:";
@@ -184,7 +183,7 @@ export interface FenceEnforcement {
   detail: string;
 }
 
-/** Whether the API server enforces the fence: are both of the policy's bindings installed? */
+/** Whether the API server enforces the fence: are both policies' bindings installed? */
 export async function fenceEnforcement(client: KubeClient): Promise<FenceEnforcement> {
   try {
     const missing: string[] = [];
@@ -199,16 +198,16 @@ export async function fenceEnforcement(client: KubeClient): Promise<FenceEnforce
     if (missing.length === 0)
       return {
         enforced: true,
-        detail: `the API server refuses stale writes (ValidatingAdmissionPolicy ${FENCE_POLICY})`,
+        detail: `the API server refuses stale writes (ValidatingAdmissionPolicies ${FENCE_BINDINGS.join(", ")})`,
       };
     return {
       enforced: false,
-      detail: `the ${FENCE_POLICY} ValidatingAdmissionPolicy is not installed (binding ${missing.join(", ")} missing; it needs Kubernetes 1.30 or later): only this process checks epochs, so a delayed or stale write can still land; install manifests/fence/`,
+      detail: `the fence policy is not installed (ValidatingAdmissionPolicyBinding ${missing.join(", ")} missing; it needs Kubernetes 1.30 or later): only this process checks epochs, so a delayed or stale write can still land; install manifests/fence/`,
     };
   } catch (err) {
     return {
       enforced: null,
-      detail: `cannot tell whether the ${FENCE_POLICY} policy is installed: ${err instanceof Error ? err.message : String(err)}`,
+      detail: `cannot tell whether the fence policy is installed: ${err instanceof Error ? err.message : String(err)}`,
     };
   }
 }

@@ -77,7 +77,7 @@ export interface AuditResult {
   terms: number;
   /** Accepted writes per replica, refused-by-fence writes (403 "highlander fence:") per replica. */
   writes: Record<string, { accepted: number; refusedByFence: number; refusedOther: number }>;
-  /** The new terms' barriers: how many showed a refused probe, and how long after their advance. */
+  /** The barriers of terms that changed hands: how many showed a refused probe, and when. */
   barrier: BarrierStats;
 }
 
@@ -438,9 +438,13 @@ function writeCounts(input: AuditInput): AuditResult["writes"] {
   return writes;
 }
 
-/** Terms with a holder (releases are not terms that act) and their barrier probes. */
+/**
+ * The barriers of the terms that changed hands (a holder that raises its own epoch, recording a new
+ * lock epoch, continues its term and has no barrier to pass; releases are not terms that act).
+ */
 function barrierStats(timeline: FenceTimeline): BarrierStats {
-  const terms = timeline.source === "highlanderfence" ? timeline.terms.filter(t => t.holder) : [];
+  const all = timeline.source === "highlanderfence" ? timeline.terms : [];
+  const terms = all.filter((t, i) => t.holder && t.holder !== all[i - 1]?.holder);
   const waits = terms
     .filter(t => t.barrierAnsweredAt !== undefined && t.answeredAt !== undefined)
     .map(t => (t.barrierAnsweredAt ?? 0) - (t.answeredAt ?? 0))

@@ -104,7 +104,7 @@ export function printReport(reports: BackendReport[]): string {
     lines.push(`  writes by replica: ${JSON.stringify(r.writes)}`);
     if (r.barrier && r.barrier.terms > 0)
       lines.push(
-        `  fence barrier: ${r.barrier.withProbe} of ${r.barrier.terms} terms showed a refused probe, ms after the advance ${JSON.stringify(r.barrier.msAfterAdvance)}`,
+        `  fence barrier: ${r.barrier.withProbe} of ${r.barrier.terms} terms that changed hands showed a refused probe, ms after the advance ${JSON.stringify(r.barrier.msAfterAdvance)}`,
       );
     lines.push(`  violations: ${r.violations.length} ${JSON.stringify(r.violationsByKind)}`);
     const near = r.violations.map(v => faultNear(r.faults, Date.parse(v.at)));

@@ -81,7 +81,7 @@ export interface AuditResult {
   barrier: BarrierStats;
 }
 
-export interface BarrierStats {
+interface BarrierStats {
   terms: number;
   withProbe: number;
   /** From the advance answered to the refused probe answered. */

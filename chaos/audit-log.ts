@@ -52,7 +52,8 @@ export function readAuditLog(path: string | undefined): AuditEvent[] {
 }
 
 /** A dry run (the operators' fence barrier probes): admitted or refused, nothing was stored. */
-export const isDryRun = (e: AuditEvent): boolean => /[?&]dryRun=All(&|$)/.test(e.requestURI);
+export const isDryRun = (e: Pick<AuditEvent, "requestURI">): boolean =>
+  /[?&]dryRun=All(&|$)/.test(e.requestURI);
 
 /** Refused by the fence policy (a 403 whose message names it). */
 export const refusedByFence = (e: AuditEvent): boolean =>

@@ -2,15 +2,15 @@
 // `auditLog` and `auditOperatorReads`): the server's record, not the operator's own counters, which
 // miss calls made outside its client (Pepr's watches, say).
 import { readFileSync, statSync } from "node:fs";
+import { isDryRun, WRITE_VERBS } from "../../chaos/audit-log";
 
 interface AuditEvent {
   auditID: string;
   stage: string;
   verb: string;
+  requestURI: string;
   user?: { username?: string };
 }
-
-const WRITE_VERBS = new Set(["create", "update", "patch", "delete", "deletecollection"]);
 
 export interface RequestCount {
   requests: number;
@@ -38,7 +38,8 @@ export class AuditCounter {
       if (event.stage !== counted && event.stage !== "Panic") continue;
       seen.add(event.auditID);
       out.requests++;
-      if (WRITE_VERBS.has(event.verb)) out.writes++;
+      // A dry run (the fence barrier's probe) is a request, but it stores nothing.
+      if (WRITE_VERBS.has(event.verb) && !isDryRun(event)) out.writes++;
     }
     return out;
   }

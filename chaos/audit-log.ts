@@ -1,6 +1,7 @@
 // Reading kube-apiserver's audit log: one JSON event per line, written by the server itself, so it is
 // the record of what the replicas really sent and what the server really accepted.
 import { existsSync, readFileSync } from "node:fs";
+import { FENCE_REFUSAL_PREFIX } from "../capabilities/runtime/fence";
 import { EPOCH_ANNOTATION } from "../storage/guard";
 
 export interface AuditEvent {
@@ -57,7 +58,7 @@ export const isDryRun = (e: Pick<AuditEvent, "requestURI">): boolean =>
 
 /** Refused by the fence policy (a 403 whose message names it). */
 export const refusedByFence = (e: AuditEvent): boolean =>
-  e.responseStatus?.code === 403 && (e.responseStatus.message ?? "").includes("highlander fence:");
+  e.responseStatus?.code === 403 && (e.responseStatus.message ?? "").includes(FENCE_REFUSAL_PREFIX);
 
 export const accepted = (e: AuditEvent): boolean => {
   const code = e.responseStatus?.code ?? 0;

@@ -7,8 +7,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { EPOCH_ANNOTATION } from "../../storage/guard";
 import { LABEL_TENANT, tenantLabelValue } from "../workloads/controllers/common/labels";
-import { FENCE_API_VERSION, FENCE_KIND, FENCE_REFUSAL_PREFIX, FENCED_WRITE_LABEL } from "./fence";
-import { KubeApiError, type KubeClient, type KubeObject } from "./kube-client";
+import { FENCE_API_VERSION, FENCE_KIND, FENCED_WRITE_LABEL, isFenceRefusal } from "./fence";
+import type { KubeClient, KubeObject } from "./kube-client";
 
 /** How long a new term waits for the policy to see its epoch before it acts anyway (and says so). */
 const BARRIER_TIMEOUT_MS = 2000;
@@ -70,12 +70,7 @@ export async function awaitFenceInEffect(
         dryRun: true,
       });
     } catch (err) {
-      if (
-        err instanceof KubeApiError &&
-        err.status === 403 &&
-        err.message.includes(FENCE_REFUSAL_PREFIX)
-      )
-        return { enforced: true, probes, ms: elapsed() };
+      if (isFenceRefusal(err)) return { enforced: true, probes, ms: elapsed() };
       const why = err instanceof Error ? err.message : String(err);
       return { enforced: false, probes, ms: elapsed(), why: `the probe failed: ${why}` };
     }

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { EPOCH_ANNOTATION } from "../../storage/guard";
 import { tenantLabelValue } from "../workloads/controllers/common/labels";
-import { isConflict, type KubeClient, type KubeObject } from "./kube-client";
+import { isConflict, KubeApiError, type KubeClient, type KubeObject } from "./kube-client";
 
 export const FENCE_API_VERSION = "highlander.plexobject.io/v1";
 export const FENCE_KIND = "HighlanderFence";
@@ -22,6 +22,13 @@ export const FENCED_WRITE_LABEL = "highlander.plexobject.io/fenced";
 export const FENCE_BINDINGS = ["highlander-fence", "highlander-fence-workloads"];
 /** Every API server refusal by the fence policy starts with this (manifests/fence/fence-policy.yaml). */
 export const FENCE_REFUSAL_PREFIX = "highlander fence:";
+
+/** The API server refused a write because the fence policy found its stamp too old. */
+export function isFenceRefusal(err: unknown): boolean {
+  return (
+    err instanceof KubeApiError && err.status === 403 && err.message.includes(FENCE_REFUSAL_PREFIX)
+  );
+}
 
 interface FenceSpec {
   tenant: string;

@@ -6,7 +6,7 @@
 // whether a newer term has taken the fence) and thrown so the reconcile is retried and logged.
 import { checkOverwrite, EPOCH_ANNOTATION, FencedError } from "../../storage/guard";
 import { metrics } from "../../storage/metrics";
-import { FENCE_REFUSAL_PREFIX, FENCED_WRITE_LABEL } from "./fence";
+import { FENCED_WRITE_LABEL, isFenceRefusal } from "./fence";
 import {
   isNotFound,
   KubeApiError,
@@ -29,12 +29,6 @@ export class FenceRefusedError extends Error {
   ) {
     super(message);
   }
-}
-
-function isFenceRefusal(err: unknown): boolean {
-  return (
-    err instanceof KubeApiError && err.status === 403 && err.message.includes(FENCE_REFUSAL_PREFIX)
-  );
 }
 
 export interface WriterOptions {
@@ -83,29 +77,24 @@ export function writeLogLine(
   };
 }
 
-/**
- * What every write puts in metadata: the epoch, and the label that brings the write under the fence
- * policy's binding for children (an update matches when the old or the new object carries it).
- */
-function stampMetadata(epoch: number): {
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-} {
-  return {
-    labels: { [FENCED_WRITE_LABEL]: "true" },
-    annotations: { [EPOCH_ANNOTATION]: String(epoch) },
-  };
+/** The metadata a stamp merges into: the object's, or a patch's. */
+interface Stampable {
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
 }
 
-function stamp<T extends KubeObject>(obj: T, epoch: number): T {
+/**
+ * What every write puts in metadata: the epoch, and the label that brings the write under the
+ * children's fence policy (an update matches when the old or the new object carries it).
+ */
+function stamp<T extends { metadata?: Stampable }>(obj: T, epoch: number): T {
   const metadata = obj.metadata ?? {};
-  const stamped = stampMetadata(epoch);
   return {
     ...obj,
     metadata: {
       ...metadata,
-      labels: { ...metadata.labels, ...stamped.labels },
-      annotations: { ...metadata.annotations, ...stamped.annotations },
+      labels: { ...metadata.labels, [FENCED_WRITE_LABEL]: "true" },
+      annotations: { ...metadata.annotations, [EPOCH_ANNOTATION]: String(epoch) },
     },
   };
 }
@@ -188,9 +177,7 @@ export class GuardedWriter {
     for (let attempt = 1; ; attempt++) {
       let stamped: KubeObject;
       try {
-        stamped = await this.#send(epoch, () =>
-          this.client.mergePatch(ref, { metadata: stampMetadata(epoch) }),
-        );
+        stamped = await this.#send(epoch, () => this.client.mergePatch(ref, stamp({}, epoch)));
       } catch (err) {
         if (isNotFound(err)) return false;
         throw err;
@@ -234,18 +221,7 @@ export class GuardedWriter {
     existing?: KubeObject,
   ): Promise<void> {
     const epoch = this.#allowed(existing);
-    const metadata = patch.metadata as
-      | { labels?: Record<string, string>; annotations?: Record<string, string> }
-      | undefined;
-    const meta = stampMetadata(epoch);
-    const stamped = {
-      ...patch,
-      metadata: {
-        ...metadata,
-        labels: { ...metadata?.labels, ...meta.labels },
-        annotations: { ...metadata?.annotations, ...meta.annotations },
-      },
-    };
+    const stamped = stamp({ ...patch, metadata: patch.metadata as Stampable | undefined }, epoch);
     const written = await this.#send(epoch, () => this.client.mergePatch<KubeObject>(ref, stamped));
     this.opts.written?.written(written);
     this.#logged("changed", ref, epoch);

@@ -10,6 +10,18 @@ interface AuditEvent {
   verb: string;
   requestURI: string;
   user?: { username?: string };
+  objectRef?: { resource?: string; name?: string };
+  responseStatus?: { code?: number };
+  stageTimestamp?: string;
+}
+
+/** The log's events between two marks. */
+function eventsBetween(path: string, from: number, to: number): AuditEvent[] {
+  const text = readFileSync(path).subarray(from, to).toString("utf8");
+  return text
+    .split("\n")
+    .filter(line => line !== "")
+    .map(line => JSON.parse(line) as AuditEvent);
 }
 
 export interface RequestCount {
@@ -27,12 +39,9 @@ export class AuditCounter {
 
   /** Requests of `username` logged between two marks (a watch counts once, when it starts). */
   count(from: number, to: number, username: string): RequestCount {
-    const text = readFileSync(this.path).subarray(from, to).toString("utf8");
     const seen = new Set<string>();
     const out: RequestCount = { requests: 0, writes: 0 };
-    for (const line of text.split("\n")) {
-      if (line === "") continue;
-      const event = JSON.parse(line) as AuditEvent;
+    for (const event of eventsBetween(this.path, from, to)) {
       if (event.user?.username !== username || seen.has(event.auditID)) continue;
       const counted = event.verb === "watch" ? "ResponseStarted" : "ResponseComplete";
       if (event.stage !== counted && event.stage !== "Panic") continue;
@@ -40,6 +49,29 @@ export class AuditCounter {
       out.requests++;
       // A dry run (the fence barrier's probe) is a request, but it stores nothing.
       if (WRITE_VERBS.has(event.verb) && !isDryRun(event)) out.writes++;
+    }
+    return out;
+  }
+
+  /**
+   * When the API server answered each create of a `resource` by `username` that stored an object
+   * (201), between two marks: object name → ms since the epoch (the server's clock).
+   */
+  created(from: number, to: number, username: string, resource: string): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const event of eventsBetween(this.path, from, to)) {
+      const name = event.objectRef?.name;
+      if (
+        event.user?.username !== username ||
+        event.verb !== "create" ||
+        event.stage !== "ResponseComplete" ||
+        event.responseStatus?.code !== 201 ||
+        event.objectRef?.resource !== resource ||
+        !name ||
+        !event.stageTimestamp
+      )
+        continue;
+      out.set(name, Date.parse(event.stageTimestamp));
     }
     return out;
   }

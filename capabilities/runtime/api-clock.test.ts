@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiClock, boundsOf, estimateDrift, estimateOffset } from "./api-clock";
+import { ApiClock, boundsOf, estimateDrift, estimateOffset, probeSendTime } from "./api-clock";
 
 const httpDate = (ms: number) => new Date(ms).toUTCString();
 
@@ -143,5 +143,50 @@ describe("ApiClock", () => {
     }
     expect(Math.max(...worst)).toBeLessThan(1000);
     expect(clock.rate()).toBeCloseTo(1 / 0.7, 1);
+  });
+});
+
+describe("probeSendTime", () => {
+  it("sends so that, were the offset the middle, the server's next second passes in flight", () => {
+    // Offset in [-800, 200]: middle -300. At our 10_000 the server reads 9_700 (if -300).
+    const at = probeSendTime({ lo: -800, hi: 200 }, 10_000, 10);
+    // Server time at arrival (our at + 5, offset -300) is the next whole second it can make.
+    expect((at as number) + 5 - 300).toBe(10_000);
+  });
+
+  it("never plans a probe in the past or within the next few ms", () => {
+    const at = probeSendTime({ lo: -10, hi: 990 }, 5_000, 4) as number;
+    expect(at).toBeGreaterThanOrEqual(5_000 + 15);
+    expect((at + 2 + 490) % 1000).toBe(0);
+  });
+
+  it("stops once the interval is sharp, or a round trip is longer than it", () => {
+    expect(probeSendTime({ lo: 0, hi: 30 }, 0, 1)).toBeUndefined();
+    expect(probeSendTime({ lo: 0, hi: 400 }, 0, 380)).toBeUndefined();
+  });
+});
+
+describe("ApiClock.probeAt", () => {
+  it("brings a second-wide estimate to within 30 ms of the true offset in a few probes", () => {
+    for (const skew of [-52_345, 0, 417, 999, 123_456]) {
+      const local = { ms: 1_700_000_000_000 };
+      const clock = new ApiClock(() => local.ms);
+      // Requests at one phase of the second only (the lock's renewals): a second-wide estimate.
+      for (let i = 0; i < 5; i++) {
+        exchange(clock, local, skew, 6);
+        local.ms += 1000 - 6;
+      }
+      expect(skew - clock.offsetMs()).toBeGreaterThan(0);
+      let probes = 0;
+      for (let at = clock.probeAt(); at !== undefined; at = clock.probeAt()) {
+        expect(at).toBeGreaterThanOrEqual(local.ms);
+        local.ms = at;
+        exchange(clock, local, skew, 6);
+        probes += 1;
+      }
+      expect(probes).toBeLessThanOrEqual(8);
+      expect(clock.offsetMs()).toBeLessThanOrEqual(skew);
+      expect(skew - clock.offsetMs()).toBeLessThanOrEqual(30);
+    }
   });
 });

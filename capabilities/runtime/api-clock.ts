@@ -22,6 +22,13 @@
  */
 const WINDOW_MS = 30_000;
 const DRIFTING_WINDOW_MS = 3000;
+/**
+ * How narrow a probe makes the estimate before a deadline (ms): a cron tick waits on the interval's
+ * lower end, so this is how late a tick may run. Below it, probes are not worth their requests.
+ */
+const SHARP_MS = 30;
+/** A probe is sent at least this long (ms) after it is planned, so a timer can still make it. */
+const PROBE_LEAD_MS = 20;
 /** How many recent samples are kept. */
 const MAX_SAMPLES = 16;
 /** Drift is measured over at least this long (our time, ms), and over at most DRIFT_MAX_SPAN_MS. */
@@ -99,6 +106,26 @@ export function estimateDrift(points: readonly OffsetPoint[]): number {
   return Math.abs(rate) < DRIFT_NOISE ? 0 : rate;
 }
 
+/**
+ * When to send a request (our time, ms) whose answer halves the offset interval `bounds`: if the
+ * offset were the interval's middle, the API server's next whole second would pass while the request
+ * is in flight (`rttMs` long), so its Date header says on which side of the middle the offset lies.
+ * Either way the interval shrinks to half its width plus half the round trip. undefined when it is
+ * already within SHARP_MS, or a round trip is too long for a probe to narrow it.
+ */
+export function probeSendTime(
+  bounds: { lo: number; hi: number },
+  localNow: number,
+  rttMs: number,
+): number | undefined {
+  const width = bounds.hi - bounds.lo;
+  if (width <= SHARP_MS || rttMs >= width - SHARP_MS) return undefined;
+  const mid = (bounds.lo + bounds.hi) / 2;
+  // Our time x is the server's x + mid (if mid were the offset); the request is there at x + rtt / 2.
+  const boundary = Math.ceil((localNow + PROBE_LEAD_MS + rttMs / 2 + mid) / 1000) * 1000;
+  return boundary - mid - rttMs / 2;
+}
+
 export class ApiClock {
   #samples: OffsetBounds[] = [];
   /** The offset as narrowed by the newest responses. */
@@ -144,6 +171,19 @@ export class ApiClock {
   offsetMs(): number {
     if (this.#lastAt === undefined) return this.#bounds.lo;
     return this.#bounds.lo + this.#driftRate * (this.local() - this.#lastAt);
+  }
+
+  /**
+   * When to send a probe (our time, ms) that narrows the estimate, or undefined when it is narrow
+   * enough (see probeSendTime). The round trip is the shortest among the recent samples.
+   */
+  probeAt(): number | undefined {
+    if (this.#samples.length === 0) return undefined;
+    const rtt = Math.min(...this.#samples.map(s => s.hi - s.lo - 1000));
+    const carried =
+      this.#lastAt === undefined ? 0 : this.#driftRate * (this.local() - this.#lastAt);
+    const bounds = { lo: this.#bounds.lo + carried, hi: this.#bounds.hi + carried };
+    return probeSendTime(bounds, this.local(), Math.max(0, rtt));
   }
 
   /** How many ms the API server's clock advances per ms of ours (1 + the drift). */

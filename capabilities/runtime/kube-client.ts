@@ -5,6 +5,7 @@
 // @kubernetes/client-node's KubeConfig ($KUBECONFIG, ~/.kube/config or in-cluster), as Pepr's do.
 import { KubeConfig } from "@kubernetes/client-node";
 import { Agent, request, type RequestOptions } from "node:https";
+import { createSecureContext, type SecureContext } from "node:tls";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { observeApiRequest } from "../metrics/client";
 import { ApiClock } from "./api-clock";
@@ -126,14 +127,25 @@ function refOf(obj: KubeObject): ResourceRef {
 }
 
 /**
- * Idle connections close after 30 s, well before the API server's own idle timeout (90 s), so a
- * request is not sent on a connection the server is just closing.
+ * Idle connections close after 75 s: longer than a minute, so the connections of one minute's cron
+ * burst are still open for the next (a new TLS connection costs the operator's one thread about 3 ms,
+ * and 100 of them at a tick held the first Job back by half a second), and well before the API
+ * server's own idle timeout (90 s), so a request is not sent on a connection the server is just
+ * closing.
  */
-const KEEP_ALIVE = { keepAlive: true, timeout: 30_000 };
+const KEEP_ALIVE = { keepAlive: true, timeout: 75_000 };
 
 /** The TLS material an agent's connections are made with; a change (rotated files) needs a new agent. */
 function tlsIdentity(opts: RequestOptions): string {
-  return [opts.ca, opts.cert, opts.key, opts.servername, opts.rejectUnauthorized]
+  return [
+    opts.ca,
+    opts.cert,
+    opts.key,
+    opts.pfx,
+    opts.passphrase,
+    opts.servername,
+    opts.rejectUnauthorized,
+  ]
     .map(value => String(value ?? ""))
     .join("\0");
 }
@@ -148,7 +160,7 @@ export class KubeClient {
    * (60 s -> 14 s with this agent, docs/benchmarks.md). Credentials and headers are still read per
    * request.
    */
-  #agent?: { identity: string; agent: Agent };
+  #agent?: { identity: string; agent: Agent; secureContext: SecureContext };
   readonly #httpAgent = new HttpAgent(KEEP_ALIVE);
   /** The API server's time, learned from the Date header of every response. */
   readonly apiClock = new ApiClock();
@@ -175,13 +187,19 @@ export class KubeClient {
     const server = this.server;
     if (!server) throw new Error("kube-client: the kubeconfig names no API server");
     const url = new URL(path, server);
-    const opts: RequestOptions = {
+    // Node hands the options on to tls.connect, which takes a ready secureContext.
+    const opts: RequestOptions & { secureContext?: SecureContext } = {
       method,
       headers: { accept: "application/json" },
       timeout: 30_000,
     };
     await this.#kc.applyToHTTPSOptions(opts);
-    opts.agent = url.protocol === "http:" ? this.#httpAgent : this.#httpsAgent(opts);
+    if (url.protocol === "http:") opts.agent = this.#httpAgent;
+    else {
+      const tls = this.#httpsAgent(opts);
+      opts.agent = tls.agent;
+      opts.secureContext = tls.secureContext;
+    }
     const payload =
       body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
     if (payload !== undefined) {
@@ -232,15 +250,21 @@ export class KubeClient {
     });
   }
 
-  #httpsAgent(opts: RequestOptions): Agent {
+  /**
+   * The agent and TLS context of the current credentials. One context for all connections: Node
+   * otherwise parses the CA, certificate and key again for every new connection.
+   */
+  #httpsAgent(opts: RequestOptions): { agent: Agent; secureContext: SecureContext } {
     const identity = tlsIdentity(opts);
     if (this.#agent?.identity !== identity) {
       // Requests still running on the old agent finish (within their 30 s timeout) before it closes.
       const old = this.#agent?.agent;
       if (old) setTimeout(() => old.destroy(), 60_000).unref();
-      this.#agent = { identity, agent: new Agent(KEEP_ALIVE) };
+      const { ca, cert, key, pfx, passphrase } = opts;
+      const secureContext = createSecureContext({ ca, cert, key, pfx, passphrase });
+      this.#agent = { identity, agent: new Agent(KEEP_ALIVE), secureContext };
     }
-    return this.#agent.agent;
+    return this.#agent;
   }
 
   /** GET one object; undefined when it does not exist. */

@@ -25,6 +25,7 @@ import { reportLeadershipChanges } from "./leadership-reports";
 import { Manager } from "./manager";
 import { serveOperatorHttp } from "./operator-http";
 import { createOperatorQueue } from "./operator-queue";
+import { clockSharpener } from "./clock-sharpener";
 import { reconcileHandler } from "./reconcile-handler";
 import { exitOnSignals } from "./shutdown";
 import { loadConfigOrExit } from "./startup-config";
@@ -112,7 +113,12 @@ export async function startOperator(): Promise<void> {
     err => log.debug({ err }, "could not record an event"),
   );
   const tracker = new WorkloadTracker();
-  const queue = createOperatorQueue(log, client.apiClock);
+  const sharpenClock = clockSharpener({
+    probeAt: () => client.apiClock.probeAt(),
+    localNow: () => client.apiClock.localNow(),
+    probe: () => client.request("GET", "/version"),
+  });
+  const queue = createOperatorQueue(log, client.apiClock, sharpenClock);
 
   const manager: Manager = new Manager({
     queue,

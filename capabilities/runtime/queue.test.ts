@@ -319,6 +319,27 @@ describe("WorkQueue delays on another clock", () => {
   });
 });
 
+describe("WorkQueue deadline notice", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("announces a long delay once when 10 s are left, and a short one never", async () => {
+    const notices: number[] = [];
+    const q = new WorkQueue({ onDeadlineNear: () => notices.push(Date.now()) });
+    q.start(async () => {});
+    q.resume();
+    const start = Date.now();
+    q.addAfter("tick", 60_000);
+    q.addAfter("retry", 200);
+    await vi.advanceTimersByTimeAsync(49_000);
+    expect(notices).toEqual([]);
+    await vi.advanceTimersByTimeAsync(11_500);
+    expect(notices).toHaveLength(1);
+    expect(notices[0] - start).toBeGreaterThanOrEqual(50_000);
+    expect(notices[0] - start).toBeLessThan(60_000);
+  });
+});
+
 describe("WorkQueue delays when the clock jumps", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());

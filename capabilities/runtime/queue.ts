@@ -14,6 +14,9 @@
 
 export type Priority = "high" | "low";
 
+/** A delay longer than this announces its deadline (onDeadlineNear) once it is this near. */
+const DEADLINE_NOTICE_MS = 10_000;
+
 /** The least time between a handler's end and its requeue, unless it asked for less. */
 const MIN_REQUEUE_GAP_MS = 50;
 
@@ -53,6 +56,11 @@ interface QueueOptions {
   now?: () => number;
   /** How many ms `now` advances per ms of this process's timers (default 1: the same clock). */
   nowRate?: () => number;
+  /**
+   * Called once per delay longer than DEADLINE_NOTICE_MS when that much is left (the operator then
+   * sharpens its estimate of the API server's clock, which the delay runs on).
+   */
+  onDeadlineNear?: () => void;
 }
 
 /**
@@ -142,7 +150,7 @@ export class WorkQueue {
       return;
     }
     this.#clearTimer(key);
-    this.#arm(key, at, priority, delayMs);
+    this.#arm(key, at, priority, delayMs, delayMs <= DEADLINE_NOTICE_MS);
   }
 
   /**
@@ -150,9 +158,11 @@ export class WorkQueue {
    * is left: if the clock jumps back (a new estimate of the API server's time), a short delay must
    * not become a long one.
    */
-  #arm(key: string, at: number, priority: Priority, maxMs: number): void {
+  #arm(key: string, at: number, priority: Priority, maxMs: number, announced: boolean): void {
     const now = this.#opts.now();
     const remaining = Math.min(at - now, maxMs);
+    const near = remaining <= DEADLINE_NOTICE_MS;
+    if (near && !announced) this.#opts.onDeadlineNear?.();
     if (remaining <= 0) {
       const entry = this.#timers.get(key);
       this.#timers.delete(key);
@@ -165,7 +175,7 @@ export class WorkQueue {
     const timer = setTimeout(
       () => {
         const entry = this.#timers.get(key);
-        if (entry) this.#arm(key, entry.at, entry.priority, remaining - step);
+        if (entry) this.#arm(key, entry.at, entry.priority, remaining - step, announced || near);
       },
       rate > 0 ? step / rate : step,
     );

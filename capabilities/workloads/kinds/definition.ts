@@ -19,6 +19,12 @@ export interface Observation<O> {
   requeueAfterMs?: number;
   /** Something the resource must show (a name clash with an object we do not own). */
   problem?: WorkloadProblem;
+  /**
+   * The converge wrote something others wait on (a cron tick's Job): end the pass now, without the
+   * status write, and come back at once (after the keys already waiting), when the status is written
+   * from what is there. Frees the worker for the next tick's Job when many fall on one second.
+   */
+  statusLater?: boolean;
 }
 
 /** Keeping the workload stopped (standby cluster or deletion): done once nothing runs here. */

@@ -157,6 +157,7 @@ export async function reconcileKind<S, O>(
       outcome = { observed: await kind.observe(cr, rc), problem, error: err };
     }
   }
+  if (outcome.statusLater && !outcome.problem) return { requeueAfterMs: 0 };
   if (outcome.problem?.reason === "ChildConflict" && !outcome.error) {
     outcome.error = new ChildConflictError(outcome.problem.message);
   }

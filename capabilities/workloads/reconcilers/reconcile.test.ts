@@ -254,7 +254,7 @@ describe("reconcileWorkload: a pod name held by a pod that is not ours", () => {
 });
 
 describe("reconcileWorkload: WorkloadCronJob", () => {
-  it("creates one Job for the due tick, once, and comes back after the next", async () => {
+  it("creates one Job for the due tick, once, records the tick on the next pass and comes back after the next", async () => {
     const api = new FakeApi();
     api.seed(workloadPath("WorkloadCronJob", "report"), {
       apiVersion: API_VERSION,
@@ -270,17 +270,20 @@ describe("reconcileWorkload: WorkloadCronJob", () => {
     });
     const now = new Date("2026-12-01T10:05:10Z");
 
+    // The Job goes out first; the status waits for the next pass, which comes at once.
     const first = await reconcile(api, "WorkloadCronJob", "report", {}, now);
     const jobs = [...api.objects.keys()].filter(p => p.includes("/jobs/"));
     expect(jobs).toHaveLength(1);
     expect(first.events.reasons()).toEqual(["JobCreated"]);
-    expect(first.workload?.status?.lastScheduleTime).toBe("2026-12-01T10:05:00.000Z");
-    expect(first.workload?.status?.nextScheduleTime).toBe("2026-12-01T10:10:00.000Z");
-    expect(first.result).toEqual({ requeueAfterMs: 4 * 60_000 + 50_000 + 50 });
+    expect(first.workload?.status?.lastScheduleTime).toBeUndefined();
+    expect(first.result).toEqual({ requeueAfterMs: 0 });
 
     const second = await reconcile(api, "WorkloadCronJob", "report", {}, now);
     expect([...api.objects.keys()].filter(p => p.includes("/jobs/"))).toEqual(jobs);
     expect(second.events.reasons()).toEqual([]);
+    expect(second.workload?.status?.lastScheduleTime).toBe("2026-12-01T10:05:00.000Z");
+    expect(second.workload?.status?.nextScheduleTime).toBe("2026-12-01T10:10:00.000Z");
+    expect(second.result).toEqual({ requeueAfterMs: 4 * 60_000 + 50_000 + 50 });
     expect(api.at<V1Job>(jobs[0])?.metadata?.labels?.["highlander.plexobject.io/kind"]).toBe(
       "cronjob",
     );

@@ -22,6 +22,7 @@ import { startOperator, stopOperators, type OperatorProcess } from "../devenv/li
 import { sleep, waitFor } from "../devenv/lib/processes";
 import { startAllServices, type AllServices } from "../devenv/services";
 import { durationSummary } from "../devenv/lib/percentile";
+import { readLog, started, type LogLine } from "./lib/operator-log";
 
 type Profile = "highlander" | "client-go";
 type Backend = "kubernetes" | "redis" | "db" | "spanner";
@@ -79,37 +80,9 @@ function log(line: string): void {
   process.stderr.write(`[failover] ${line}\n`);
 }
 
-interface LogLine {
-  at: number;
-  msg: string;
-  /** On "acting as leader" lines: how long advancing the fence took. */
-  ms?: number;
-}
-
-/** The operator's JSON log lines that matter here, with their times. */
-function readLog(op: OperatorProcess): LogLine[] {
-  const lines: LogLine[] = [];
-  for (const text of readFileSync(op.logFile, "utf8").split("\n")) {
-    if (!text.includes("acting as leader") && !text.includes('"msg":"mode active')) continue;
-    try {
-      const entry = JSON.parse(text) as { time?: string; msg?: string; ms?: unknown };
-      if (typeof entry.time === "string" && typeof entry.msg === "string")
-        lines.push({
-          at: Date.parse(entry.time),
-          msg: entry.msg,
-          ms: typeof entry.ms === "number" ? entry.ms : undefined,
-        });
-    } catch {
-      // not one of ours
-    }
-  }
-  return lines;
-}
-
 /** A term that starts acting (a continuing one logs "still acting as leader"). */
 const acting = (l: LogLine) =>
   l.msg.includes(": acting as leader") || l.msg.includes("still acting as leader");
-const started = (l: LogLine) => l.msg.includes(": acting as leader");
 const stopped = (l: LogLine) => l.msg.startsWith("mode active ->");
 
 /** The operator whose latest transition is "acting as leader" (and is still running). */

@@ -1,6 +1,7 @@
 // Reading kube-apiserver's audit log: one JSON event per line, written by the server itself, so it is
 // the record of what the replicas really sent and what the server really accepted.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { FENCE_REFUSAL_PREFIX } from "../capabilities/runtime/fence";
 import { EPOCH_ANNOTATION } from "../storage/guard";
 
@@ -33,8 +34,19 @@ export interface AuditEvent {
 
 export const WRITE_VERBS = new Set(["create", "update", "patch", "delete", "deletecollection"]);
 
+/**
+ * Throws when kube-apiserver rotated the audit log at `path` (a sibling audit-<time>.log exists):
+ * the events before the rotation are not in it, and a judgement or count from it would be wrong.
+ */
+export function assertNotRotated(path: string): void {
+  const rotated = readdirSync(dirname(path)).filter(f => /^audit-.+\.log$/.test(f));
+  if (rotated.length > 0)
+    throw new Error(`the audit log ${path} was rotated (${rotated.join(", ")}): it is incomplete`);
+}
+
 export function readAuditLog(path: string | undefined): AuditEvent[] {
   if (!path || !existsSync(path)) return [];
+  assertNotRotated(path);
   const events: AuditEvent[] = [];
   for (const line of readFileSync(path, "utf8").split("\n")) {
     if (!line.trim()) continue;

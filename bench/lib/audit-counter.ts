@@ -2,7 +2,7 @@
 // `auditLog` and `auditOperatorReads`): the server's record, not the operator's own counters, which
 // miss calls made outside its client (Pepr's watches, say).
 import { readFileSync, statSync } from "node:fs";
-import { isDryRun, WRITE_VERBS } from "../../chaos/audit-log";
+import { assertNotRotated, isDryRun, WRITE_VERBS } from "../../chaos/audit-log";
 
 interface AuditEvent {
   auditID: string;
@@ -17,6 +17,7 @@ interface AuditEvent {
 
 /** The log's events between two marks. */
 function eventsBetween(path: string, from: number, to: number): AuditEvent[] {
+  assertNotRotated(path);
   const text = readFileSync(path).subarray(from, to).toString("utf8");
   return text
     .split("\n")

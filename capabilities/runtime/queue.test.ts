@@ -319,6 +319,21 @@ describe("WorkQueue delays on another clock", () => {
   });
 });
 
+describe("WorkQueue turns", () => {
+  it("lets timers run while it drains keys whose handlers never wait on I/O", async () => {
+    const q = new WorkQueue({ concurrency: 64 });
+    let handled = 0;
+    q.start(async () => void handled++);
+    for (let i = 0; i < 10_000; i++) q.add(`k${i}`, "low");
+    const atTimer = new Promise<number>(resolve => setTimeout(() => resolve(handled), 0));
+    q.resume();
+    // A lock renewal's timer fires long before the 10,000th reconcile, not after.
+    expect(await atTimer).toBeLessThan(1000);
+    await q.idle();
+    expect(handled).toBe(10_000);
+  });
+});
+
 describe("WorkQueue deadline notice", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());

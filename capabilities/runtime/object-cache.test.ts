@@ -136,3 +136,31 @@ describe("ObjectCache", () => {
     expect(cache.list("Pod", "", { app: "x" }).map(p => p.metadata?.name)).toEqual(["a", "c"]);
   });
 });
+
+describe("ObjectCache.list indexes", () => {
+  const owned = (owner: string) => ({ ...OURS, "highlander.plexobject.io/name": owner });
+  const names = (objs: KubeObject[]) => objs.map(o => o.metadata?.name).sort();
+
+  it("finds by kind, namespace and labels, and follows label changes and removals", () => {
+    const cache = podCache();
+    for (let i = 0; i < 50; i++)
+      cache.put(pod(`p${i}`, "1", { labels: owned(`w${i % 5}`), namespace: i < 25 ? "a" : "b" }));
+    expect(cache.list("Pod", "", owned("w1"))).toHaveLength(10);
+    expect(names(cache.list("Pod", "a", owned("w1")))).toEqual(["p1", "p11", "p16", "p21", "p6"]);
+    expect(cache.list("Pod", "", { ...owned("w1"), extra: "x" })).toEqual([]);
+    expect(cache.list("Job", "", owned("w1"))).toEqual([]);
+    expect(cache.list("Pod", "")).toHaveLength(50);
+
+    // A newer version with another owner moves between the label's entries.
+    cache.put(pod("p1", "2", { labels: owned("w2"), namespace: "a" }));
+    expect(names(cache.list("Pod", "a", owned("w1")))).toEqual(["p11", "p16", "p21", "p6"]);
+    expect(names(cache.list("Pod", "a", owned("w2")))).toContain("p1");
+    cache.remove(pod("p6", "3", { namespace: "a" }));
+    expect(names(cache.list("Pod", "a", owned("w1")))).toEqual(["p11", "p16", "p21"]);
+    cache.markDeleting(pod("p11", "1", { namespace: "a" }));
+    expect(
+      cache.list("Pod", "a", owned("w1")).find(o => o.metadata?.name === "p11")?.metadata
+        ?.deletionTimestamp,
+    ).toBeDefined();
+  });
+});

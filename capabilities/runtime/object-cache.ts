@@ -56,9 +56,54 @@ export function parseSelector(selector: string | undefined): Record<string, stri
   return out;
 }
 
+/** The label index's key: one label of one kind. */
+function labelKey(kind: string, label: string, value: string): string {
+  return `${kind}\0${label}=${value}`;
+}
+
 export class ObjectCache {
   readonly #objects = new Map<string, KubeObject>();
+  /**
+   * Indexes for `list`, which every reconcile calls (a workload's pods, a cron job's Jobs): by kind,
+   * and by kind and each label. Scanning every object instead cost a new leader's first pass over
+   * 10,000 workloads (20,000 objects held) about 0.5 ms a workload (npm run bench -- scale).
+   */
+  readonly #byKind = new Map<string, Map<string, KubeObject>>();
+  readonly #byLabel = new Map<string, Set<string>>();
   readonly #scopes: ScopeState[] = [];
+
+  #set(key: string, obj: KubeObject): void {
+    this.#unindex(key);
+    this.#objects.set(key, obj);
+    const kind = obj.kind ?? "";
+    let ofKind = this.#byKind.get(kind);
+    if (!ofKind) this.#byKind.set(kind, (ofKind = new Map()));
+    ofKind.set(key, obj);
+    for (const [label, value] of Object.entries(obj.metadata?.labels ?? {})) {
+      const index = labelKey(kind, label, value);
+      let keys = this.#byLabel.get(index);
+      if (!keys) this.#byLabel.set(index, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  #delete(key: string): void {
+    this.#unindex(key);
+    this.#objects.delete(key);
+  }
+
+  #unindex(key: string): void {
+    const old = this.#objects.get(key);
+    if (!old) return;
+    const kind = old.kind ?? "";
+    this.#byKind.get(kind)?.delete(key);
+    for (const [label, value] of Object.entries(old.metadata?.labels ?? {})) {
+      const index = labelKey(kind, label, value);
+      const keys = this.#byLabel.get(index);
+      keys?.delete(key);
+      if (keys?.size === 0) this.#byLabel.delete(index);
+    }
+  }
 
   /** A watch of this scope is about to start: its objects belong here once it lists. */
   register(scope: CacheScope): void {
@@ -92,7 +137,7 @@ export class ObjectCache {
     const asOfList: KubeObject = { metadata: { resourceVersion: listVersion } };
     for (const [key, obj] of this.#objects) {
       if (present.has(key) || !inScope(obj, state)) continue;
-      if (listVersion === undefined || !isNewer(obj, asOfList)) this.#objects.delete(key);
+      if (listVersion === undefined || !isNewer(obj, asOfList)) this.#delete(key);
     }
     state.synced = true;
   }
@@ -103,7 +148,7 @@ export class ObjectCache {
     const key = keyOfObject(obj);
     const current = this.#objects.get(key);
     if (current && !isNewer(obj, current)) return;
-    this.#objects.set(key, obj);
+    this.#set(key, obj);
   }
 
   /** The watch says the object is gone; an entry with another uid (created since) stays. */
@@ -113,7 +158,7 @@ export class ObjectCache {
     if (!current) return;
     const uid = obj.metadata?.uid;
     if (uid && current.metadata?.uid && uid !== current.metadata.uid) return;
-    this.#objects.delete(key);
+    this.#delete(key);
   }
 
   /** We deleted it: until the watch says more, it is terminating (a reconcile must not act twice). */
@@ -123,7 +168,7 @@ export class ObjectCache {
     if (!current || current.metadata?.deletionTimestamp) return;
     const uid = obj.metadata?.uid;
     if (uid && current.metadata?.uid && uid !== current.metadata.uid) return;
-    this.#objects.set(key, {
+    this.#set(key, {
       ...current,
       metadata: { ...current.metadata, deletionTimestamp: now.toISOString() },
     });
@@ -150,9 +195,19 @@ export class ObjectCache {
 
   /** Objects of `kind` in `namespace` ("" for every namespace) carrying every label of `labels`. */
   list(kind: string, namespace: string, labels: Record<string, string> = {}): KubeObject[] {
+    const ofKind = this.#byKind.get(kind);
+    if (!ofKind) return [];
+    // The rarest of the wanted labels narrows the candidates; the others are checked on each.
+    let candidates: Iterable<string> = ofKind.keys();
+    for (const [label, value] of Object.entries(labels)) {
+      const keys = this.#byLabel.get(labelKey(kind, label, value));
+      if (!keys) return [];
+      if (!(candidates instanceof Set) || keys.size < candidates.size) candidates = keys;
+    }
     const out: KubeObject[] = [];
-    for (const obj of this.#objects.values()) {
-      if (obj.kind !== kind) continue;
+    for (const key of candidates) {
+      const obj = ofKind.get(key);
+      if (!obj) continue;
       if (namespace !== "" && obj.metadata?.namespace !== namespace) continue;
       if (hasLabels(obj.metadata?.labels, labels)) out.push(obj);
     }

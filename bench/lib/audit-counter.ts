@@ -2,27 +2,19 @@
 // `auditLog` and `auditOperatorReads`): the server's record, not the operator's own counters, which
 // miss calls made outside its client (Pepr's watches, say).
 import { readFileSync, statSync } from "node:fs";
-import { assertNotRotated, isDryRun, WRITE_VERBS } from "../../chaos/audit-log";
+import { assertNotRotated, isDryRun, WRITE_VERBS, type AuditEvent } from "../../chaos/audit-log";
 
-interface AuditEvent {
-  auditID: string;
-  stage: string;
-  verb: string;
-  requestURI: string;
-  user?: { username?: string };
-  objectRef?: { resource?: string; name?: string };
-  responseStatus?: { code?: number };
-  stageTimestamp?: string;
-}
+/** One line of the log as the API server wrote it (the chaos reader's event, before its parsed times). */
+type RawAuditEvent = Omit<AuditEvent, "at" | "answeredAt"> & { stage: string };
 
 /** The log's events between two marks. */
-function eventsBetween(path: string, from: number, to: number): AuditEvent[] {
+function eventsBetween(path: string, from: number, to: number): RawAuditEvent[] {
   assertNotRotated(path);
   const text = readFileSync(path).subarray(from, to).toString("utf8");
   return text
     .split("\n")
     .filter(line => line !== "")
-    .map(line => JSON.parse(line) as AuditEvent);
+    .map(line => JSON.parse(line) as RawAuditEvent);
 }
 
 export interface RequestCount {

@@ -169,8 +169,12 @@ export class ApiClock {
    * creationTimestamp before its tick); late by half the uncertainty, tens of ms while requests flow.
    */
   offsetMs(): number {
-    if (this.#lastAt === undefined) return this.#bounds.lo;
-    return this.#bounds.lo + this.#driftRate * (this.local() - this.#lastAt);
+    return this.#bounds.lo + this.#driftSinceLastMs();
+  }
+
+  /** How far the offset has drifted since the newest response (0 for a clock that keeps time). */
+  #driftSinceLastMs(): number {
+    return this.#lastAt === undefined ? 0 : this.#driftRate * (this.local() - this.#lastAt);
   }
 
   /**
@@ -180,8 +184,7 @@ export class ApiClock {
   probeAt(): number | undefined {
     if (this.#samples.length === 0) return undefined;
     const rtt = Math.min(...this.#samples.map(s => s.hi - s.lo - 1000));
-    const carried =
-      this.#lastAt === undefined ? 0 : this.#driftRate * (this.local() - this.#lastAt);
+    const carried = this.#driftSinceLastMs();
     const bounds = { lo: this.#bounds.lo + carried, hi: this.#bounds.hi + carried };
     return probeSendTime(bounds, this.local(), Math.max(0, rtt));
   }

@@ -35,7 +35,7 @@ import { sleep } from "../devenv/lib/processes";
 import { AuditCounter } from "./lib/audit-counter";
 import { applyAll, kubectlAsync, lineProgress } from "../devenv/lib/kubectl-async";
 import { percentile } from "../devenv/lib/percentile";
-import { readLog, started } from "./lib/operator-log";
+import { passDone, readLog, started } from "./lib/operator-log";
 import { pollUntil, seconds } from "./lib/poll";
 import { mib, ProcessSampler } from "./lib/process-sampler";
 
@@ -296,22 +296,21 @@ export async function run(args: string[]): Promise<void> {
 
     // 5. Graceful handoff.
     const t0 = audit.mark();
-    const t0r = await reconciles(b);
     const h0 = Date.now();
     a.kill("SIGTERM");
     await waitUntilLeading(b);
     // From the new leader's own log: a poll of its HTTP API is answered late while it reconciles.
     const actingAt = readLog(b).find(l => started(l) && l.at >= h0)?.at ?? Date.now();
     const ledMs = actingAt - h0;
-    await pollUntil(
+    const passAt = await pollUntil(
       log,
-      "reconciles by the new leader",
-      async () => (await reconciles(b)) - t0r,
-      n => n >= opts.count,
+      "the new leader's pass over every workload (0: not done)",
+      async () => readLog(b).find(l => passDone(l) && l.at >= actingAt)?.at ?? 0,
+      at => at > 0,
       deadline(),
       100,
     );
-    const verifiedMs = Date.now() - h0 - ledMs;
+    const verifiedMs = passAt - actingAt;
     // Its writes of the lock (taking it, renewing) and of the fence are the handoff's own.
     const takeover = audit.count(t0, audit.mark(), "scale-b");
     const takeoverWrites = takeover.writes;

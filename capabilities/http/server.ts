@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { register, type Registry } from "prom-client";
 import type { Logger } from "../logging/logger";
+import { renderMetrics } from "../metrics";
 import {
   authorizeMutation,
   authorizeRead,
@@ -148,7 +149,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         // Liveness: the event loop answers. Nothing else, or a storage outage would restart us.
         return text(200, "ok");
       case "metrics":
-        return text(200, await registry.metrics(), registry.contentType);
+        return text(200, await renderMetrics(registry), registry.contentType);
       case "readyz":
         return readyz(req);
       default:

@@ -12,6 +12,7 @@ export * from "./controller";
 export { observeApiRequest } from "./client";
 export { WorkloadLifecycle } from "./lifecycle";
 export { recordBuildInfo } from "./process";
+export { renderMetrics } from "./exposition";
 
 /**
  * Defines every metric of this module and the process metrics, once, so /metrics lists the

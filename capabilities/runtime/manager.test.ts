@@ -122,6 +122,33 @@ describe("Manager", () => {
     manager.stop();
   });
 
+  it("reports when a new mode's pass over every workload is done, not when it was cut short", async () => {
+    const leadership = new FakeLeadership("east");
+    const queue = new WorkQueue();
+    const passes: Array<{ mode: string; workloads: number }> = [];
+    let release = (): void => {};
+    const held = new Promise<void>(resolve => (release = resolve));
+    const manager = new Manager({
+      queue,
+      leadership,
+      // b's first reconcile waits until the test lets it go.
+      reconcile: async key => (key.name === "b" && passes.length === 0 ? held : undefined),
+      listAll: async () => [a, b],
+      onRelistDone: ({ mode, workloads }) => void passes.push({ mode, workloads }),
+    });
+    manager.start();
+    leadership.set(true, { id: "me", cluster: "east", epoch: 1 });
+    await new Promise(r => setTimeout(r, 10));
+    expect(passes).toEqual([]); // b is still being reconciled
+    leadership.set(false, { id: "peer", cluster: "east", epoch: 2 });
+    leadership.set(true, { id: "me", cluster: "east", epoch: 3 });
+    release();
+    await vi.waitFor(() => expect(passes).toEqual([{ mode: "active", workloads: 2 }]));
+    await new Promise(r => setTimeout(r, 20));
+    expect(passes).toHaveLength(1); // the first term's pass, cut short, is not reported
+    manager.stop();
+  });
+
   it("stops acting on stop()", async () => {
     const { leadership, manager, queue, calls } = setup();
     leadership.set(true, { id: "me", cluster: "east", epoch: 1 });

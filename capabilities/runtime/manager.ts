@@ -43,6 +43,11 @@ interface ManagerOptions {
    */
   urgentOnRelist?: (key: WorkloadKey) => boolean;
   onModeChange?: (from: Mode, to: Mode) => void;
+  /**
+   * A relist's keys have all been handled (the queue ran empty after them), `ms` after the list was
+   * asked for: how long a new leader took to look at every workload once.
+   */
+  onRelistDone?: (done: { mode: Mode; workloads: number; ms: number }) => void;
   onError?: (err: unknown, what: string) => void;
 }
 
@@ -50,6 +55,8 @@ const DEFAULT_RESYNC_MS = 10 * 60 * 60 * 1000;
 
 export class Manager {
   #mode: Mode = "idle";
+  /** Counts mode changes, so a relist knows whether its mode lasted until its pass was done. */
+  #modeChanges = 0;
   #resync?: NodeJS.Timeout;
   #stopped = false;
 
@@ -109,6 +116,7 @@ export class Manager {
     const previous = this.#mode;
     if (previous === next) return;
     this.#mode = next;
+    this.#modeChanges++;
     this.opts.onModeChange?.(previous, next);
     if (next === "idle") {
       this.opts.queue.pause();
@@ -120,10 +128,21 @@ export class Manager {
   }
 
   async #enqueueAll(): Promise<void> {
+    const startedAt = performance.now();
+    const mode = this.#mode;
+    const modeChanges = this.#modeChanges;
     try {
       const keys = await this.opts.listAll();
       const urgent = this.opts.urgentOnRelist ?? (() => false);
       for (const key of keys) this.opts.queue.add(keyOf(key), urgent(key) ? "high" : "low");
+      await this.opts.queue.idle();
+      // A mode that ended meanwhile paused the queue: its pass did not finish.
+      if (this.#modeChanges === modeChanges)
+        this.opts.onRelistDone?.({
+          mode,
+          workloads: keys.length,
+          ms: Math.round(performance.now() - startedAt),
+        });
     } catch (err) {
       this.opts.onError?.(err, "listing workloads");
       // Try again soon: a new leader that cannot list would otherwise act only on new events.

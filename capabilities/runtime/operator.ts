@@ -149,6 +149,8 @@ export async function startOperator(): Promise<void> {
         ).catch(err => log.error({ err }, "could not apply config-file workloads"));
       }
     },
+    onRelistDone: ({ mode, workloads, ms }) =>
+      log.info({ mode, workloads, ms }, `looked at every workload once in mode ${mode}`),
     onError: (err, what) => log.error({ err }, `error ${what}`),
     reconcile: reconcileHandler({
       // A WorkloadProcess's pod is only ever created (kinds/process): a cache miss needs no read.

@@ -12,13 +12,12 @@
 // timers) runs slow or fast still wakes on time; a key whose delay ran out goes to the head of its
 // lane: the reconciler asked for that moment (a cron tick), new events have no deadline.
 
+import { nextTurn } from "./next-turn";
+
 export type Priority = "high" | "low";
 
 /** A delay longer than this announces its deadline (onDeadlineNear) once it is this near. */
 const DEADLINE_NOTICE_MS = 10_000;
-
-/** The event loop's next turn (taken at load, so tests that fake timers still get real turns). */
-const nextTurn: (callback: () => void) => void = setImmediate;
 
 /** The least time between a handler's end and its requeue, unless it asked for less. */
 const MIN_REQUEUE_GAP_MS = 50;
@@ -290,7 +289,7 @@ export class WorkQueue {
     // A reconcile that finds nothing to do never waits on I/O (reads come from the cache), so
     // without this turn a pass over 10,000 workloads ran as one chain of microtasks: the lock's
     // renewals and the HTTP API waited 4.7 s, past the 3 s lease (npm run bench -- scale).
-    await new Promise<void>(resolve => nextTurn(resolve));
+    await nextTurn();
     const startedAt = this.#opts.now();
     try {
       const result = await handler(key, this.failures(key));

@@ -5,16 +5,19 @@
 // the figures measure the API server, the controllers and the operator, not image pulls), all in one
 // run so the figures compare on the same machine and load:
 //   1. the floor: N bare pods applied with kubectl (server-side) until all are Running, then deleted;
+//      then N WorkloadProcess applied the same way with no operator running (their own cost), deleted;
 //   2. two replicas of the shipped bundle (Lease storage): a leader and a warm standby; the leader's
 //      idle request rate with no workloads (its lock renewals);
 //   3. N WorkloadProcess applied until all are Active and Healthy: time and its ratio to the floor, the
 //      leader's API requests per workload (the audit log, minus the lock's rate);
-//   4. S seconds with nothing changing: reconciles/s and requests/s beyond the lock's;
+//   4. S seconds with nothing changing: reconciles/s and requests/s beyond the lock's; one /metrics
+//      scrape (size, time, the operator's longest event-loop stall around it);
 //   5. graceful handoff (SIGTERM of the leader): time to lead, then until the new leader has
 //      reconciled every workload once, and the writes it sent meanwhile (nothing had changed);
 //   6. C WorkloadCronJobs ticking every minute beside the N: for T ticks, the delay from the tick to
 //      the Job being stored (the audit log) and to the Job reaching a watch of the bench (p50, p99);
 //   7. memory: the idle leader, the peak, per workload; deletion of everything.
+// The control plane's CPU is sampled in phases 1 and 3 (/proc of its processes).
 // Targets (issue 18) are printed beside the figures; nothing here fails on a missed target.
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -128,6 +131,28 @@ async function reconciles(op: OperatorProcess): Promise<number> {
     .reduce((a, s) => a + s.value, 0);
 }
 
+/**
+ * One /metrics scrape with every workload present: its time and size, and the operator's longest
+ * event-loop stall around it. The lag gauge is reset at each scrape, when its own family is rendered
+ * (after the workloads' families), so a second scrape reads the stall of the first's remainder and of
+ * its own workload families.
+ */
+async function scrapeCost(
+  op: OperatorProcess,
+): Promise<{ ms: number; bytes: number; lagS: number }> {
+  const scrape = async () => {
+    const res = await httpGet(`${op.url}/metrics`, { authorization: `Bearer ${op.token}` });
+    return res.text();
+  };
+  const t0 = performance.now();
+  const text = await scrape();
+  const ms = performance.now() - t0;
+  const lagS =
+    parseMetrics(await scrape()).find(m => m.name === "nodejs_eventloop_lag_max_seconds")?.value ??
+    Number.NaN;
+  return { ms, bytes: Buffer.byteLength(text), lagS };
+}
+
 /** Deletes every `resources` of the namespace and waits until the list at `path` is empty. */
 async function deleteAll(
   c: Cluster,
@@ -191,10 +216,20 @@ export async function run(args: string[]): Promise<void> {
     kubectl(c.kubeconfig, ["create", "namespace", NAMESPACE]);
     const podsPath = `/api/v1/namespaces/${NAMESPACE}/pods`;
     const processesPath = `${GROUP_PATH}/namespaces/${NAMESPACE}/workloadprocesses`;
+    const workloads = () =>
+      Array.from({ length: opts.count }, (_, i) =>
+        workload("WorkloadProcess", "proc", i, processSpec),
+      );
+
+    // The control plane's CPU (API server, etcd, scheduler, kwok...): what each phase costs it.
+    const controlPlane = Object.values(c.pids).map(pid => new ProcessSampler(pid));
+    samplers.push(...controlPlane);
+    const controlPlaneCpu = () => controlPlane.reduce((sum, s) => sum + s.cpuSeconds, 0);
 
     // 1. The floor.
     log(`floor: applying ${opts.count} bare pods`);
     const f0 = Date.now();
+    const fcp0 = controlPlaneCpu();
     await applyAll(
       c.kubeconfig,
       dir,
@@ -203,6 +238,7 @@ export async function run(args: string[]): Promise<void> {
       "bare",
       log,
     );
+    const floorAppliedMs = Date.now() - f0;
     await pollUntil(
       log,
       "bare pods Running",
@@ -214,8 +250,20 @@ export async function run(args: string[]): Promise<void> {
       deadline(),
     );
     const floorMs = Date.now() - f0;
+    const floorCp = controlPlaneCpu() - fcp0;
     log(`floor: ${seconds(floorMs)}; deleting them`);
     await deleteAll(c, "pods", podsPath, deadline(), ["--grace-period=0", "--force"]);
+
+    // 1b. The workloads' own floor: the same resources applied with no operator running (the API
+    // server validates each against the CRD's schema and its CEL rules), then deleted.
+    log(`no operator: applying ${opts.count} WorkloadProcess`);
+    const n0 = Date.now();
+    const ncp0 = controlPlaneCpu();
+    await applyAll(c.kubeconfig, dir, workloads(), opts.applyWorkers, "bare-proc", log);
+    const crAppliedMs = Date.now() - n0;
+    const crCp = controlPlaneCpu() - ncp0;
+    log(`no operator: applied in ${seconds(crAppliedMs)}; deleting them`);
+    await deleteAll(c, "workloadprocesses", processesPath, deadline());
 
     // 2. Leader and warm standby; the lock's own request rate.
     const env = { HIGHLANDER_LEASE_NAMESPACE: NAMESPACE, HIGHLANDER_LOG_LEVEL: "info" };
@@ -253,16 +301,9 @@ export async function run(args: string[]): Promise<void> {
     const w0 = Date.now();
     const before = audit.mark();
     const cpu0 = sa.cpuSeconds;
-    await applyAll(
-      c.kubeconfig,
-      dir,
-      Array.from({ length: opts.count }, (_, i) =>
-        workload("WorkloadProcess", "proc", i, processSpec),
-      ),
-      opts.applyWorkers,
-      "proc",
-      log,
-    );
+    const wcp0 = controlPlaneCpu();
+    await applyAll(c.kubeconfig, dir, workloads(), opts.applyWorkers, "proc", log);
+    const appliedMs = Date.now() - w0;
     await pollUntil(
       log,
       "Active and Healthy",
@@ -274,6 +315,7 @@ export async function run(args: string[]): Promise<void> {
       deadline(),
     );
     const activeMs = Date.now() - w0;
+    const activeCp = controlPlaneCpu() - wcp0;
     const made = audit.count(before, audit.mark(), "scale-a");
     const perWorkload = (made.requests - lockRate * (activeMs / 1000)) / opts.count;
     const activeCpu = sa.cpuSeconds - cpu0;
@@ -293,6 +335,7 @@ export async function run(args: string[]): Promise<void> {
     log(
       `idle: ${idleReconciles.toFixed(2)} reconciles/s, ${idleRequests.toFixed(2)} requests/s beyond the lock`,
     );
+    const scraped = await scrapeCost(a);
 
     // 5. Graceful handoff.
     const t0 = audit.mark();
@@ -384,10 +427,12 @@ export async function run(args: string[]): Promise<void> {
     };
     const lines = [
       `machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; the control plane and kwok share these cores`,
-      `bare pods → Running (floor):        ${seconds(floorMs)} for ${opts.count}`,
-      `WorkloadProcess → Active:           ${seconds(activeMs)} for ${opts.count}; ratio ${ratio.toFixed(2)}× the floor (target ≤ 1.5×)`,
+      `bare pods → Running (floor):        ${seconds(floorMs)} for ${opts.count} (applied in ${seconds(floorAppliedMs)}); control plane CPU ${floorCp.toFixed(1)} s`,
+      `WorkloadProcess applied, no operator: ${seconds(crAppliedMs)} for ${opts.count}; control plane CPU ${crCp.toFixed(1)} s (the resources' own cost)`,
+      `WorkloadProcess → Active:           ${seconds(activeMs)} for ${opts.count}; ratio ${ratio.toFixed(2)}× the floor (target ≤ 1.5×); applied in ${seconds(appliedMs)}; control plane CPU ${activeCp.toFixed(1)} s (${(activeCp / floorCp).toFixed(2)}× the floor's)`,
       `API requests per workload:          ${perWorkload.toFixed(1)} (target ≤ 5; the audit log, the lock's rate taken off); ${(made.writes / opts.count).toFixed(1)} writes; operator CPU ${activeCpu.toFixed(1)} s`,
       `idle reconciles/s:                  ${idleReconciles.toFixed(2)} (target: none without a cause)`,
+      `/metrics with ${opts.count} workloads:     ${(scraped.bytes / 2 ** 20).toFixed(1)} MiB in ${seconds(scraped.ms)}; longest event-loop stall around it ${(scraped.lagS * 1000).toFixed(0)} ms`,
       `idle requests/s beyond the lock:    ${idleRequests.toFixed(2)}, ${per1000(idleRequests).toFixed(2)} per 1,000 workloads (target < 0.1); the lock ${lockRate.toFixed(2)}/s`,
       `handoff: new leader leads in        ${seconds(ledMs)}`,
       `handoff: every workload reconciled  ${seconds(verifiedMs)} after leading (target < 5 s); ${takeover.requests} requests, ${takeoverWrites} writes of which the lock and fence take a few (target: no others)`,

@@ -22,6 +22,8 @@ interface ObjectMeta {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   finalizers?: string[];
+  /** Who set which fields; the watch cache drops them (object-cache.ts). */
+  managedFields?: unknown[];
   // JSON carries strings; @kubernetes/client-node's types say Date. Both are accepted.
   deletionTimestamp?: string | Date;
   creationTimestamp?: string | Date;

@@ -58,6 +58,20 @@ describe("ObjectCache", () => {
     expect(cache.get("Pod", "apps", "web")?.metadata?.resourceVersion).toBe("6");
   });
 
+  it("keeps objects without their managedFields, removed from the object given (shared with the watch's own cache)", () => {
+    const cache = podCache();
+    const delivered = pod("web", "5");
+    delivered.metadata!.managedFields = [{ manager: "kwok", operation: "Update", fieldsV1: {} }];
+    cache.put(delivered);
+    const listed = pod("db", "6");
+    listed.metadata!.managedFields = [{ manager: "highlander", operation: "Update" }];
+    cache.listed({ kind: "Pod", namespace: "" }, [listed, pod("web", "5")], "6");
+    expect(cache.get("Pod", "apps", "web")?.metadata?.managedFields).toBeUndefined();
+    expect(cache.get("Pod", "apps", "db")?.metadata).not.toHaveProperty("managedFields");
+    expect(delivered.metadata).not.toHaveProperty("managedFields");
+    expect(cache.get("Pod", "apps", "db")?.metadata?.name).toBe("db");
+  });
+
   it("holds only what a registered watch would deliver (kind, namespace, labels)", () => {
     const cache = podCache("apps");
     cache.put(pod("theirs", "1", { labels: {} }));

@@ -74,6 +74,10 @@ export class ObjectCache {
 
   #set(key: string, obj: KubeObject): void {
     this.#unindex(key);
+    // managedFields are the largest part of most objects and nothing here reads them (controller-
+    // runtime strips them the same way). Removed in place: the watch library holds this same object
+    // in its own cache, which then shrinks too.
+    if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
     this.#objects.set(key, obj);
     const kind = obj.kind ?? "";
     let ofKind = this.#byKind.get(kind);

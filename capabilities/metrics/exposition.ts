@@ -18,13 +18,18 @@ interface FamilyData {
   values: unknown[];
 }
 
+/**
+ * A metric as prom-client's registry formats it: `getForPromString` (histograms; not in prom-client's
+ * type definitions) leaves the bucket label shared and costs half of what `get` does at 10,000 series.
+ */
 interface Family {
   get(): FamilyData | Promise<FamilyData>;
+  getForPromString?(): FamilyData | Promise<FamilyData>;
 }
 
 /** prom-client's per-family formatter (Registry#getMetricsAsString; not in its type definitions). */
 interface FamilyFormatter {
-  getMetricsAsString(family: Family): Promise<string>;
+  getMetricsAsString(family: Family | { getForPromString(): FamilyData }): Promise<string>;
 }
 
 const rendering = new WeakMap<Registry, Promise<string>>();
@@ -45,12 +50,14 @@ async function renderInTurns(registry: Registry): Promise<string> {
   const families: string[] = [];
   for (const family of registry.getMetricsAsArray() as unknown as Family[]) {
     await nextTurn();
-    const data = await family.get();
+    const data = await (family.getForPromString?.() ?? family.get());
     const parts: string[] = [];
     for (let start = 0; start === 0 || start < data.values.length; start += SLICE) {
       if (start > 0) await nextTurn();
       const values = data.values.slice(start, start + SLICE);
-      const text = await formatter.getMetricsAsString({ get: () => ({ ...data, values }) });
+      const text = await formatter.getMetricsAsString({
+        getForPromString: () => ({ ...data, values }),
+      });
       // Every slice comes with the family's # HELP and # TYPE lines; the first slice keeps them.
       parts.push(start === 0 ? text : text.split("\n").slice(2).join("\n"));
     }

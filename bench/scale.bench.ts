@@ -40,7 +40,7 @@ import { applyAll, kubectlAsync, lineProgress } from "../devenv/lib/kubectl-asyn
 import { percentile } from "../devenv/lib/percentile";
 import { passDone, readLog, started } from "./lib/operator-log";
 import { pollUntil, seconds } from "./lib/poll";
-import { mib, ProcessSampler } from "./lib/process-sampler";
+import { cpuSecondsOf, mib, ProcessSampler } from "./lib/process-sampler";
 
 const NAMESPACE = "scale";
 const GROUP_PATH = "/apis/highlander.plexobject.io/v1";
@@ -224,7 +224,7 @@ export async function run(args: string[]): Promise<void> {
     // The control plane's CPU (API server, etcd, scheduler, kwok...): what each phase costs it.
     const controlPlane = Object.values(c.pids).map(pid => new ProcessSampler(pid));
     samplers.push(...controlPlane);
-    const controlPlaneCpu = () => controlPlane.reduce((sum, s) => sum + s.cpuSeconds, 0);
+    const controlPlaneCpu = () => cpuSecondsOf(controlPlane);
 
     // 1. The floor.
     log(`floor: applying ${opts.count} bare pods`);

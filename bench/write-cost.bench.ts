@@ -16,7 +16,7 @@ import { parse, stringify } from "yaml";
 import { kubectl, startCluster, type Cluster } from "../devenv/controlplane/cluster";
 import { prepareCluster } from "../devenv/lib/module";
 import { sleep } from "../devenv/lib/processes";
-import { ProcessSampler } from "./lib/process-sampler";
+import { cpuSecondsOf, ProcessSampler } from "./lib/process-sampler";
 
 const NAMESPACE = "write-cost";
 const GROUP = "highlander.plexobject.io";
@@ -127,6 +127,7 @@ export async function run(args: string[]): Promise<void> {
   const opts = parseArgs(args);
   const dir = mkdtempSync(join(tmpdir(), "highlander-bench-write-cost-"));
   let cluster: Cluster | undefined;
+  let samplers: ProcessSampler[] = [];
   const rows: string[] = [];
   try {
     cluster = await startCluster({
@@ -138,8 +139,8 @@ export async function run(args: string[]): Promise<void> {
     const c = cluster;
     prepareCluster(c.kubeconfig);
     kubectl(c.kubeconfig, ["create", "namespace", NAMESPACE]);
-    const samplers = Object.values(c.pids).map(pid => new ProcessSampler(pid));
-    const cpu = () => samplers.reduce((sum, s) => (s.sample(), sum + s.cpuSeconds), 0);
+    samplers = Object.values(c.pids).map(pid => new ProcessSampler(pid));
+    const cpu = () => cpuSecondsOf(samplers);
     const { send, close } = sender(c, opts.concurrency);
 
     // The control plane's own rate with nothing sent (kwok's node heartbeats, controllers' loops).
@@ -280,6 +281,7 @@ export async function run(args: string[]): Promise<void> {
     );
     for (const row of rows) console.log(row);
   } finally {
+    for (const s of samplers) s.stop();
     await cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
   }

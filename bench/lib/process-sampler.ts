@@ -40,4 +40,14 @@ export class ProcessSampler {
   }
 }
 
+/** The summed CPU time of several processes (a local control plane's), each read now. */
+export function cpuSecondsOf(samplers: readonly ProcessSampler[]): number {
+  let sum = 0;
+  for (const s of samplers) {
+    s.sample();
+    sum += s.cpuSeconds;
+  }
+  return sum;
+}
+
 export const mib = (kib: number): string => `${(kib / 1024).toFixed(0)} MiB`;

@@ -6,7 +6,7 @@
 import { KubeConfig } from "@kubernetes/client-node";
 import { Agent, request, type RequestOptions } from "node:https";
 import { createSecureContext, type SecureContext } from "node:tls";
-import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { observeApiRequest } from "../metrics/client";
 import { ApiClock } from "./api-clock";
 import { WORKLOAD_KINDS } from "../workloads/kinds/registry";
@@ -152,6 +152,39 @@ function tlsIdentity(opts: RequestOptions): string {
     .join("\0");
 }
 
+/** A response being read as it arrives; `close` ends it early. */
+export interface ApiStream {
+  body: AsyncIterable<string> & NodeJS.ReadableStream;
+  close: () => void;
+}
+
+function readText(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    res.setEncoding("utf8");
+    res.on("data", (chunk: string) => (text += chunk));
+    res.on("end", () => resolve(text));
+    res.on("error", reject);
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return text;
+  }
+}
+
+function apiError(method: string, url: URL, status: number, text: string): KubeApiError {
+  const info = (parseJson(text) ?? {}) as { reason?: string; message?: string };
+  return new KubeApiError(
+    status,
+    info.reason ?? "Unknown",
+    `${method} ${url.pathname}: ${status} ${info.message ?? text}`,
+  );
+}
+
 export class KubeClient {
   readonly #kc: KubeConfig;
   readonly #fieldManager: string;
@@ -186,24 +219,9 @@ export class KubeClient {
     body?: unknown,
     contentType = "application/json",
   ): Promise<T> {
-    const server = this.server;
-    if (!server) throw new Error("kube-client: the kubeconfig names no API server");
-    const url = new URL(path, server);
-    // Node hands the options on to tls.connect, which takes a ready secureContext.
-    const opts: RequestOptions & { secureContext?: SecureContext } = {
-      method,
-      headers: { accept: "application/json" },
-      timeout: 30_000,
-    };
-    await this.#kc.applyToHTTPSOptions(opts);
-    if (url.protocol === "http:") opts.agent = this.#httpAgent;
-    else {
-      const tls = this.#httpsAgent(opts);
-      opts.agent = tls.agent;
-      opts.secureContext = tls.secureContext;
-    }
     const payload =
       body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+    const { url, opts, send } = await this.#prepare(method, path, 30_000);
     if (payload !== undefined) {
       opts.headers = {
         ...opts.headers,
@@ -211,7 +229,6 @@ export class KubeClient {
         "content-length": Buffer.byteLength(payload),
       };
     }
-    const send = url.protocol === "http:" ? httpRequest : request;
     const started = performance.now();
     const done = (code: number | undefined) =>
       observeApiRequest(method, code, (performance.now() - started) / 1000);
@@ -219,28 +236,12 @@ export class KubeClient {
     return new Promise<T>((resolve, reject) => {
       const req = send(url, opts, res => {
         this.apiClock.observe(res.headers.date, sentAt, this.apiClock.localNow());
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (text += chunk));
-        res.on("end", () => {
+        readText(res).then(text => {
           const status = res.statusCode ?? 0;
           done(status);
-          let parsed: unknown = undefined;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            parsed = text;
-          }
-          if (status >= 200 && status < 300) return resolve(parsed as T);
-          const info = (parsed ?? {}) as { reason?: string; message?: string };
-          reject(
-            new KubeApiError(
-              status,
-              info.reason ?? "Unknown",
-              `${method} ${url.pathname}: ${status} ${info.message ?? text}`,
-            ),
-          );
-        });
+          if (status >= 200 && status < 300) return resolve(parseJson(text) as T);
+          reject(apiError(method, url, status, text));
+        }, reject);
       });
       req.on("timeout", () => req.destroy(new Error(`${method} ${url.pathname}: timed out`)));
       req.on("error", err => {
@@ -250,6 +251,60 @@ export class KubeClient {
       if (payload !== undefined) req.write(payload);
       req.end();
     });
+  }
+
+  /**
+   * A GET whose response is read as it arrives (a watch). Resolves with the response once the API
+   * server answers 2xx; otherwise rejects with its KubeApiError. The connection closes when the
+   * server ends the response, when `close()` is called, or after `idleMs` without a byte.
+   */
+  async stream(path: string, idleMs: number): Promise<ApiStream> {
+    const { url, opts, send } = await this.#prepare("GET", path, idleMs);
+    const started = performance.now();
+    const done = (code: number | undefined) =>
+      observeApiRequest("WATCH", code, (performance.now() - started) / 1000);
+    const sentAt = this.apiClock.localNow();
+    return new Promise<ApiStream>((resolve, reject) => {
+      const req = send(url, opts, res => {
+        this.apiClock.observe(res.headers.date, sentAt, this.apiClock.localNow());
+        const status = res.statusCode ?? 0;
+        done(status);
+        if (status >= 200 && status < 300) {
+          res.setEncoding("utf8");
+          return resolve({ body: res, close: () => req.destroy() });
+        }
+        readText(res).then(text => reject(apiError("GET", url, status, text)), reject);
+      });
+      // An idle watch ends like one the server closed: the caller watches again from where it was.
+      req.on("timeout", () => req.destroy());
+      req.on("error", err => {
+        done(undefined);
+        reject(err);
+      });
+      req.end();
+    });
+  }
+
+  /** URL, credentials and agent of one request ($KUBECONFIG is read again for every request). */
+  async #prepare(method: string, path: string, timeout: number) {
+    const server = this.server;
+    if (!server) throw new Error("kube-client: the kubeconfig names no API server");
+    const url = new URL(path, server);
+    // Node hands the options on to tls.connect, which takes a ready secureContext.
+    const opts: RequestOptions & { secureContext?: SecureContext } = {
+      method,
+      headers: { accept: "application/json" },
+      timeout,
+    };
+    await this.#kc.applyToHTTPSOptions(opts);
+    if (url.protocol === "http:") opts.agent = this.#httpAgent;
+    else {
+      const tls = this.#httpsAgent(opts);
+      opts.agent = tls.agent;
+      opts.secureContext = tls.secureContext;
+    }
+    const send = url.protocol === "http:" ? httpRequest : request;
+    return { url, opts, send };
   }
 
   /**

@@ -170,6 +170,7 @@ export async function startOperator(): Promise<void> {
   const watches = new Watches(
     config.watchNamespaces,
     watchEventSink({ tenant: config.tenant, tracker, cache, enqueue: key => manager.enqueue(key) }),
+    client,
     log,
   );
   reportLeadershipChanges(election, events, log);

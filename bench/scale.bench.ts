@@ -24,7 +24,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { watchResource, type Watch } from "../chaos/watch";
 import { ANNOTATION_SCHEDULED_TIME } from "../capabilities/workloads/kinds/cronjob/build-job";
-import { apiGet, kubectl, startCluster, type Cluster } from "../devenv/controlplane/cluster";
+import { apiRequest, kubectl, startCluster, type Cluster } from "../devenv/controlplane/cluster";
 import { ensureModuleBuilt, prepareCluster } from "../devenv/lib/module";
 import {
   httpGet,
@@ -40,6 +40,7 @@ import { applyAll, kubectlAsync, lineProgress } from "../devenv/lib/kubectl-asyn
 import { percentile } from "../devenv/lib/percentile";
 import { passDone, readLog, started } from "./lib/operator-log";
 import { pollUntil, seconds } from "./lib/poll";
+import { memoryCgroup, type MemoryCgroup } from "./lib/memory-limit";
 import { cpuSecondsOf, mib, ProcessSampler } from "./lib/process-sampler";
 
 const NAMESPACE = "scale";
@@ -52,6 +53,8 @@ interface Options {
   cronTicks: number;
   timeoutMs: number;
   applyWorkers: number;
+  /** Run both operators as in a container with this memory limit (0: none). */
+  memoryLimitMiB: number;
 }
 
 function parseArgs(args: string[]): Options {
@@ -62,6 +65,7 @@ function parseArgs(args: string[]): Options {
     cronTicks: 2,
     timeoutMs: 20 * 60_000,
     applyWorkers: 4,
+    memoryLimitMiB: 0,
   };
   const flags: Record<string, (v: number) => void> = {
     "--count": v => (opts.count = v),
@@ -70,6 +74,7 @@ function parseArgs(args: string[]): Options {
     "--cron-ticks": v => (opts.cronTicks = v),
     "--timeout-min": v => (opts.timeoutMs = v * 60_000),
     "--apply-workers": v => (opts.applyWorkers = v),
+    "--memory-limit-mib": v => (opts.memoryLimitMiB = v),
   };
   for (let i = 0; i < args.length; i += 2) {
     const set = flags[args[i] ?? ""];
@@ -118,7 +123,7 @@ const cronSpec = {
 };
 
 async function listItems<T>(cluster: Cluster, path: string): Promise<T[]> {
-  const res = await apiGet(cluster.server, cluster.pki, path);
+  const res = await apiRequest(cluster.server, cluster.pki, path);
   if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.body.slice(0, 200)}`);
   return (JSON.parse(res.body) as { items?: T[] }).items ?? [];
 }
@@ -139,7 +144,7 @@ async function reconciles(op: OperatorProcess): Promise<number> {
  */
 async function scrapeCost(
   op: OperatorProcess,
-): Promise<{ ms: number; bytes: number; lagS: number }> {
+): Promise<{ ms: number; bytes: number; lagS: number; heapKiB: number }> {
   const scrape = async () => {
     const res = await httpGet(`${op.url}/metrics`, { authorization: `Bearer ${op.token}` });
     return res.text();
@@ -147,10 +152,14 @@ async function scrapeCost(
   const t0 = performance.now();
   const text = await scrape();
   const ms = performance.now() - t0;
-  const lagS =
-    parseMetrics(await scrape()).find(m => m.name === "nodejs_eventloop_lag_max_seconds")?.value ??
-    Number.NaN;
-  return { ms, bytes: Buffer.byteLength(text), lagS };
+  const metrics = parseMetrics(await scrape());
+  const value = (name: string) => metrics.find(m => m.name === name)?.value ?? Number.NaN;
+  return {
+    ms,
+    bytes: Buffer.byteLength(text),
+    lagS: value("nodejs_eventloop_lag_max_seconds"),
+    heapKiB: value("nodejs_heap_size_used_bytes") / 1024,
+  };
 }
 
 /** Deletes every `resources` of the namespace and waits until the list at `path` is empty. */
@@ -189,6 +198,12 @@ export async function run(args: string[]): Promise<void> {
   let cluster: Cluster | undefined;
   let operators: OperatorProcess[] = [];
   const samplers: ProcessSampler[] = [];
+  const cgroups = new Map<string, MemoryCgroup>();
+  // Where each phase began, to say in which one an operator's memory peaked.
+  const phases: Array<{ name: string; at: number }> = [];
+  const phase = (name: string) => phases.push({ name, at: Date.now() });
+  const phaseAt = (at: number) =>
+    phases.filter(p => p.at <= at).at(-1)?.name ?? "starting the operators";
   let jobWatch: Watch | undefined;
   // HIGHLANDER_BENCH_KEEP=1 keeps the operators' logs and the API server's audit log after a good run.
   let keepDir = process.env.HIGHLANDER_BENCH_KEEP === "1";
@@ -267,11 +282,20 @@ export async function run(args: string[]): Promise<void> {
 
     // 2. Leader and warm standby; the lock's own request rate.
     const env = { HIGHLANDER_LEASE_NAMESPACE: NAMESPACE, HIGHLANDER_LOG_LEVEL: "info" };
+    const limit = opts.memoryLimitMiB;
+    if (limit > 0) log(`operators limited to ${limit} MiB (a memory cgroup each, as in a pod)`);
+    const cgroupFor = (name: string) => {
+      if (limit === 0) return undefined;
+      const group = memoryCgroup(`highlander-bench-${name}-${process.pid}`, limit);
+      cgroups.set(name, group);
+      return group.procsFile;
+    };
     const a = await startOperator({
       name: "scale-a",
       kubeconfig: c.identities["scale-a"]!.kubeconfig,
       dir: join(dir, "a"),
       env,
+      cgroupProcs: cgroupFor("scale-a"),
     });
     operators = [a];
     await waitUntilLeading(a);
@@ -280,11 +304,13 @@ export async function run(args: string[]): Promise<void> {
       kubeconfig: c.identities["scale-b"]!.kubeconfig,
       dir: join(dir, "b"),
       env,
+      cgroupProcs: cgroupFor("scale-b"),
     });
     operators = [a, b];
     const sa = new ProcessSampler(a.pid);
     const sb = new ProcessSampler(b.pid);
     samplers.push(sa, sb);
+    phase("idle with no workloads");
     await sleep(5000);
     const idleLeaderKiB = sa.rssKiB;
     const l0 = audit.mark();
@@ -298,6 +324,7 @@ export async function run(args: string[]): Promise<void> {
 
     // 3. N workloads to Active.
     log(`applying ${opts.count} WorkloadProcess`);
+    phase("applying workloads");
     const w0 = Date.now();
     const before = audit.mark();
     const cpu0 = sa.cpuSeconds;
@@ -322,6 +349,7 @@ export async function run(args: string[]): Promise<void> {
     log(`all Active in ${seconds(activeMs)}`);
 
     // 4. Idle.
+    phase("idle");
     await sleep(10_000); // let the last status writes and events drain
     const i0 = audit.mark();
     const i0r = await reconciles(a);
@@ -335,9 +363,15 @@ export async function run(args: string[]): Promise<void> {
     log(
       `idle: ${idleReconciles.toFixed(2)} reconciles/s, ${idleRequests.toFixed(2)} requests/s beyond the lock`,
     );
+    phase("the /metrics scrape");
     const scraped = await scrapeCost(a);
 
     // 5. Graceful handoff.
+    phase("the handoff");
+    // Only an operator that died (out of memory, say) has exited by now.
+    const exitedEarly = [a, b]
+      .filter(op => op.child.exitCode !== null || op.child.signalCode !== null)
+      .map(op => `${op.name} (${op.child.exitCode ?? op.child.signalCode})`);
     const t0 = audit.mark();
     const h0 = Date.now();
     a.kill("SIGTERM");
@@ -364,6 +398,7 @@ export async function run(args: string[]): Promise<void> {
 
     // 6. Cron ticks: measured where the Job is stored (the audit log's answer to the operator's
     // create) and where a client sees it (the bench's watch, which adds the API server's fan-out).
+    phase("cron ticks");
     const delays: number[] = [];
     const c0 = audit.mark();
     let firstCountedTick = Number.POSITIVE_INFINITY;
@@ -413,6 +448,7 @@ export async function run(args: string[]): Promise<void> {
     sb.sample();
 
     // 7. Delete everything.
+    phase("deleting everything");
     const d0 = Date.now();
     await deleteAll(c, "workloadprocesses,workloadcronjobs", processesPath, deadline());
     const deletedMs = Date.now() - d0;
@@ -439,6 +475,12 @@ export async function run(args: string[]): Promise<void> {
       `cron tick → Job stored (${opts.crons} crons): ${delayLine(createdDelays)} (target p99 < 1 s; the audit log)`,
       `cron tick → Job seen on a watch:     ${delayLine(delays)}`,
       `RSS idle leader / with ${opts.count} / standby: ${mib(idleLeaderKiB)} / ${mib(leaderLoadedKiB)} / ${mib(standbyKiB)}; peak ${mib(Math.max(sa.peakHwmKiB, sb.peakHwmKiB))} (targets < 100 MiB idle)`,
+      `largest RSS seen: leader ${mib(sa.peakRssKiB)} (${phaseAt(sa.peakRssAt)}), standby ${mib(sb.peakRssKiB)} (${phaseAt(sb.peakRssAt)}); heap in use with ${opts.count}: ${mib(scraped.heapKiB)}`,
+      `operators that died before the handoff: ${exitedEarly.join(", ") || "none"}`,
+      ...[...cgroups].map(
+        ([name, group]) =>
+          `${name} under its ${limit} MiB limit: peak ${mib(group.peakKiB())} (the kernel's count), ${group.oomKills()} OOM kills`,
+      ),
       `memory per workload:                ${(((leaderLoadedKiB - idleLeaderKiB) * 1024) / opts.count / 1024).toFixed(1)} KiB (target < 50 KiB)`,
       `delete all → workloads gone:        ${seconds(deletedMs)}`,
     ];
@@ -453,6 +495,7 @@ export async function run(args: string[]): Promise<void> {
     jobWatch?.stop();
     for (const s of samplers) s.stop();
     await stopOperators(...operators);
+    for (const group of cgroups.values()) group.remove();
     await cluster?.stop();
     if (keepDir) log(`logs kept in ${dir}`);
     else rmSync(dir, { recursive: true, force: true });

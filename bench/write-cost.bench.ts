@@ -9,11 +9,16 @@
 // WorkloadProcess CRD without its CEL rules, to show what the rules cost, and one status write goes
 // through the fence policy as the operator's do.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { Agent, request } from "node:https";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { kubectl, startCluster, type Cluster } from "../devenv/controlplane/cluster";
+import {
+  adminAgent,
+  apiRequest,
+  kubectl,
+  startCluster,
+  type Cluster,
+} from "../devenv/controlplane/cluster";
 import { prepareCluster } from "../devenv/lib/module";
 import { sleep } from "../devenv/lib/processes";
 import { cpuSecondsOf, ProcessSampler } from "./lib/process-sampler";
@@ -47,31 +52,18 @@ const name = (i: number) => `w-${String(i).padStart(5, "0")}`;
 
 /** Sends one request with the admin certificate over a shared keep-alive agent; rejects on >= 300. */
 function sender(c: Cluster, concurrency: number) {
-  const agent = new Agent({
-    keepAlive: true,
-    maxSockets: concurrency,
-    ca: readFileSync(c.pki.caCert),
-    cert: readFileSync(c.pki.adminCert),
-    key: readFileSync(c.pki.adminKey),
-  });
-  const send = (method: string, path: string, body: unknown, contentType: string) =>
-    new Promise<void>((resolve, reject) => {
-      const req = request(
-        `${c.server}${path}`,
-        { method, agent, headers: { "content-type": contentType } },
-        res => {
-          let text = "";
-          res.on("data", (chunk: Buffer) => (text += chunk.toString()));
-          res.on("end", () =>
-            (res.statusCode ?? 0) < 300
-              ? resolve()
-              : reject(new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 300)}`)),
-          );
-        },
-      );
-      req.on("error", reject);
-      req.end(JSON.stringify(body));
+  const agent = adminAgent(c.pki, concurrency);
+  const send = async (method: string, path: string, body: unknown, contentType: string) => {
+    const res = await apiRequest(c.server, c.pki, path, {
+      method,
+      body,
+      contentType,
+      agent,
+      timeoutMs: 30_000,
     });
+    if (res.status >= 300)
+      throw new Error(`${method} ${path}: ${res.status} ${res.body.slice(0, 300)}`);
+  };
   return { send, close: () => agent.destroy() };
 }
 

@@ -7,6 +7,8 @@ const USER_HZ = 100;
 export class ProcessSampler {
   peakHwmKiB = 0;
   peakRssKiB = 0;
+  /** When the largest VmRSS was seen (ms since the epoch). */
+  peakRssAt = 0;
   rssKiB = 0;
   cpuSeconds = 0;
   readonly #timer: NodeJS.Timeout;
@@ -24,7 +26,10 @@ export class ProcessSampler {
         Number.parseInt(new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(status)?.[1] ?? "0", 10);
       this.rssKiB = kib("VmRSS");
       this.peakHwmKiB = Math.max(this.peakHwmKiB, kib("VmHWM"));
-      this.peakRssKiB = Math.max(this.peakRssKiB, this.rssKiB);
+      if (this.rssKiB > this.peakRssKiB) {
+        this.peakRssKiB = this.rssKiB;
+        this.peakRssAt = Date.now();
+      }
       // Fields after the command name (which may hold spaces): utime and stime are 14th and 15th.
       const stat = readFileSync(`/proc/${this.pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");

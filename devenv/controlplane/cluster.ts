@@ -2,7 +2,7 @@
 // kube-scheduler, and kwok playing the kubelet for fake nodes. What controller-runtime's envtest does,
 // plus the controllers and a node, so Deployments, Jobs and StatefulSets really run their course.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:https";
+import { Agent, request } from "node:https";
 import { join } from "node:path";
 import { ensureBinaries } from "./build";
 import { createPki, issueClientCert, type Pki } from "./pki";
@@ -146,20 +146,48 @@ function kubeconfigYaml(server: string, pki: Pki, cert: string, key: string, use
   ].join("\n");
 }
 
-/** GET a path on the API server with the admin certificate; resolves with status and body. */
-export function apiGet(
+/** A keep-alive agent that talks to the API server with the admin certificate. */
+export function adminAgent(pki: Pki, maxSockets = Infinity): Agent {
+  return new Agent({
+    keepAlive: true,
+    maxSockets,
+    ca: readFileSync(pki.caCert),
+    cert: readFileSync(pki.adminCert),
+    key: readFileSync(pki.adminKey),
+  });
+}
+
+/**
+ * One request to the API server with the admin certificate (over `agent` when given, else a
+ * connection of its own); resolves with status and body whatever the status.
+ */
+export function apiRequest(
   server: string,
   pki: Pki,
   path: string,
+  opts: {
+    method?: string;
+    body?: unknown;
+    contentType?: string;
+    agent?: Agent;
+    timeoutMs?: number;
+  } = {},
 ): Promise<{ status: number; body: string }> {
+  const credentials = opts.agent
+    ? { agent: opts.agent }
+    : {
+        ca: readFileSync(pki.caCert),
+        cert: readFileSync(pki.adminCert),
+        key: readFileSync(pki.adminKey),
+      };
   return new Promise((resolve, reject) => {
     const req = request(
       `${server}${path}`,
       {
-        ca: readFileSync(pki.caCert),
-        cert: readFileSync(pki.adminCert),
-        key: readFileSync(pki.adminKey),
-        timeout: 5000,
+        method: opts.method ?? "GET",
+        headers: opts.contentType ? { "content-type": opts.contentType } : {},
+        timeout: opts.timeoutMs ?? 5000,
+        ...credentials,
       },
       res => {
         let body = "";
@@ -169,7 +197,7 @@ export function apiGet(
     );
     req.on("timeout", () => req.destroy(new Error("request timed out")));
     req.on("error", reject);
-    req.end();
+    req.end(opts.body === undefined ? undefined : JSON.stringify(opts.body));
   });
 }
 
@@ -312,7 +340,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         async () => {
           if (!isAlive(apiserver.pid))
             throw new Error(`kube-apiserver exited:\n${tail(apiserver.logFile)}`);
-          const res = await apiGet(server, pki, "/readyz").catch(() => undefined);
+          const res = await apiRequest(server, pki, "/readyz").catch(() => undefined);
           return res?.status === 200 ? true : undefined;
         },
         120_000,
@@ -453,7 +481,7 @@ export async function findRunningCluster(dir: string): Promise<ClusterState | un
   const state = JSON.parse(readFileSync(file, "utf8")) as ClusterState;
   if (!Object.values(state.pids).every(isAlive)) return undefined;
   const pki = createPkiView(join(dir, "pki"));
-  const res = await apiGet(state.server, pki, "/readyz").catch(() => undefined);
+  const res = await apiRequest(state.server, pki, "/readyz").catch(() => undefined);
   return res?.status === 200 ? state : undefined;
 }
 

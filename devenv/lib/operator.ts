@@ -30,6 +30,11 @@ export interface OperatorOptions {
   dir: string;
   /** HIGHLANDER_* settings (tenant, storage, cluster name, lease timings, …). */
   env?: Record<string, string>;
+  /**
+   * A cgroup's `cgroup.procs` file: the process joins that cgroup before Node starts, as in a
+   * container (Node sizes V8's heap from the cgroup's memory limit; bench/lib/memory-limit.ts).
+   */
+  cgroupProcs?: string;
 }
 
 /**
@@ -88,7 +93,11 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
   const tls = peprTls(join(opts.dir, "tls"));
   const logFile = join(opts.dir, `${opts.name}.log`);
   const out = openSync(logFile, "a");
-  const child = spawn(process.execPath, [MODULE_FILE], {
+  // `exec` keeps the shell's pid, which joined the cgroup, for Node.
+  const [command, args] = opts.cgroupProcs
+    ? ["sh", ["-c", 'echo $$ > "$0" && exec "$@"', opts.cgroupProcs, process.execPath, MODULE_FILE]]
+    : [process.execPath, [MODULE_FILE]];
+  const child = spawn(command, args, {
     env: {
       ...operatorEnv({ name: opts.name, kubeconfig: opts.kubeconfig, tls, port, peprPort }),
       HIGHLANDER_API_TOKEN: E2E_API_TOKEN,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FakeApi } from "../workloads/reconcilers/fake-api";
-import { CachedReader } from "./cached-reader";
+import { CachedReader, writesInto } from "./cached-reader";
 import { resourcePath, type KubeObject, type ResourceRef } from "./kube-client";
 import { ObjectCache, type CacheScope } from "./object-cache";
 import { GuardedWriter } from "./writer";
@@ -139,7 +139,7 @@ describe("the guarded writer's write-through to the cache", () => {
       { check: () => ({ epoch: 3 }) },
       {
         backend: "test",
-        written: { written: obj => cache.put(obj), deleted: obj => cache.markDeleting(obj) },
+        written: writesInto(cache),
       },
     );
     return { api, cache, writer, reader: new CachedReader(cache, api) };

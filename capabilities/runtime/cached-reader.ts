@@ -9,6 +9,7 @@
 // synced yet is read live: never wrong, only slower.
 import type { KubeClient, KubeObject, ResourceRef } from "./kube-client";
 import { parseSelector, type ObjectCache } from "./object-cache";
+import type { WrittenObjects } from "./writer";
 
 export type Reader = Pick<KubeClient, "get" | "list">;
 
@@ -42,4 +43,13 @@ export class CachedReader implements Reader {
       return this.live.list<T>(ref, labelSelector);
     return this.cache.list(ref.kind, namespace, wanted).map(obj => structuredClone(obj) as T);
   }
+}
+
+/** What the guarded writer tells the cache after each write, so a read that follows is not older. */
+export function writesInto(cache: ObjectCache): WrittenObjects {
+  return {
+    written: obj => cache.put(obj),
+    deleted: obj => cache.markDeleting(obj),
+    gone: obj => cache.remove(obj),
+  };
 }

@@ -26,6 +26,7 @@ interface ObjectMeta {
   managedFields?: unknown[];
   // JSON carries strings; @kubernetes/client-node's types say Date. Both are accepted.
   deletionTimestamp?: string | Date;
+  deletionGracePeriodSeconds?: number;
   creationTimestamp?: string | Date;
   ownerReferences?: Array<{
     apiVersion: string;

@@ -33,7 +33,7 @@ import { statusSnapshot } from "./status-snapshot";
 import { lockStoreConfig } from "./storage-config";
 import { watchEventSink } from "./watch-events";
 import { Watches, watchScopes } from "./watches";
-import { CachedReader } from "./cached-reader";
+import { CachedReader, writesInto } from "./cached-reader";
 import { ObjectCache } from "./object-cache";
 import {
   cachedWorkloads,
@@ -96,10 +96,7 @@ export async function startOperator(): Promise<void> {
     backend: store.backend,
     onRefused: () => leadership.refused(),
     log: log.child({ component: "writer" }),
-    written: {
-      written: (obj: KubeObject) => cache.put(obj),
-      deleted: (obj: KubeObject) => cache.markDeleting(obj),
-    },
+    written: writesInto(cache),
   };
   const writers = {
     active: new GuardedWriter(client, leadership, writerOpts),

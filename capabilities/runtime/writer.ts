@@ -42,10 +42,28 @@ export interface WriterOptions {
   written?: WrittenObjects;
 }
 
-/** Objects as a write left them: returned by the API server, or deleted by us. */
-interface WrittenObjects {
+/** Objects as a write left them: returned by the API server, deleted by us, or gone. */
+export interface WrittenObjects {
   written(obj: KubeObject): void;
+  /** We asked for its deletion: it is terminating. */
   deleted(obj: KubeObject): void;
+  /** The write removed its last finalizer while it was being deleted: it no longer exists. */
+  gone(obj: KubeObject): void;
+}
+
+/**
+ * Whether the API server deleted the object as part of this write: the last finalizer came off an
+ * object whose deletion has no grace period left (a custom resource). Its answer then carries the
+ * resourceVersion from before the write (nothing was stored), so as a "newer version" a cache would
+ * ignore it and keep the one with the finalizer until the watch's DELETED arrives.
+ */
+function deletedByWrite(obj: KubeObject): boolean {
+  const meta = obj.metadata;
+  return (
+    meta?.deletionTimestamp !== undefined &&
+    (meta.finalizers ?? []).length === 0 &&
+    (meta.deletionGracePeriodSeconds ?? 0) === 0
+  );
 }
 
 /** The part of a logger the writer uses. */
@@ -223,7 +241,8 @@ export class GuardedWriter {
     const epoch = this.#allowed(existing);
     const stamped = stamp({ ...patch, metadata: patch.metadata as Stampable | undefined }, epoch);
     const written = await this.#send(epoch, () => this.client.mergePatch<KubeObject>(ref, stamped));
-    this.opts.written?.written(written);
+    if (deletedByWrite(written)) this.opts.written?.gone(written);
+    else this.opts.written?.written(written);
     this.#logged("changed", ref, epoch);
   }
 

@@ -94,12 +94,20 @@ export class FakeApi extends KubeClient {
           return this.#stamp(objectPath, { ...target, status } as Stored, target) as T;
         }
         const patch = body as Stored;
+        // A missing object is 404 before any precondition is looked at, as on the API server.
+        if (!existing && url.searchParams.get("force") === null) throw notFound(at);
         const wanted = patch.metadata?.resourceVersion;
         if (wanted !== undefined && existing?.metadata?.resourceVersion !== wanted) {
           throw new KubeApiError(409, "Conflict", `${at}: 409 the object has been modified`);
         }
-        if (!existing && url.searchParams.get("force") === null) throw notFound(at);
-        return this.#stamp(at, mergePatch(existing, patch) as Stored, existing) as T;
+        const merged = mergePatch(existing, patch) as Stored;
+        // As the API server does: the last finalizer off an object being deleted deletes it, and the
+        // answer carries the resourceVersion from before (nothing was stored).
+        if (existing && merged.metadata?.deletionTimestamp && !merged.metadata.finalizers?.length) {
+          this.objects.delete(at);
+          return structuredClone(merged) as T;
+        }
+        return this.#stamp(at, merged, existing) as T;
       }
       case "DELETE": {
         if (!existing) throw notFound(at);

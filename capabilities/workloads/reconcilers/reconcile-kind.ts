@@ -8,7 +8,12 @@
 // back-off (the environment may be fixed: a ServiceAccount created). Transient failures are retried
 // silently at first and shown (Ready=False, still Reconciling) once they persist.
 import type { HandlerResult } from "../../runtime/queue";
-import { KubeApiError, type KubeObject, type ResourceRef } from "../../runtime/kube-client";
+import {
+  isNotFound,
+  KubeApiError,
+  type KubeObject,
+  type ResourceRef,
+} from "../../runtime/kube-client";
 import { API_VERSION } from "../crd/group";
 import type { WorkloadStatus } from "../crd/types";
 import { LABEL_TENANT } from "../controllers/common/labels";
@@ -103,12 +108,19 @@ async function finalize<S, O>(
   const result = await kind.keepStopped(cr, rc, "the workload is being deleted", true);
   if (!result.stopped) return { requeueAfterMs: result.requeueAfterMs ?? 1000 };
   // Children go with the workload through their owner references (garbage collection).
-  await setFinalizers(
-    cr,
-    finalizers.filter(f => f !== FINALIZER),
-    rc,
-    ref,
-  );
+  try {
+    await setFinalizers(
+      cr,
+      finalizers.filter(f => f !== FINALIZER),
+      rc,
+      ref,
+    );
+  } catch (err) {
+    // Already gone: whoever removed the finalizer (we, in a pass the cache has not caught up with)
+    // finished the deletion.
+    if (isNotFound(err)) return;
+    throw err;
+  }
   await rc.events.record(
     cr,
     "Normal",

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { resourcePath, type KubeObject } from "../../runtime/kube-client";
 import { API_VERSION } from "../crd/group";
 import type { WorkloadStatus } from "../crd/types";
-import { CachedReader } from "../../runtime/cached-reader";
+import { CachedReader, writesInto } from "../../runtime/cached-reader";
 import { ObjectCache } from "../../runtime/object-cache";
 import { GuardedWriter } from "../../runtime/writer";
 import { FakeApi, FakeEvents, fakeContext } from "./fake-api";
@@ -183,7 +183,7 @@ async function cachedContext(api: FakeApi) {
     { check: () => ({ epoch: 3 }) },
     {
       backend: "test",
-      written: { written: obj => cache.put(obj), deleted: obj => cache.markDeleting(obj) },
+      written: writesInto(cache),
     },
   );
   return { cache, rc: { client: new CachedReader(cache, api, new Set(["Pod"])), writer } };
@@ -220,6 +220,46 @@ describe("reconcileWorkload: reading from the watch cache", () => {
     const third = await reconcile(api, "WorkloadProcess", "worker", rc);
     expect(third.events.reasons()).toEqual(["PodCreated"]);
     expect(third.workload?.status?.restartCount).toBe(1);
+  });
+});
+
+describe("reconcileWorkload: deletion, read from the watch cache", () => {
+  it("a pass right after the finalizer came off writes nothing, before the watch says it is gone", async () => {
+    const api = new FakeApi();
+    seedWorkload(api, "WorkloadProcess", "worker", { image: "busybox" });
+    const cr = api.at<Stored>(workloadPath("WorkloadProcess", "worker"));
+    api.seed(workloadPath("WorkloadProcess", "worker"), {
+      ...cr,
+      metadata: { ...cr?.metadata, deletionTimestamp: "2026-12-01T10:01:00Z" },
+    });
+    const { rc } = await cachedContext(api);
+
+    const first = await reconcile(api, "WorkloadProcess", "worker", rc);
+    expect(first.workload).toBeUndefined();
+    expect(first.events.reasons()).toEqual(["Stopped"]);
+    const writes = api.writes.length;
+    // The API server's answer to that patch carried the resourceVersion from before; had the cache
+    // kept its copy with the finalizer, this pass would patch again and get 404 (seen at 10,000).
+    const second = await reconcile(api, "WorkloadProcess", "worker", rc);
+    expect(second.events.reasons()).toEqual([]);
+    expect(api.writes.slice(writes)).toEqual([]);
+  });
+
+  it("a workload already gone when its finalizer is taken off is done, not an error", async () => {
+    const api = new FakeApi();
+    seedWorkload(api, "WorkloadProcess", "worker", { image: "busybox" });
+    const cr = api.at<Stored>(workloadPath("WorkloadProcess", "worker"));
+    api.seed(workloadPath("WorkloadProcess", "worker"), {
+      ...cr,
+      metadata: { ...cr?.metadata, deletionTimestamp: "2026-12-01T10:01:00Z" },
+    });
+    const { rc } = await cachedContext(api);
+    // Someone else finished the deletion; the cache has not heard yet.
+    api.objects.delete(workloadPath("WorkloadProcess", "worker"));
+
+    const pass = await reconcile(api, "WorkloadProcess", "worker", rc);
+    expect(pass.result).toBeUndefined();
+    expect(pass.events.reasons()).toEqual([]);
   });
 });
 
@@ -331,7 +371,9 @@ describe("reconcileWorkload: WorkloadService", () => {
       status: { replicas: 0 },
     });
     const done = await reconcile(api, "WorkloadService", "web");
-    expect(done.workload?.metadata?.finalizers).toEqual([]);
+    // Its last finalizer came off: the API server deleted it.
+    expect(done.workload).toBeUndefined();
+    expect(api.writes.at(-1)).toBe(`PATCH ${workloadPath("WorkloadService", "web")}`);
     expect(done.events.reasons()).toEqual(["Stopped"]);
   });
 });

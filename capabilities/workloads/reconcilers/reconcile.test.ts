@@ -224,15 +224,19 @@ describe("reconcileWorkload: reading from the watch cache", () => {
 });
 
 describe("reconcileWorkload: deletion, read from the watch cache", () => {
-  it("a pass right after the finalizer came off writes nothing, before the watch says it is gone", async () => {
+  /** A WorkloadProcess being deleted (no pod left), as both the API and the synced cache hold it. */
+  async function deletingInCache() {
     const api = new FakeApi();
-    seedWorkload(api, "WorkloadProcess", "worker", { image: "busybox" });
-    const cr = api.at<Stored>(workloadPath("WorkloadProcess", "worker"));
+    const cr = seedWorkload(api, "WorkloadProcess", "worker", { image: "busybox" });
     api.seed(workloadPath("WorkloadProcess", "worker"), {
       ...cr,
-      metadata: { ...cr?.metadata, deletionTimestamp: "2026-12-01T10:01:00Z" },
+      metadata: { ...cr.metadata, deletionTimestamp: "2026-12-01T10:01:00Z" },
     });
-    const { rc } = await cachedContext(api);
+    return { api, rc: (await cachedContext(api)).rc };
+  }
+
+  it("a pass right after the finalizer came off writes nothing, before the watch says it is gone", async () => {
+    const { api, rc } = await deletingInCache();
 
     const first = await reconcile(api, "WorkloadProcess", "worker", rc);
     expect(first.workload).toBeUndefined();
@@ -246,14 +250,7 @@ describe("reconcileWorkload: deletion, read from the watch cache", () => {
   });
 
   it("a workload already gone when its finalizer is taken off is done, not an error", async () => {
-    const api = new FakeApi();
-    seedWorkload(api, "WorkloadProcess", "worker", { image: "busybox" });
-    const cr = api.at<Stored>(workloadPath("WorkloadProcess", "worker"));
-    api.seed(workloadPath("WorkloadProcess", "worker"), {
-      ...cr,
-      metadata: { ...cr?.metadata, deletionTimestamp: "2026-12-01T10:01:00Z" },
-    });
-    const { rc } = await cachedContext(api);
+    const { api, rc } = await deletingInCache();
     // Someone else finished the deletion; the cache has not heard yet.
     api.objects.delete(workloadPath("WorkloadProcess", "worker"));
 

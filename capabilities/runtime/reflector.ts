@@ -3,8 +3,7 @@
 // resourceVersion it saw when the server ends it (no relist), and only a 410 Gone or a lost watch
 // lists again. A relist tells apart what was added, changed and removed since; unchanged objects cause
 // no event. kubernetes-fluent-client's Watch, used before, listed everything in one response at start,
-// on every reconnect and every 10 minutes, which at 10,000 workloads put the operator's peak memory
-// at nearly twice what it holds.
+// on every reconnect and every 10 minutes.
 import { createInterface } from "node:readline";
 import { KubeApiError, type ApiStream, type KubeObject } from "./kube-client";
 
@@ -60,9 +59,6 @@ const WATCH_TIMEOUT_S = 300;
 const IDLE_MS = 150_000;
 const MAX_BACKOFF_MS = 30_000;
 
-/** The watch's resourceVersion is gone from the server's history: list again. */
-class Gone extends Error {}
-
 export class Reflector {
   readonly #opts: Required<Omit<ReflectorOptions, "labelSelector">> &
     Pick<ReflectorOptions, "labelSelector">;
@@ -98,7 +94,9 @@ export class Reflector {
         failures = 0;
       } catch (err) {
         if (this.#stopped) return;
-        if (err instanceof Gone || (err instanceof KubeApiError && err.status === 410)) {
+        // 410 Gone, as the list's answer or as the watch's ERROR event: the resourceVersion (or the
+        // continue token) fell out of the server's history.
+        if (err instanceof KubeApiError && err.status === 410) {
           // Not a failure: the history moved on while we were away.
           this.#resourceVersion = undefined;
           continue;
@@ -173,8 +171,7 @@ export class Reflector {
       }
     } catch (err) {
       // A connection that closed or went idle ends the watch like the server's own end: watch again.
-      if (err instanceof Gone || err instanceof KubeApiError || err instanceof SyntaxError)
-        throw err;
+      if (err instanceof KubeApiError || err instanceof SyntaxError) throw err;
     } finally {
       stream.close();
       this.#stream = undefined;
@@ -188,7 +185,6 @@ export class Reflector {
   #handle({ type, object }: WatchLine): void {
     if (!object) return;
     if (type === "ERROR") {
-      if (object.code === 410) throw new Gone(object.message ?? "resourceVersion too old");
       throw new KubeApiError(
         object.code ?? 500,
         object.reason ?? "Unknown",
